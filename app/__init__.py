@@ -1,0 +1,1 @@
+"""Pact Ledger: the system of record for emulation pacts (giao ước thi đua)."""

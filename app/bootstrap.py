@@ -1,0 +1,42 @@
+"""The composition root: the one place that wires store, projector, cache and bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from app.db import create_engine
+from app.events.store import EventStore
+from app.projections.projector import Projector
+from app.services.bus import MessageBus
+from app.services.state_cache import StateCache
+from app.services.unit_of_work import UnitOfWork
+from app.settings import Settings, get_settings
+
+
+@dataclass
+class Ledger:
+    settings: Settings
+    engine: Engine
+    store: EventStore
+    projector: Projector
+    cache: StateCache
+    bus: MessageBus
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.store, self.projector, self.cache)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, engine: Engine | None = None) -> Ledger:
+    settings = settings or get_settings()
+    engine = engine or create_engine(settings.database_url)
+    store = EventStore(engine.dialect.name)
+    projector = Projector()
+    cache = StateCache(settings.state_cache_size)
+    ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
+    ledger.bus = MessageBus(ledger.unit_of_work)
+    return ledger

@@ -1,0 +1,182 @@
+"""An emulation cluster (cụm thi đua): members over time, leadership, host rotation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import singledispatch
+
+from app.domain import commands as c
+from app.domain import errors
+from app.domain import events as e
+from app.domain.unit import Unit
+
+STREAM_TYPE = "cluster"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    unit_id: str
+    joined_on: date
+    left_on: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+
+@dataclass(frozen=True, slots=True)
+class Leadership:
+    year: int
+    chair: str
+    deputy: str
+    decision_ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    conference_number: int
+    year: int
+    from_unit: str
+    to_unit: str
+    handed_over_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    id: str
+    name: str
+    region: str
+    formed_on: date
+    memberships: tuple[Membership, ...] = ()
+    leadership: Mapping[int, Leadership] = field(default_factory=dict)
+    handovers: tuple[Handover, ...] = ()
+
+    def members_on(self, day: date) -> tuple[str, ...]:
+        return tuple(m.unit_id for m in self.memberships if m.covers(day))
+
+    def is_member_on(self, unit_id: str, day: date) -> bool:
+        return any(m.unit_id == unit_id and m.covers(day) for m in self.memberships)
+
+    def current_members(self) -> tuple[str, ...]:
+        return tuple(m.unit_id for m in self.memberships if m.left_on is None)
+
+    @property
+    def flag_holder(self) -> str | None:
+        """Who holds the host flag: the receiver of the last handover, if any."""
+        return self.handovers[-1].to_unit if self.handovers else None
+
+
+def _ensure_member(cluster: Cluster, unit_id: str, day: date, role: str) -> None:
+    if not cluster.is_member_on(unit_id, day):
+        raise errors.NotAMember(
+            f"{role} {unit_id} is not a member of cluster {cluster.id} on {day.isoformat()}"
+        )
+
+
+def form(
+    existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]
+) -> list[e.Event]:
+    if existing is not None:
+        raise errors.AlreadyExists(f"cluster {cmd.id} already exists")
+    if not cmd.members:
+        raise errors.InvalidValue("members", "a cluster needs at least one member")
+    if len(set(cmd.members)) != len(cmd.members):
+        raise errors.InvalidValue("members", "a unit is listed twice")
+    for unit_id in cmd.members:
+        units[unit_id].ensure_active_on(cmd.formed_on, "join a cluster")
+    return [e.ClusterFormed(cmd.id, cmd.name, cmd.region, cmd.members, cmd.formed_on)]
+
+
+def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
+    unit.ensure_active_on(cmd.joined_on, "join a cluster")
+    if unit.id in cluster.current_members():
+        raise errors.AlreadyAMember(f"unit {unit.id} is already a member of {cluster.id}")
+    if cmd.joined_on < cluster.formed_on:
+        raise errors.DateOutOfOrder("joined_on is before the cluster was formed")
+    return [e.MemberJoined(unit.id, cmd.joined_on)]
+
+
+def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
+    current = [m for m in cluster.memberships if m.unit_id == cmd.unit_id and m.left_on is None]
+    if not current:
+        raise errors.NotAMember(f"unit {cmd.unit_id} is not a member of {cluster.id}")
+    if cmd.effective_on <= current[0].joined_on:
+        raise errors.DateOutOfOrder("effective_on must be after the unit joined")
+    return [e.MemberLeft(cmd.unit_id, cmd.effective_on)]
+
+
+def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event]:
+    if cmd.chair == cmd.deputy:
+        raise errors.SameChairAndDeputy("chair and deputy must be two different members")
+    if cmd.year in cluster.leadership:
+        raise errors.LeadershipAlreadyAssigned(
+            f"cluster {cluster.id} already has a chair and deputy for {cmd.year}"
+        )
+    day = cmd.decided_on or date(cmd.year, 1, 1)
+    _ensure_member(cluster, cmd.chair, day, "chair")
+    _ensure_member(cluster, cmd.deputy, day, "deputy")
+    return [e.LeadershipAssigned(cmd.year, cmd.chair, cmd.deputy, cmd.decision_ref, cmd.decided_on)]
+
+
+def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Event]:
+    day = cmd.handed_over_on
+    holder = cluster.flag_holder
+    if holder is not None and cmd.from_unit != holder:
+        raise errors.NotFlagHolder(
+            f"the host flag of {cluster.id} is held by {holder}, not {cmd.from_unit}"
+        )
+    if cmd.from_unit == cmd.to_unit:
+        raise errors.RuleViolated("the host flag must go to another member")
+    _ensure_member(cluster, cmd.from_unit, day, "from_unit")
+    _ensure_member(cluster, cmd.to_unit, day, "to_unit")
+    if cluster.handovers:
+        last = cluster.handovers[-1]
+        if cmd.conference_number != last.conference_number + 1:
+            raise errors.WrongConferenceNumber(
+                f"the next conference of {cluster.id} is number {last.conference_number + 1}"
+            )
+        if cmd.year <= last.year or day < last.handed_over_on:
+            raise errors.DateOutOfOrder("a handover must come after the previous one")
+    return [e.HostFlagHandedOver(cmd.conference_number, cmd.year, cmd.from_unit, cmd.to_unit, day)]
+
+
+@singledispatch
+def apply(event: e.Event, state: Cluster | None) -> Cluster:
+    raise TypeError(f"a cluster stream cannot hold {type(event).__name__}")
+
+
+@apply.register
+def _(event: e.ClusterFormed, state: Cluster | None) -> Cluster:
+    members = tuple(Membership(u, event.formed_on) for u in event.members)
+    return Cluster(event.id, event.name, event.region, event.formed_on, members, {})
+
+
+@apply.register
+def _(event: e.MemberJoined, state: Cluster) -> Cluster:
+    return replace(state, memberships=(*state.memberships, Membership(event.unit_id, event.joined_on)))
+
+
+@apply.register
+def _(event: e.MemberLeft, state: Cluster) -> Cluster:
+    memberships = tuple(
+        replace(m, left_on=event.effective_on)
+        if m.unit_id == event.unit_id and m.left_on is None
+        else m
+        for m in state.memberships
+    )
+    return replace(state, memberships=memberships)
+
+
+@apply.register
+def _(event: e.LeadershipAssigned, state: Cluster) -> Cluster:
+    entry = Leadership(event.year, event.chair, event.deputy, event.decision_ref)
+    return replace(state, leadership={**state.leadership, event.year: entry})
+
+
+@apply.register
+def _(event: e.HostFlagHandedOver, state: Cluster) -> Cluster:
+    entry = Handover(
+        event.conference_number, event.year, event.from_unit, event.to_unit, event.handed_over_on
+    )
+    return replace(state, handovers=(*state.handovers, entry))

@@ -1,0 +1,160 @@
+"""Commands: what a user asks the ledger to do. Small, frozen, validated by handlers.
+
+``expected_version`` is the optimistic-concurrency precondition a client may send
+(``If-Match`` or a body field); None means "whatever the current version is".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterUnit(Command):
+    id: str
+    name: str
+    province: str
+    registered_on: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenameUnit(Command):
+    unit_id: str
+    name: str
+    province: str
+    effective_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeUnit(Command):
+    unit_id: str
+    into: str
+    effective_on: date
+    legal_basis: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormCluster(Command):
+    id: str
+    name: str
+    region: str
+    members: tuple[str, ...]
+    formed_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddMember(Command):
+    cluster_id: str
+    unit_id: str
+    joined_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveMember(Command):
+    cluster_id: str
+    unit_id: str
+    effective_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssignLeadership(Command):
+    cluster_id: str
+    year: int
+    chair: str
+    deputy: str
+    decision_ref: str
+    decided_on: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverHostFlag(Command):
+    cluster_id: str
+    conference_number: int
+    year: int
+    from_unit: str
+    to_unit: str
+    handed_over_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposePact(Command):
+    id: str
+    cluster_id: str
+    title: str
+    theme: str
+    year: int | None
+    period_start: int | None
+    period_end: int | None
+    content_items: tuple[str, ...]
+    proposed_on: date
+    attainment_cap: float = 1.0
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignPact(Command):
+    pact_id: str
+    unit_id: str
+    signed_by: str
+    signed_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetTarget(Command):
+    pact_id: str
+    code: str
+    title: str
+    kind: str
+    measure: str
+    direction: str
+    value: float | None
+    weight: float
+    applies_to: tuple[str, ...] | None = None
+    set_on: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult(Command):
+    pact_id: str
+    unit_id: str
+    target_code: str
+    value: float
+    reported_on: date
+    source: str
+    note: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GrantAward(Command):
+    pact_id: str
+    recipient_unit: str
+    title: str
+    conferred_by: str
+    granted_on: date
+    recipient_person: str | None = None
+    decision_ref: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePact(Command):
+    pact_id: str
+    closed_on: date
+    expected_version: int | None = None

@@ -1,0 +1,102 @@
+"""Named domain errors. They carry no HTTP: the API maps each class to a status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    slug = "domain-error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    slug = "not-found"
+
+
+class RuleViolated(DomainError):
+    """A command would break an invariant of the real-world process."""
+
+    slug = "rule-violated"
+
+
+class AlreadyExists(RuleViolated):
+    slug = "already-exists"
+
+
+class NotAMember(RuleViolated):
+    slug = "not-a-member"
+
+
+class AlreadyAMember(RuleViolated):
+    slug = "already-a-member"
+
+
+class AlreadySigned(RuleViolated):
+    slug = "already-signed"
+
+
+class PactIsClosed(RuleViolated):
+    slug = "pact-closed"
+
+
+class UnknownTarget(RuleViolated):
+    slug = "unknown-target"
+
+
+class TargetDoesNotApply(RuleViolated):
+    slug = "target-does-not-apply"
+
+
+class NotFlagHolder(RuleViolated):
+    slug = "not-flag-holder"
+
+
+class WrongConferenceNumber(RuleViolated):
+    slug = "wrong-conference-number"
+
+
+class SameChairAndDeputy(RuleViolated):
+    slug = "same-chair-and-deputy"
+
+
+class LeadershipAlreadyAssigned(RuleViolated):
+    slug = "leadership-already-assigned"
+
+
+class UnitMergedAway(RuleViolated):
+    """The unit was absorbed by a merger (sáp nhập) on or before that date."""
+
+    slug = "unit-merged"
+
+
+class DateOutOfOrder(RuleViolated):
+    slug = "date-out-of-order"
+
+
+class VersionConflict(DomainError):
+    """The stream is not at the version the caller expected (optimistic concurrency)."""
+
+    slug = "version-conflict"
+
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"stream {stream_id} is at version {actual}, not the expected {expected}"
+        )
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+class InvalidValue(DomainError):
+    """A field's value is well-formed but not acceptable (maps to 422)."""
+
+    slug = "invalid-value"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

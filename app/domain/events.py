@@ -1,0 +1,217 @@
+"""Domain events: past-tense, frozen, never renamed once stored.
+
+The class name is the ``type`` string written to the log. A shape change bumps
+``SCHEMA_VERSION`` and adds an upcaster in ``app.events.codec``; old rows stay
+as they were written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    STREAM_TYPE: ClassVar[str] = ""
+    SCHEMA_VERSION: ClassVar[int] = 1
+    DATE_FIELD: ClassVar[str | None] = None
+
+    @property
+    def occurred_on(self) -> date | None:
+        """The business date of the event (not the server time it was recorded)."""
+        return getattr(self, self.DATE_FIELD) if self.DATE_FIELD else None
+
+
+# --- unit: a Department of Industry and Trade (Sở Công Thương) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRegistered(Event):
+    STREAM_TYPE = "unit"
+    DATE_FIELD = "registered_on"
+    id: str
+    name: str
+    province: str
+    registered_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRenamed(Event):
+    STREAM_TYPE = "unit"
+    DATE_FIELD = "effective_on"
+    name: str
+    province: str
+    effective_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMerged(Event):
+    """The unit is absorbed into ``into`` (sáp nhập) from ``effective_on``."""
+
+    STREAM_TYPE = "unit"
+    DATE_FIELD = "effective_on"
+    into: str
+    effective_on: date
+    legal_basis: str
+
+
+# --- cluster: an emulation cluster (cụm thi đua) ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterFormed(Event):
+    STREAM_TYPE = "cluster"
+    DATE_FIELD = "formed_on"
+    id: str
+    name: str
+    region: str
+    members: tuple[str, ...]
+    formed_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined(Event):
+    STREAM_TYPE = "cluster"
+    DATE_FIELD = "joined_on"
+    unit_id: str
+    joined_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft(Event):
+    STREAM_TYPE = "cluster"
+    DATE_FIELD = "effective_on"
+    unit_id: str
+    effective_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class LeadershipAssigned(Event):
+    """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
+
+    STREAM_TYPE = "cluster"
+    DATE_FIELD = "decided_on"
+    year: int
+    chair: str
+    deputy: str
+    decision_ref: str
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HostFlagHandedOver(Event):
+    """The outgoing host hands the conference host flag (trao cờ đăng cai)."""
+
+    STREAM_TYPE = "cluster"
+    DATE_FIELD = "handed_over_on"
+    conference_number: int
+    year: int
+    from_unit: str
+    to_unit: str
+    handed_over_on: date
+
+
+# --- pact: an emulation pact (giao ước thi đua) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PactProposed(Event):
+    """``parties`` are the cluster's members on ``proposed_on``: all must sign."""
+
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "proposed_on"
+    id: str
+    cluster_id: str
+    title: str
+    theme: str
+    year: int | None
+    period_start: int | None
+    period_end: int | None
+    content_items: tuple[str, ...]
+    parties: tuple[str, ...]
+    proposed_on: date
+    attainment_cap: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PactSigned(Event):
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "signed_on"
+    unit_id: str
+    signed_by: str
+    signed_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSet(Event):
+    """A target (chỉ tiêu). ``applies_to`` None means every party of the pact."""
+
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "set_on"
+    code: str
+    title: str
+    kind: str
+    measure: str
+    direction: str
+    value: float | None
+    weight: float
+    applies_to: tuple[str, ...] | None
+    set_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRecorded(Event):
+    """A result (kết quả); a later one for the same unit and target supersedes it."""
+
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "reported_on"
+    unit_id: str
+    target_code: str
+    value: float
+    reported_on: date
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwardGranted(Event):
+    """An award (khen thưởng) granted by decision (quyết định)."""
+
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "granted_on"
+    recipient_unit: str
+    recipient_person: str | None
+    title: str
+    conferred_by: str
+    decision_ref: str | None
+    granted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class PactClosed(Event):
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "closed_on"
+    closed_on: date
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        UnitRegistered,
+        UnitRenamed,
+        UnitMerged,
+        ClusterFormed,
+        MemberJoined,
+        MemberLeft,
+        LeadershipAssigned,
+        HostFlagHandedOver,
+        PactProposed,
+        PactSigned,
+        TargetSet,
+        ResultRecorded,
+        AwardGranted,
+        PactClosed,
+    )
+}

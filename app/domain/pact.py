@@ -1,0 +1,258 @@
+"""An emulation pact (giao ước thi đua): proposal, signatures, targets, results, awards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import singledispatch
+
+from app.domain import commands as c
+from app.domain import errors
+from app.domain import events as e
+from app.domain.cluster import Cluster
+from app.domain.unit import Unit
+
+STREAM_TYPE = "pact"
+KINDS = ("quantitative", "qualitative")
+DIRECTIONS = ("at_least", "at_most")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    code: str
+    title: str
+    kind: str
+    measure: str
+    direction: str
+    value: float | None
+    weight: float
+    applies_to: tuple[str, ...] | None
+
+    def applies(self, unit_id: str) -> bool:
+        return self.applies_to is None or unit_id in self.applies_to
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    value: float
+    reported_on: date
+    source: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    recipient_unit: str
+    recipient_person: str | None
+    title: str
+    conferred_by: str
+    decision_ref: str | None
+    granted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    signed_by: str
+    signed_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Pact:
+    id: str
+    cluster_id: str
+    title: str
+    theme: str
+    year: int | None
+    period_start: int | None
+    period_end: int | None
+    content_items: tuple[str, ...]
+    parties: tuple[str, ...]
+    proposed_on: date
+    attainment_cap: float
+    signatures: Mapping[str, Signature] = field(default_factory=dict)
+    targets: Mapping[str, Target] = field(default_factory=dict)
+    # (unit_id, target_code) -> the latest result; earlier ones stay in the log.
+    results: Mapping[tuple[str, str], Result] = field(default_factory=dict)
+    awards: tuple[Award, ...] = ()
+    closed_on: date | None = None
+
+    @property
+    def status(self) -> str:
+        if self.closed_on is not None:
+            return "closed"
+        if all(p in self.signatures for p in self.parties):
+            return "in_force"
+        return "proposed"
+
+    def covers_year(self, year: int) -> bool:
+        if self.year is not None:
+            return self.year == year
+        return self.period_start <= year <= self.period_end  # type: ignore[operator]
+
+    def ensure_open(self) -> None:
+        if self.closed_on is not None:
+            raise errors.PactIsClosed(f"pact {self.id} was closed on {self.closed_on.isoformat()}")
+
+    def ensure_party(self, unit_id: str) -> None:
+        if unit_id not in self.parties:
+            raise errors.NotAMember(f"unit {unit_id} is not a party to pact {self.id}")
+
+
+def propose(existing: Pact | None, cluster: Cluster, cmd: c.ProposePact) -> list[e.Event]:
+    if existing is not None:
+        raise errors.AlreadyExists(f"pact {cmd.id} already exists")
+    if (cmd.year is None) == (cmd.period_start is None and cmd.period_end is None):
+        raise errors.InvalidValue("year", "give either year or period_start and period_end")
+    if cmd.year is None and (cmd.period_start is None or cmd.period_end is None):
+        raise errors.InvalidValue("period_end", "a period needs both period_start and period_end")
+    if cmd.period_start is not None and cmd.period_end < cmd.period_start:  # type: ignore[operator]
+        raise errors.InvalidValue("period_end", "the period ends before it starts")
+    if not 1.0 <= cmd.attainment_cap <= 2.0:
+        raise errors.InvalidValue("attainment_cap", "must be between 1.0 and 2.0")
+    parties = cluster.members_on(cmd.proposed_on)
+    if not parties:
+        raise errors.RuleViolated(
+            f"cluster {cluster.id} has no members on {cmd.proposed_on.isoformat()}"
+        )
+    return [
+        e.PactProposed(
+            cmd.id, cluster.id, cmd.title, cmd.theme, cmd.year, cmd.period_start,
+            cmd.period_end, cmd.content_items, parties, cmd.proposed_on, cmd.attainment_cap,
+        )
+    ]
+
+
+def sign(pact: Pact, cluster: Cluster, unit: Unit, cmd: c.SignPact) -> list[e.Event]:
+    pact.ensure_open()
+    unit.ensure_active_on(cmd.signed_on, "sign a pact")
+    pact.ensure_party(unit.id)
+    if not cluster.is_member_on(unit.id, cmd.signed_on):
+        raise errors.NotAMember(
+            f"unit {unit.id} is not a member of {cluster.id} on {cmd.signed_on.isoformat()}"
+        )
+    if unit.id in pact.signatures:
+        raise errors.AlreadySigned(f"unit {unit.id} has already signed pact {pact.id}")
+    if cmd.signed_on < pact.proposed_on:
+        raise errors.DateOutOfOrder("signed_on is before the pact was proposed")
+    return [e.PactSigned(unit.id, cmd.signed_by, cmd.signed_on)]
+
+
+def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
+    pact.ensure_open()
+    if cmd.kind not in KINDS:
+        raise errors.InvalidValue("kind", f"must be one of {', '.join(KINDS)}")
+    if cmd.direction not in DIRECTIONS:
+        raise errors.InvalidValue("direction", f"must be one of {', '.join(DIRECTIONS)}")
+    if not cmd.weight > 0:
+        raise errors.InvalidValue("weight", "must be greater than 0")
+    if cmd.kind == "quantitative":
+        if cmd.value is None:
+            raise errors.InvalidValue("value", "a quantitative target needs a value")
+        if cmd.direction == "at_least" and not cmd.value > 0:
+            raise errors.InvalidValue("value", "an at_least target needs a value above 0")
+        if cmd.direction == "at_most" and cmd.value < 0:
+            raise errors.InvalidValue("value", "an at_most target needs a value of 0 or more")
+    if cmd.applies_to is not None:
+        if not cmd.applies_to:
+            raise errors.InvalidValue("applies_to", "give null for all parties, or at least one unit")
+        strangers = [u for u in cmd.applies_to if u not in pact.parties]
+        if strangers:
+            raise errors.NotAMember(f"not parties to pact {pact.id}: {', '.join(strangers)}")
+    return [
+        e.TargetSet(
+            cmd.code, cmd.title, cmd.kind, cmd.measure, cmd.direction, cmd.value,
+            cmd.weight, cmd.applies_to, cmd.set_on,
+        )
+    ]
+
+
+def record_result(pact: Pact, cmd: c.RecordResult) -> list[e.Event]:
+    pact.ensure_open()
+    target = pact.targets.get(cmd.target_code)
+    if target is None:
+        raise errors.UnknownTarget(f"pact {pact.id} has no target {cmd.target_code}")
+    pact.ensure_party(cmd.unit_id)
+    if not target.applies(cmd.unit_id):
+        raise errors.TargetDoesNotApply(
+            f"target {target.code} does not apply to unit {cmd.unit_id}"
+        )
+    if target.kind == "qualitative" and not 0 <= cmd.value <= target.weight:
+        raise errors.InvalidValue(
+            "value", f"a qualitative result gives points from 0 to the weight {target.weight:g}"
+        )
+    return [
+        e.ResultRecorded(
+            cmd.unit_id, cmd.target_code, cmd.value, cmd.reported_on, cmd.source, cmd.note
+        )
+    ]
+
+
+def grant_award(pact: Pact, recipient: Unit, cmd: c.GrantAward) -> list[e.Event]:
+    recipient.ensure_active_on(cmd.granted_on, "receive an award")
+    pact.ensure_party(recipient.id)
+    if cmd.granted_on < pact.proposed_on:
+        raise errors.DateOutOfOrder("granted_on is before the pact was proposed")
+    return [
+        e.AwardGranted(
+            recipient.id, cmd.recipient_person, cmd.title, cmd.conferred_by,
+            cmd.decision_ref, cmd.granted_on,
+        )
+    ]
+
+
+def close(pact: Pact, cmd: c.ClosePact) -> list[e.Event]:
+    pact.ensure_open()
+    if cmd.closed_on < pact.proposed_on:
+        raise errors.DateOutOfOrder("closed_on is before the pact was proposed")
+    return [e.PactClosed(cmd.closed_on)]
+
+
+@singledispatch
+def apply(event: e.Event, state: Pact | None) -> Pact:
+    raise TypeError(f"a pact stream cannot hold {type(event).__name__}")
+
+
+@apply.register
+def _(event: e.PactProposed, state: Pact | None) -> Pact:
+    return Pact(
+        event.id, event.cluster_id, event.title, event.theme, event.year,
+        event.period_start, event.period_end, event.content_items, event.parties,
+        event.proposed_on, event.attainment_cap,
+    )
+
+
+@apply.register
+def _(event: e.PactSigned, state: Pact) -> Pact:
+    signature = Signature(event.signed_by, event.signed_on)
+    return replace(state, signatures={**state.signatures, event.unit_id: signature})
+
+
+@apply.register
+def _(event: e.TargetSet, state: Pact) -> Pact:
+    target = Target(
+        event.code, event.title, event.kind, event.measure, event.direction,
+        event.value, event.weight, event.applies_to,
+    )
+    return replace(state, targets={**state.targets, event.code: target})
+
+
+@apply.register
+def _(event: e.ResultRecorded, state: Pact) -> Pact:
+    result = Result(event.value, event.reported_on, event.source, event.note)
+    key = (event.unit_id, event.target_code)
+    return replace(state, results={**state.results, key: result})
+
+
+@apply.register
+def _(event: e.AwardGranted, state: Pact) -> Pact:
+    award = Award(
+        event.recipient_unit, event.recipient_person, event.title,
+        event.conferred_by, event.decision_ref, event.granted_on,
+    )
+    return replace(state, awards=(*state.awards, award))
+
+
+@apply.register
+def _(event: e.PactClosed, state: Pact) -> Pact:
+    return replace(state, closed_on=event.closed_on)

@@ -1,0 +1,85 @@
+"""Scores and ranks (bảng chấm điểm): pure functions of a pact's state.
+
+Quantitative target: attainment = actual / value (at_least) or value / actual
+(at_most; an actual of 0 or less earns the cap); points = weight x attainment,
+clamped to [0, cap]. Qualitative target: the result is the points given,
+0..weight. Score = 100 x sum(points) / sum(weights) over the targets that apply
+to the unit, rounded half-up to 2 decimals; a missing result earns 0 and is
+listed under ``missing``. Equal scores share a rank ("1224"), ties by unit id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from app.domain.pact import Pact, Target
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitScore:
+    unit_id: str
+    score: float
+    points: Mapping[str, float]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    rank: int
+    unit_id: str
+    score: float
+    missing: tuple[str, ...]
+
+
+def attainment(target: Target, actual: float) -> float:
+    value = target.value or 0.0
+    if target.direction == "at_most":
+        return float("inf") if actual <= 0 else value / actual
+    return actual / value
+
+
+def target_points(target: Target, actual: float, cap: float) -> float:
+    if target.kind == "qualitative":
+        return min(max(actual, 0.0), target.weight)
+    return target.weight * min(max(attainment(target, actual), 0.0), cap)
+
+
+def round_score(value: float) -> float:
+    return float(Decimal(repr(value)).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def unit_score(pact: Pact, unit_id: str) -> UnitScore:
+    points: dict[str, float] = {}
+    missing: list[str] = []
+    total_weight = 0.0
+    for code, target in pact.targets.items():
+        if not target.applies(unit_id):
+            continue
+        total_weight += target.weight
+        result = pact.results.get((unit_id, code))
+        if result is None:
+            missing.append(code)
+            points[code] = 0.0
+        else:
+            points[code] = target_points(target, result.value, pact.attainment_cap)
+    score = round_score(100.0 * sum(points.values()) / total_weight) if total_weight else 0.0
+    return UnitScore(unit_id, score, points, tuple(sorted(missing)))
+
+
+def pact_scores(pact: Pact) -> list[UnitScore]:
+    return [unit_score(pact, unit_id) for unit_id in pact.parties]
+
+
+def rank(scores: Iterable[UnitScore | Standing]) -> list[Standing]:
+    """Standard competition ranking: 1, 2, 2, 4; ties listed by unit id."""
+    ordered = sorted(scores, key=lambda s: (-s.score, s.unit_id))
+    standings: list[Standing] = []
+    for index, s in enumerate(ordered):
+        same_as_previous = standings and standings[-1].score == s.score
+        position = standings[-1].rank if same_as_previous else index + 1
+        standings.append(Standing(position, s.unit_id, s.score, s.missing))
+    return standings

@@ -1,0 +1,77 @@
+"""A Department of Industry and Trade (Sở Công Thương) and its lineage over mergers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import singledispatch
+
+from app.domain import commands as c
+from app.domain import errors
+from app.domain import events as e
+
+STREAM_TYPE = "unit"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    province: str
+    merged_into: str | None = None
+    merged_on: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        """A merged unit takes part in nothing dated on or after the merger."""
+        return self.merged_on is None or day < self.merged_on
+
+    def ensure_active_on(self, day: date, doing: str) -> None:
+        if not self.active_on(day):
+            raise errors.UnitMergedAway(
+                f"unit {self.id} was merged into {self.merged_into} on "
+                f"{self.merged_on.isoformat()}; it cannot {doing} on {day.isoformat()}"
+            )
+
+
+def register(existing: Unit | None, cmd: c.RegisterUnit) -> list[e.Event]:
+    if existing is not None:
+        raise errors.AlreadyExists(f"unit {cmd.id} is already registered")
+    return [e.UnitRegistered(cmd.id, cmd.name, cmd.province, cmd.registered_on)]
+
+
+def rename(unit: Unit, cmd: c.RenameUnit) -> list[e.Event]:
+    unit.ensure_active_on(cmd.effective_on, "be renamed")
+    if (unit.name, unit.province) == (cmd.name, cmd.province):
+        raise errors.RuleViolated(f"unit {unit.id} already has that name and province")
+    return [e.UnitRenamed(cmd.name, cmd.province, cmd.effective_on)]
+
+
+def merge(unit: Unit, successor: Unit, cmd: c.MergeUnit) -> list[e.Event]:
+    if unit.id == successor.id:
+        raise errors.InvalidValue("into", "a unit cannot merge into itself")
+    if unit.merged_on is not None:
+        raise errors.UnitMergedAway(
+            f"unit {unit.id} was already merged into {unit.merged_into}"
+        )
+    successor.ensure_active_on(cmd.effective_on, "absorb another unit")
+    return [e.UnitMerged(successor.id, cmd.effective_on, cmd.legal_basis)]
+
+
+@singledispatch
+def apply(event: e.Event, state: Unit | None) -> Unit:
+    raise TypeError(f"a unit stream cannot hold {type(event).__name__}")
+
+
+@apply.register
+def _(event: e.UnitRegistered, state: Unit | None) -> Unit:
+    return Unit(event.id, event.name, event.province)
+
+
+@apply.register
+def _(event: e.UnitRenamed, state: Unit) -> Unit:
+    return replace(state, name=event.name, province=event.province)
+
+
+@apply.register
+def _(event: e.UnitMerged, state: Unit) -> Unit:
+    return replace(state, merged_into=event.into, merged_on=event.effective_on)

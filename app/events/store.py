@@ -1,0 +1,156 @@
+"""The event store: append with an optimistic-concurrency check, read streams and the log.
+
+It works on a Connection whose transaction the caller owns, so one command's
+events and its read-model updates commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from app.domain.errors import VersionConflict
+from app.domain.events import Event
+from app.events import codec
+from app.events.schema import events, log_head
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAppend:
+    """Events for one stream, to be appended if the stream is still at ``expected_version``."""
+
+    stream_id: str
+    stream_type: str
+    expected_version: int
+    events: Sequence[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    position: int
+    event_id: str
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict
+    metadata: dict
+    occurred_on: date | None
+    recorded_at: datetime
+
+    def to_domain(self) -> Event:
+        return codec.decode(self.type, self.schema_version, self.data)
+
+
+_COLUMNS = (
+    events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_type,
+    events.c.version, events.c.type, events.c.schema_version, events.c.data,
+    events.c.metadata, events.c.occurred_on, events.c.recorded_at,
+)
+
+
+class EventStore:
+    def __init__(self, dialect_name: str) -> None:
+        # On SQLite the write transaction began with BEGIN IMMEDIATE and already
+        # holds the database's only write lock; PostgreSQL needs a row lock.
+        self._lock_head = sa.select(log_head.c.last_position).where(log_head.c.id == 1)
+        if dialect_name == "postgresql":
+            self._lock_head = self._lock_head.with_for_update()
+        self._insert = events.insert()
+        self._version_of = sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
+            events.c.stream_id == sa.bindparam("stream_id")
+        )
+        self._move_head = log_head.update().where(log_head.c.id == 1)
+
+    def lock(self, conn: Connection) -> int:
+        """Take the log's write lock for this transaction; returns the last position."""
+        return conn.execute(self._lock_head).scalar_one()
+
+    def stream_version(self, conn: Connection, stream_id: str) -> int:
+        return conn.execute(self._version_of, {"stream_id": stream_id}).scalar_one()
+
+    def append(
+        self, conn: Connection, appends: Sequence[PendingAppend], metadata: dict
+    ) -> list[StoredEvent]:
+        """Append every stream's events in one go, or none: a conflict raises."""
+        position = self.lock(conn)
+        recorded_at = datetime.now(timezone.utc)
+        stored: list[StoredEvent] = []
+        for pending in appends:
+            actual = self.stream_version(conn, pending.stream_id)
+            if actual != pending.expected_version:
+                raise VersionConflict(pending.stream_id, pending.expected_version, actual)
+            version = actual
+            for event in pending.events:
+                position += 1
+                version += 1
+                stored.append(
+                    StoredEvent(
+                        position, str(uuid.uuid4()), pending.stream_id, pending.stream_type,
+                        version, type(event).__name__, event.SCHEMA_VERSION, codec.encode(event),
+                        metadata, event.occurred_on, recorded_at,
+                    )
+                )
+        if not stored:
+            return stored
+        try:
+            conn.execute(self._insert, [_row(s) for s in stored])
+        except sa.exc.IntegrityError as error:
+            # UNIQUE(stream_id, version) is the backstop if a writer skipped the lock.
+            first = appends[0]
+            raise VersionConflict(first.stream_id, first.expected_version, -1) from error
+        conn.execute(self._move_head, {"last_position": position})
+        return stored
+
+    def read_stream(
+        self, conn: Connection, stream_id: str, after_version: int = 0,
+        to_position: int | None = None,
+    ) -> list[StoredEvent]:
+        query = (
+            sa.select(*_COLUMNS)
+            .where(events.c.stream_id == stream_id, events.c.version > after_version)
+            .order_by(events.c.version)
+        )
+        if to_position is not None:
+            query = query.where(events.c.position <= to_position)
+        return [StoredEvent(*row) for row in conn.execute(query)]
+
+    def read_all(
+        self, conn: Connection, after_position: int = 0, to_position: int | None = None,
+        batch_size: int = 5000,
+    ) -> Iterator[list[StoredEvent]]:
+        """The whole log in position order, in batches, without holding it all in memory."""
+        while True:
+            query = (
+                sa.select(*_COLUMNS)
+                .where(events.c.position > after_position)
+                .order_by(events.c.position)
+                .limit(batch_size)
+            )
+            if to_position is not None:
+                query = query.where(events.c.position <= to_position)
+            batch = [StoredEvent(*row) for row in conn.execute(query)]
+            if not batch:
+                return
+            yield batch
+            after_position = batch[-1].position
+
+    def last_position(self, conn: Connection) -> int:
+        return conn.execute(
+            sa.select(log_head.c.last_position).where(log_head.c.id == 1)
+        ).scalar_one()
+
+
+def _row(s: StoredEvent) -> dict:
+    return {
+        "position": s.position, "event_id": s.event_id, "stream_id": s.stream_id,
+        "stream_type": s.stream_type, "version": s.version, "type": s.type,
+        "schema_version": s.schema_version, "data": s.data, "metadata": s.metadata,
+        "occurred_on": s.occurred_on, "recorded_at": s.recorded_at,
+    }

@@ -1,0 +1,1 @@
+"""Read models (CQRS): tables kept current from the log, rebuilt by replaying it."""

@@ -1,0 +1,146 @@
+"""Read-model tables. Disposable: ``pacts rebuild`` truncates and replays them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.events.schema import metadata
+
+units = sa.Table(
+    "rm_units",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("province", sa.String(200), nullable=False),
+    sa.Column("merged_into", sa.String(64), nullable=True),
+    sa.Column("merged_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+clusters = sa.Table(
+    "rm_clusters",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("region", sa.String(200), nullable=False),
+    sa.Column("formed_on", sa.Date, nullable=False),
+    sa.Column("flag_holder", sa.String(64), nullable=True),
+    sa.Column("last_conference_number", sa.Integer, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+cluster_members = sa.Table(
+    "rm_cluster_members",
+    metadata,
+    sa.Column("cluster_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("joined_on", sa.Date, primary_key=True),
+    sa.Column("left_on", sa.Date, nullable=True),
+    sa.Index(None, "unit_id"),
+)
+
+leadership = sa.Table(
+    "rm_leadership",
+    metadata,
+    sa.Column("cluster_id", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("chair", sa.String(64), nullable=False),
+    sa.Column("deputy", sa.String(64), nullable=False),
+    sa.Column("decision_ref", sa.String(200), nullable=False),
+)
+
+host_handovers = sa.Table(
+    "rm_host_handovers",
+    metadata,
+    sa.Column("cluster_id", sa.String(64), primary_key=True),
+    sa.Column("conference_number", sa.Integer, primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("from_unit", sa.String(64), nullable=False),
+    sa.Column("to_unit", sa.String(64), nullable=False),
+    sa.Column("handed_over_on", sa.Date, nullable=False),
+)
+
+pacts = sa.Table(
+    "rm_pacts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("cluster_id", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("theme", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=True),
+    sa.Column("period_start", sa.Integer, nullable=True),
+    sa.Column("period_end", sa.Integer, nullable=True),
+    sa.Column("content_items", sa.JSON, nullable=False),
+    sa.Column("parties", sa.JSON, nullable=False),
+    sa.Column("proposed_on", sa.Date, nullable=False),
+    sa.Column("attainment_cap", sa.Float, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("closed_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index(None, "cluster_id", "year"),
+)
+
+pact_signatures = sa.Table(
+    "rm_pact_signatures",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("signed_by", sa.String(300), nullable=False),
+    sa.Column("signed_on", sa.Date, nullable=False),
+)
+
+pact_targets = sa.Table(
+    "rm_pact_targets",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("measure", sa.String(50), nullable=False),
+    sa.Column("direction", sa.String(20), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("applies_to", sa.JSON, nullable=True),
+)
+
+pact_results = sa.Table(
+    "rm_pact_results",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("target_code", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("reported_on", sa.Date, nullable=False),
+    sa.Column("source", sa.String(300), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+pact_awards = sa.Table(
+    "rm_pact_awards",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("recipient_unit", sa.String(64), nullable=False),
+    sa.Column("recipient_person", sa.String(300), nullable=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("conferred_by", sa.String(300), nullable=False),
+    sa.Column("decision_ref", sa.String(200), nullable=True),
+    sa.Column("granted_on", sa.Date, nullable=False),
+)
+
+pact_scores = sa.Table(
+    "rm_pact_scores",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("points", sa.JSON, nullable=False),
+    sa.Column("missing", sa.JSON, nullable=False),
+)
+
+# Children first: the order rebuild truncates in.
+ALL = (
+    pact_scores, pact_awards, pact_results, pact_targets, pact_signatures, pacts,
+    host_handovers, leadership, cluster_members, clusters, units,
+)

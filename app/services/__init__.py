@@ -1,0 +1,1 @@
+"""The service layer: a unit of work per command, and the command handlers."""

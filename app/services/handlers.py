@@ -1,0 +1,139 @@
+"""Command handlers: plain functions (command, unit of work) -> the id they changed.
+
+Each loads the states its command needs, lets the domain decide, and records
+the events. The message bus commits.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.domain import cluster, pact, unit
+from app.domain import commands as c
+from app.projections import tables as t
+from app.services.unit_of_work import UnitOfWork
+
+
+def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> tuple[object, str]:
+    existing = uow.load(unit, cmd.id)
+    uow.record(unit, cmd.id, unit.register(existing, cmd), cmd.expected_version)
+    return unit, cmd.id
+
+
+def rename_unit(cmd: c.RenameUnit, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(unit, cmd.unit_id)
+    uow.record(unit, cmd.unit_id, unit.rename(state, cmd), cmd.expected_version)
+    return unit, cmd.unit_id
+
+
+def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> tuple[object, str]:
+    """Record the merger, and hand the unit's cluster seats to its successor."""
+    absorbed = uow.get(unit, cmd.unit_id)
+    successor = uow.get_ref(unit, cmd.into, "into")
+    uow.record(unit, cmd.unit_id, unit.merge(absorbed, successor, cmd), cmd.expected_version)
+    seats = uow.conn.execute(
+        sa.select(t.cluster_members.c.cluster_id)
+        .where(t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None))
+        .order_by(t.cluster_members.c.cluster_id)
+    ).scalars()
+    for cluster_id in seats:
+        state = uow.get(cluster, cluster_id)
+        leave = c.RemoveMember(cluster_id, cmd.unit_id, cmd.effective_on)
+        uow.record(cluster, cluster_id, cluster.remove_member(state, leave))
+        state = uow.load(cluster, cluster_id)
+        if successor.id not in state.current_members():
+            join = c.AddMember(cluster_id, successor.id, cmd.effective_on)
+            uow.record(cluster, cluster_id, cluster.add_member(state, successor, join))
+    return unit, cmd.unit_id
+
+
+def form_cluster(cmd: c.FormCluster, uow: UnitOfWork) -> tuple[object, str]:
+    existing = uow.load(cluster, cmd.id)
+    members = {u: uow.get_ref(unit, u, "members") for u in cmd.members}
+    uow.record(cluster, cmd.id, cluster.form(existing, cmd, members), cmd.expected_version)
+    return cluster, cmd.id
+
+
+def add_member(cmd: c.AddMember, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(cluster, cmd.cluster_id)
+    member = uow.get_ref(unit, cmd.unit_id, "unit_id")
+    uow.record(cluster, cmd.cluster_id, cluster.add_member(state, member, cmd), cmd.expected_version)
+    return cluster, cmd.cluster_id
+
+
+def remove_member(cmd: c.RemoveMember, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(cluster, cmd.cluster_id)
+    uow.record(cluster, cmd.cluster_id, cluster.remove_member(state, cmd), cmd.expected_version)
+    return cluster, cmd.cluster_id
+
+
+def assign_leadership(cmd: c.AssignLeadership, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(cluster, cmd.cluster_id)
+    uow.record(cluster, cmd.cluster_id, cluster.assign_leadership(state, cmd), cmd.expected_version)
+    return cluster, cmd.cluster_id
+
+
+def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(cluster, cmd.cluster_id)
+    receiver = uow.get_ref(unit, cmd.to_unit, "to_unit")
+    receiver.ensure_active_on(cmd.handed_over_on, "receive the host flag")
+    uow.record(cluster, cmd.cluster_id, cluster.hand_over_host_flag(state, cmd), cmd.expected_version)
+    return cluster, cmd.cluster_id
+
+
+def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> tuple[object, str]:
+    existing = uow.load(pact, cmd.id)
+    owner = uow.get_ref(cluster, cmd.cluster_id, "cluster_id")
+    uow.record(pact, cmd.id, pact.propose(existing, owner, cmd), cmd.expected_version)
+    return pact, cmd.id
+
+
+def sign_pact(cmd: c.SignPact, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(pact, cmd.pact_id)
+    signer = uow.get_ref(unit, cmd.unit_id, "unit_id")
+    owner = uow.get(cluster, state.cluster_id)
+    uow.record(pact, cmd.pact_id, pact.sign(state, owner, signer, cmd), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+def set_target(cmd: c.SetTarget, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(pact, cmd.pact_id)
+    uow.record(pact, cmd.pact_id, pact.set_target(state, cmd), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+def record_result(cmd: c.RecordResult, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(pact, cmd.pact_id)
+    uow.record(pact, cmd.pact_id, pact.record_result(state, cmd), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+def grant_award(cmd: c.GrantAward, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(pact, cmd.pact_id)
+    recipient = uow.get_ref(unit, cmd.recipient_unit, "recipient_unit")
+    uow.record(pact, cmd.pact_id, pact.grant_award(state, recipient, cmd), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+def close_pact(cmd: c.ClosePact, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(pact, cmd.pact_id)
+    uow.record(pact, cmd.pact_id, pact.close(state, cmd), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+HANDLERS = {
+    c.RegisterUnit: register_unit,
+    c.RenameUnit: rename_unit,
+    c.MergeUnit: merge_unit,
+    c.FormCluster: form_cluster,
+    c.AddMember: add_member,
+    c.RemoveMember: remove_member,
+    c.AssignLeadership: assign_leadership,
+    c.HandOverHostFlag: hand_over_host_flag,
+    c.ProposePact: propose_pact,
+    c.SignPact: sign_pact,
+    c.SetTarget: set_target,
+    c.RecordResult: record_result,
+    c.GrantAward: grant_award,
+    c.ClosePact: close_pact,
+}

@@ -1,0 +1,116 @@
+"""One command, one transaction: load states, append events, update read models, commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from sqlalchemy.engine import Connection, Engine
+
+from app.db import write_connection
+from app.domain import errors
+from app.domain.events import Event
+from app.events.store import EventStore, PendingAppend, StoredEvent
+from app.projections.projector import Change, Projector
+from app.services.state_cache import StateCache
+
+# An aggregate is a domain module with STREAM_TYPE and apply(event, state).
+Aggregate = ModuleType
+
+
+def stream_id(kind: Aggregate, entity_id: str) -> str:
+    return f"{kind.STREAM_TYPE}:{entity_id}"
+
+
+@dataclass(slots=True)
+class _Tracked:
+    kind: Aggregate
+    state: object
+    loaded_version: int
+    new_events: list[Event]
+    states_after: list[object]
+
+
+class UnitOfWork:
+    def __init__(
+        self, engine: Engine, store: EventStore, projector: Projector, cache: StateCache
+    ) -> None:
+        self._engine, self._store, self._projector, self._cache = engine, store, projector, cache
+        self._tracked: dict[str, _Tracked] = {}
+        self.conn: Connection
+        self.stored: list[StoredEvent] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self.conn = write_connection(self._engine)
+        self.conn.begin()
+        # Held to commit: commands run one at a time against the log, so the
+        # invariants they check across streams cannot be raced.
+        self._store.lock(self.conn)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.conn.in_transaction():
+            self.conn.rollback()
+        self.conn.close()
+
+    def load(self, kind: Aggregate, entity_id: str) -> object | None:
+        sid = stream_id(kind, entity_id)
+        tracked = self._tracked.get(sid)
+        if tracked is None:
+            version, state = self._cache.get(sid)
+            for stored in self._store.read_stream(self.conn, sid, after_version=version):
+                state = kind.apply(stored.to_domain(), state)
+                version = stored.version
+            tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [])
+        return tracked.state
+
+    def get(self, kind: Aggregate, entity_id: str) -> object:
+        """The aggregate named in the request's path: 404 when it does not exist."""
+        state = self.load(kind, entity_id)
+        if state is None:
+            raise errors.NotFound(f"no {kind.STREAM_TYPE} {entity_id}")
+        return state
+
+    def get_ref(self, kind: Aggregate, entity_id: str, field: str) -> object:
+        """An aggregate a request field refers to: 422 on that field when it does not exist."""
+        state = self.load(kind, entity_id)
+        if state is None:
+            raise errors.InvalidValue(field, f"no {kind.STREAM_TYPE} {entity_id}")
+        return state
+
+    def version(self, kind: Aggregate, entity_id: str) -> int:
+        tracked = self._tracked[stream_id(kind, entity_id)]
+        return tracked.loaded_version + len(tracked.new_events)
+
+    def record(
+        self, kind: Aggregate, entity_id: str, new_events: list[Event],
+        expected_version: int | None = None,
+    ) -> None:
+        sid = stream_id(kind, entity_id)
+        self.load(kind, entity_id)
+        tracked = self._tracked[sid]
+        current = tracked.loaded_version + len(tracked.new_events)
+        if expected_version is not None and expected_version != current:
+            raise errors.VersionConflict(sid, expected_version, current)
+        state = tracked.state
+        for event in new_events:
+            state = kind.apply(event, state)
+            tracked.new_events.append(event)
+            tracked.states_after.append(state)
+        tracked.state = state
+
+    def commit(self, metadata: dict) -> list[StoredEvent]:
+        pending = [
+            PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events)
+            for sid, t in self._tracked.items()
+            if t.new_events
+        ]
+        self.stored = self._store.append(self.conn, pending, metadata)
+        states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
+        events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
+        changes = [Change(*item) for item in zip(self.stored, events, states)]
+        self._projector.apply(self.conn, changes)
+        self.conn.commit()
+        for sid, t in self._tracked.items():
+            self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
+        return self.stored
