@@ -23,6 +23,7 @@ class Ledger:
     projector: Projector
     cache: StateCache
     bus: MessageBus
+    migration_head: str | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)

@@ -119,7 +119,7 @@ class EventStore:
         )
         if to_position is not None:
             query = query.where(events.c.position <= to_position)
-        return [StoredEvent(*row) for row in conn.execute(query)]
+        return [_stored(row) for row in conn.execute(query)]
 
     def read_all(
         self, conn: Connection, after_position: int = 0, to_position: int | None = None,
@@ -135,7 +135,7 @@ class EventStore:
             )
             if to_position is not None:
                 query = query.where(events.c.position <= to_position)
-            batch = [StoredEvent(*row) for row in conn.execute(query)]
+            batch = [_stored(row) for row in conn.execute(query)]
             if not batch:
                 return
             yield batch
@@ -145,6 +145,14 @@ class EventStore:
         return conn.execute(
             sa.select(log_head.c.last_position).where(log_head.c.id == 1)
         ).scalar_one()
+
+
+def _stored(row: sa.Row) -> StoredEvent:
+    stored = StoredEvent(*row)
+    if stored.recorded_at.tzinfo is None:
+        # SQLite keeps no offset; every recorded_at is written in UTC.
+        object.__setattr__(stored, "recorded_at", stored.recorded_at.replace(tzinfo=timezone.utc))
+    return stored
 
 
 def _row(s: StoredEvent) -> dict:

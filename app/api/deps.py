@@ -1,0 +1,80 @@
+"""Dependencies as Annotated aliases, so routes read like what they mean."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.engine import Connection
+
+from app.bootstrap import Ledger
+from app.services.bus import MessageBus, Meta
+
+
+class MalformedHeader(Exception):
+    def __init__(self, header: str, reason: str) -> None:
+        super().__init__(f"{header}: {reason}")
+        self.header, self.reason = header, reason
+
+
+def get_ledger(request: Request) -> Ledger:
+    return request.app.state.ledger
+
+
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+
+
+def get_bus(ledger: LedgerDep) -> MessageBus:
+    return ledger.bus
+
+
+BusDep = Annotated[MessageBus, Depends(get_bus)]
+
+
+def read_connection(ledger: LedgerDep) -> Iterator[Connection]:
+    """One read transaction per request: every query of a response sees one snapshot."""
+    with ledger.engine.connect() as conn, conn.begin():
+        yield conn
+
+
+ReadConn = Annotated[Connection, Depends(read_connection)]
+
+_ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+
+
+def if_match(
+    if_match: Annotated[str | None, Header(description='Expected stream version, e.g. "3"')] = None,
+) -> int | None:
+    if if_match is None:
+        return None
+    match = _ETAG.match(if_match.strip())
+    if not match:
+        raise MalformedHeader("If-Match", 'expected an ETag of this API, like "3"')
+    return int(match.group(1))
+
+
+IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def request_meta(
+    request: Request,
+    x_actor: Annotated[str | None, Header(description="Who is making the change")] = None,
+    x_reason: Annotated[str | None, Header(description="Why the change is made")] = None,
+    x_correlation_id: Annotated[str | None, Header()] = None,
+) -> Meta:
+    correlation_id = x_correlation_id or str(uuid.uuid4())
+    request.state.correlation_id = correlation_id
+    return Meta(actor=x_actor or "anonymous", source="api", correlation_id=correlation_id, reason=x_reason)
+
+
+MetaDep = Annotated[Meta, Depends(request_meta)]
+
+
+def expected_version(header: int | None, body: int | None) -> int | None:
+    """If-Match wins; a body field is the fallback for clients that cannot set headers."""
+    if header is not None and body is not None and header != body:
+        raise MalformedHeader("If-Match", "disagrees with expected_version in the body")
+    return header if header is not None else body

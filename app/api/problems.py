@@ -1,0 +1,91 @@
+"""Every error answers application/problem+json (RFC 9457): one handler per error class."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.deps import MalformedHeader
+from app.domain import errors
+
+log = logging.getLogger(__name__)
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "https://pact-ledger.example/problems/"
+
+
+def problem(status: int, slug: str, title: str, detail: str, **extra: object) -> JSONResponse:
+    body = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    found = error.errors()
+    if any(e["type"] in ("json_invalid", "model_attributes_type") and e["loc"][:1] == ("body",)
+           for e in found) or any(e["type"] == "missing" and e["loc"] == ("body",) for e in found):
+        return problem(400, "malformed-body", "Malformed request body",
+                       "the body must be a JSON object matching the documented schema")
+    fields = [{"field": _field(e["loc"]), "reason": e["msg"].removeprefix("Value error, ")} for e in found]
+    detail = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+    return problem(422, "invalid-fields", "Invalid fields", detail, errors=fields)
+
+
+async def on_invalid_value(request: Request, error: errors.InvalidValue) -> JSONResponse:
+    return problem(422, error.slug, "Invalid field", error.detail,
+                   errors=[{"field": error.field, "reason": error.reason}])
+
+
+async def on_version_conflict(request: Request, error: errors.VersionConflict) -> JSONResponse:
+    # The precondition came from If-Match: that is a failed precondition (412);
+    # from the body it is a plain conflict (409).
+    status = 412 if "if-match" in request.headers else 409
+    title = "Precondition failed" if status == 412 else "Version conflict"
+    return problem(status, error.slug, title, error.detail,
+                   expected_version=error.expected, current_version=error.actual)
+
+
+async def on_not_found(request: Request, error: errors.NotFound) -> JSONResponse:
+    return problem(404, error.slug, "Not found", error.detail)
+
+
+async def on_rule_violated(request: Request, error: errors.DomainError) -> JSONResponse:
+    return problem(409, error.slug, "Rule violated", error.detail)
+
+
+async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
+    return problem(400, "malformed-header", "Malformed header", str(error),
+                   errors=[{"field": error.header, "reason": error.reason}])
+
+
+async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    titles = {404: "Not found", 405: "Method not allowed"}
+    response = problem(error.status_code, f"http-{error.status_code}",
+                       titles.get(error.status_code, "HTTP error"), str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "internal-error", "Internal server error",
+                   "the server failed; nothing was recorded for this request")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(errors.InvalidValue, on_invalid_value)
+    app.add_exception_handler(errors.VersionConflict, on_version_conflict)
+    app.add_exception_handler(errors.NotFound, on_not_found)
+    app.add_exception_handler(errors.DomainError, on_rule_violated)
+    app.add_exception_handler(MalformedHeader, on_malformed_header)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

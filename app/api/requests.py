@@ -1,0 +1,144 @@
+"""Request bodies. Shapes and types are checked here; the real-world rules in the domain."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from app.domain.numbers import parse_vietnamese_number
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def _number(value: object) -> object:
+    if isinstance(value, str):
+        return float(parse_vietnamese_number(value))
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_nfc)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_nfc)
+]
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+Year = Annotated[int, Field(ge=1945, le=2100)]
+ExpectedVersion = Annotated[int | None, Field(ge=0, description="Optimistic concurrency: 409 if the stream moved on")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: ExpectedVersion = None
+
+
+class UnitIn(Body):
+    id: Id
+    name: Text
+    province: Text
+    registered_on: date | None = None
+
+
+class RenameIn(Body):
+    name: Text
+    province: Text
+    effective_on: date
+
+
+class MergeIn(Body):
+    into: Id
+    effective_on: date
+    legal_basis: Text
+
+
+class ClusterIn(Body):
+    id: Id
+    name: Text
+    region: Text
+    members: Annotated[list[Id], Field(min_length=1)]
+    formed_on: date
+
+
+class MemberIn(Body):
+    unit_id: Id
+    joined_on: date
+
+
+class LeadershipIn(Body):
+    year: Year
+    chair: Id
+    deputy: Id
+    decision_ref: Text
+    decided_on: date | None = None
+
+
+class HandoverIn(Body):
+    conference_number: Annotated[int, Field(ge=1, le=1000)]
+    year: Year
+    from_unit: Id
+    to_unit: Id
+    handed_over_on: date
+
+
+class PactIn(Body):
+    id: Id | None = Field(default=None, description="Omit to let the server choose one")
+    cluster_id: Id
+    title: Text
+    theme: LongText = ""
+    year: Year | None = None
+    period_start: Year | None = None
+    period_end: Year | None = None
+    content_items: list[LongText] = []
+    proposed_on: date
+    attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
+
+
+class SignatureIn(Body):
+    unit_id: Id
+    signed_by: Text
+    signed_on: date
+
+
+class TargetIn(Body):
+    code: Code
+    title: Text
+    kind: Literal["quantitative", "qualitative"]
+    measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_nfc)] = ""
+    direction: Literal["at_least", "at_most"] = "at_least"
+    value: Number | None = None
+    weight: Annotated[Number, Field(gt=0)]
+    applies_to: list[Id] | None = None
+    set_on: date | None = None
+
+
+class ResultIn(Body):
+    unit_id: Id
+    target_code: Code
+    value: Number
+    reported_on: date
+    source: Text
+    note: LongText | None = None
+
+
+class AwardIn(Body):
+    recipient_unit: Id
+    recipient_person: Text | None = None
+    title: Text
+    conferred_by: Text
+    decision_ref: Text | None = None
+    granted_on: date
+
+
+class CloseIn(Body):
+    closed_on: date

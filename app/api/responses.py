@@ -1,0 +1,183 @@
+"""Response bodies: declared, so pydantic serializes them and OpenAPI documents them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class WriteAck(BaseModel):
+    id: str
+    version: int
+    position: int | None
+
+
+class UnitOut(BaseModel):
+    id: str
+    name: str
+    province: str
+    merged_into: str | None
+    merged_on: date | None
+    version: int
+
+
+class Membership(BaseModel):
+    unit_id: str
+    joined_on: date
+    left_on: date | None
+
+
+class ClusterOut(BaseModel):
+    id: str
+    name: str
+    region: str
+    formed_on: date
+    members: list[str]
+    memberships: list[Membership]
+    flag_holder: str | None
+    last_conference_number: int | None
+    version: int
+
+
+class HandoverOut(BaseModel):
+    conference_number: int
+    year: int
+    from_unit: str
+    to_unit: str
+    handed_over_on: date
+
+
+class LeadershipOut(BaseModel):
+    year: int
+    chair: str
+    deputy: str
+    decision_ref: str
+
+
+class RotationsOut(BaseModel):
+    cluster_id: str
+    flag_holder: str | None
+    next_conference_number: int | None
+    handovers: list[HandoverOut]
+    leadership: list[LeadershipOut]
+
+
+class StandingOut(BaseModel):
+    rank: int
+    unit_id: str
+    unit_name: str | None
+    score: float
+    points: dict[str, float]
+    missing: list[str]
+
+
+class Leaders(BaseModel):
+    chair: str
+    deputy: str
+    decision_ref: str
+
+
+class Host(BaseModel):
+    unit_id: str
+    conference_number: int
+
+
+class StandingsOut(BaseModel):
+    cluster_id: str
+    year: int
+    pact_id: str
+    pact_status: str
+    leadership: Leaders | None
+    host: Host | None
+    standings: list[StandingOut]
+
+
+class ScoresOut(BaseModel):
+    pact_id: str
+    status: str
+    attainment_cap: float
+    standings: list[StandingOut]
+
+
+class SignatureOut(BaseModel):
+    unit_id: str
+    signed_by: str
+    signed_on: date
+
+
+class TargetOut(BaseModel):
+    code: str
+    ordinal: int
+    title: str
+    kind: str
+    measure: str
+    direction: str
+    value: float | None
+    weight: float
+    applies_to: list[str] | None
+
+
+class ResultOut(BaseModel):
+    unit_id: str
+    target_code: str
+    value: float
+    reported_on: date
+    source: str
+    note: str | None
+
+
+class AwardOut(BaseModel):
+    seq: int
+    recipient_unit: str
+    recipient_person: str | None
+    title: str
+    conferred_by: str
+    decision_ref: str | None
+    granted_on: date
+
+
+class PactSummary(BaseModel):
+    id: str
+    cluster_id: str
+    title: str
+    theme: str
+    year: int | None
+    period_start: int | None
+    period_end: int | None
+    content_items: list[str]
+    parties: list[str]
+    proposed_on: date
+    attainment_cap: float
+    status: str
+    closed_on: date | None
+    version: int
+
+
+class PactOut(PactSummary):
+    signatures: list[SignatureOut]
+    targets: list[TargetOut]
+    results: list[ResultOut]
+    awards: list[AwardOut]
+
+
+class EventOut(BaseModel):
+    position: int
+    event_id: str
+    stream_id: str
+    stream_type: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict
+    metadata: dict
+    occurred_on: date | None
+    recorded_at: datetime
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]

@@ -1,0 +1,90 @@
+"""Clusters (cụm thi đua): members over time, leadership, host rotation, standings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import BusDep, IfMatch, MetaDep, ReadConn, expected_version
+from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
+from app.api.responses import ClusterOut, Page, RotationsOut, StandingsOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
+from app.domain import commands as c
+from app.projections import queries
+
+router = APIRouter(prefix="/clusters", tags=["clusters"])
+
+
+@router.post("", status_code=201, responses=WRITE_ERRORS)
+def form_cluster(body: ClusterIn, bus: BusDep, meta: MetaDep, response: Response) -> WriteAck:
+    cmd = c.FormCluster(
+        body.id, body.name, body.region, tuple(body.members), body.formed_on, body.expected_version
+    )
+    return acknowledge(response, bus.handle(cmd, meta), f"/api/v1/clusters/{body.id}")
+
+
+@router.post("/{cluster_id}/members", responses=WRITE_ERRORS)
+def add_member(
+    cluster_id: str, body: MemberIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    cmd = c.AddMember(cluster_id, body.unit_id, body.joined_on, expected_version(match, body.expected_version))
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.delete("/{cluster_id}/members/{unit_id}", responses=WRITE_ERRORS)
+def remove_member(
+    cluster_id: str, unit_id: str, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response,
+    effective_on: Annotated[date, Query(description="The first day the unit is no longer a member")],
+) -> WriteAck:
+    """The membership ends; its history stays (members over time)."""
+    cmd = c.RemoveMember(cluster_id, unit_id, effective_on, match)
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{cluster_id}/leadership", responses=WRITE_ERRORS)
+def assign_leadership(
+    cluster_id: str, body: LeadershipIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
+    cmd = c.AssignLeadership(
+        cluster_id, body.year, body.chair, body.deputy, body.decision_ref, body.decided_on,
+        expected_version(match, body.expected_version),
+    )
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{cluster_id}/host-handovers", responses=WRITE_ERRORS)
+def hand_over_host_flag(
+    cluster_id: str, body: HandoverIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    """The outgoing host hands the host flag (trao cờ đăng cai) to the next conference's host."""
+    cmd = c.HandOverHostFlag(
+        cluster_id, body.conference_number, body.year, body.from_unit, body.to_unit,
+        body.handed_over_on, expected_version(match, body.expected_version),
+    )
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.get("")
+def list_clusters(conn: ReadConn) -> Page[ClusterOut]:
+    return Page[ClusterOut](items=queries.list_clusters(conn))
+
+
+@router.get("/{cluster_id}", responses={404: {"description": "Unknown cluster"}})
+def get_cluster(cluster_id: str, conn: ReadConn, response: Response) -> ClusterOut:
+    cluster = queries.get_cluster(conn, cluster_id)
+    tag(response, cluster["version"])
+    return ClusterOut(**cluster)
+
+
+@router.get("/{cluster_id}/rotations", responses={404: {"description": "Unknown cluster"}})
+def get_rotations(cluster_id: str, conn: ReadConn) -> RotationsOut:
+    return RotationsOut(**queries.rotations(conn, cluster_id))
+
+
+@router.get("/{cluster_id}/standings", responses={404: {"description": "Unknown cluster, or no pact covers the year"}})
+def get_standings(cluster_id: str, year: Annotated[Year, Query()], conn: ReadConn) -> StandingsOut:
+    """Scores and ranks of the cluster's pact for a year, with that year's chair and host."""
+    return StandingsOut(**queries.standings(conn, cluster_id, year))

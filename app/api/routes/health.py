@@ -1,0 +1,33 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from app.api.deps import LedgerDep
+from app.migrations import current_revision
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is up. No I/O."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Database unreachable or not migrated"}})
+def readyz(ledger: LedgerDep) -> JSONResponse:
+    """Ready when the database answers and its migrations are at head."""
+    head = ledger.migration_head
+    try:
+        current = current_revision(ledger.engine)
+    except sa.exc.SQLAlchemyError as error:
+        body = {"status": "unavailable", "database": "unreachable", "detail": str(error).splitlines()[0]}
+        return JSONResponse(body, status_code=503)
+    if current != head:
+        body = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ready", "database": "reachable", "migration": current})

@@ -1,0 +1,112 @@
+"""Pacts (giao ước thi đua): proposal, signatures, targets, results, awards, scores."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
+from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
+from app.api.responses import EventOut, Page, PactOut, PactSummary, ScoresOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
+from app.domain import commands as c
+from app.domain.errors import NotFound
+from app.projections import queries
+
+router = APIRouter(prefix="/pacts", tags=["pacts"])
+
+
+@router.post("", status_code=201, responses=WRITE_ERRORS)
+def propose_pact(body: PactIn, bus: BusDep, meta: MetaDep, response: Response) -> WriteAck:
+    pact_id = body.id or f"pact-{uuid.uuid4().hex[:12]}"
+    cmd = c.ProposePact(
+        pact_id, body.cluster_id, body.title, body.theme, body.year, body.period_start,
+        body.period_end, tuple(body.content_items), body.proposed_on, body.attainment_cap,
+        body.expected_version,
+    )
+    return acknowledge(response, bus.handle(cmd, meta), f"/api/v1/pacts/{pact_id}")
+
+
+@router.post("/{pact_id}/signatures", responses=WRITE_ERRORS)
+def sign_pact(
+    pact_id: str, body: SignatureIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    cmd = c.SignPact(pact_id, body.unit_id, body.signed_by, body.signed_on,
+                     expected_version(match, body.expected_version))
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{pact_id}/targets", responses=WRITE_ERRORS)
+def set_target(
+    pact_id: str, body: TargetIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    """Set a target (chỉ tiêu); setting a code again replaces it from then on."""
+    cmd = c.SetTarget(
+        pact_id, body.code, body.title, body.kind, body.measure, body.direction, body.value,
+        body.weight, tuple(body.applies_to) if body.applies_to is not None else None,
+        body.set_on, expected_version(match, body.expected_version),
+    )
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{pact_id}/results", responses=WRITE_ERRORS)
+def record_result(
+    pact_id: str, body: ResultIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    """Record a result (kết quả); a later one for the same unit and target supersedes it."""
+    cmd = c.RecordResult(
+        pact_id, body.unit_id, body.target_code, body.value, body.reported_on, body.source,
+        body.note, expected_version(match, body.expected_version),
+    )
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{pact_id}/awards", responses=WRITE_ERRORS)
+def grant_award(
+    pact_id: str, body: AwardIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    cmd = c.GrantAward(
+        pact_id, body.recipient_unit, body.title, body.conferred_by, body.granted_on,
+        body.recipient_person, body.decision_ref, expected_version(match, body.expected_version),
+    )
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.post("/{pact_id}/close", responses=WRITE_ERRORS)
+def close_pact(
+    pact_id: str, body: CloseIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
+) -> WriteAck:
+    cmd = c.ClosePact(pact_id, body.closed_on, expected_version(match, body.expected_version))
+    return acknowledge(response, bus.handle(cmd, meta))
+
+
+@router.get("")
+def list_pacts(
+    conn: ReadConn,
+    cluster: Annotated[str | None, Query(description="Only this cluster's pacts")] = None,
+    year: Annotated[Year | None, Query(description="Only pacts covering this year")] = None,
+) -> Page[PactSummary]:
+    return Page[PactSummary](items=queries.list_pacts(conn, cluster, year))
+
+
+@router.get("/{pact_id}", responses={404: {"description": "Unknown pact"}})
+def get_pact(pact_id: str, conn: ReadConn, response: Response) -> PactOut:
+    pact = queries.get_pact(conn, pact_id)
+    tag(response, pact["version"])
+    return PactOut(**pact)
+
+
+@router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact"}})
+def get_scores(pact_id: str, conn: ReadConn) -> ScoresOut:
+    return ScoresOut(**queries.pact_scores(conn, pact_id))
+
+
+@router.get("/{pact_id}/events", responses={404: {"description": "Unknown pact"}})
+def get_events(pact_id: str, conn: ReadConn, ledger: LedgerDep) -> Page[EventOut]:
+    """The pact's own history, as the auditors read it: who, when, why, what."""
+    stored = ledger.store.read_stream(conn, f"pact:{pact_id}")
+    if not stored:
+        raise NotFound(f"no pact {pact_id}")
+    return Page[EventOut](items=[EventOut.model_validate(s, from_attributes=True) for s in stored])

@@ -1,0 +1,102 @@
+"""The `pacts` command: serve, migrate, demo, rebuild."""
+
+from __future__ import annotations
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from app import migrations
+from app.bootstrap import bootstrap
+from app.settings import get_settings
+
+cli = typer.Typer(help="Pact Ledger: emulation pacts as an append-only event log.", no_args_is_help=True)
+
+
+def _ensure_migrated() -> None:
+    settings = get_settings()
+    ledger = bootstrap(settings)
+    try:
+        current = migrations.current_revision(ledger.engine)
+    finally:
+        ledger.close()
+    if current != migrations.head_revision():
+        typer.secho(
+            f"The database at {settings.database_url} is at migration {current}, "
+            f"not {migrations.head_revision()}: run `pacts migrate` first.",
+            fg="red", err=True,
+        )
+        raise typer.Exit(2)
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema to the latest migration (alembic upgrade head)."""
+    url = get_settings().database_url
+    migrations.upgrade(url)
+    typer.echo(f"migrated {sa_safe(url)} to {migrations.head_revision()}")
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option(None, help="Address to bind (default PACTS_HOST or 127.0.0.1)"),
+    port: int = typer.Option(None, help="Port (default PACTS_PORT or 8000)"),
+    workers: int = typer.Option(1, help="Worker processes (use PostgreSQL for more than one)"),
+) -> None:
+    """Run the JSON API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    _ensure_migrated()
+    uvicorn.run(
+        "app.api.main:app", host=host or settings.host, port=port or settings.port,
+        workers=workers, log_level="info",
+    )
+
+
+@cli.command()
+def demo() -> None:
+    """Load the facts of the seed articles (idempotent: a second run writes nothing)."""
+    from app.demo import load_demo
+
+    _ensure_migrated()
+    ledger = bootstrap()
+    try:
+        written = load_demo(ledger.bus)
+    finally:
+        ledger.close()
+    typer.echo(f"demo loaded: {written} events written" if written else "demo already loaded")
+
+
+@cli.command()
+def rebuild() -> None:
+    """Truncate every read model and replay the whole log into it."""
+    from app.projections.rebuild import rebuild as run_rebuild
+
+    _ensure_migrated()
+    ledger = bootstrap()
+    columns = (
+        TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("events"),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns) as progress:
+            task = progress.add_task("replay", total=None)
+            report = run_rebuild(
+                ledger.engine, ledger.store,
+                progress=lambda n: progress.advance(task, n),
+                on_total=lambda total: progress.update(task, total=total),
+            )
+    finally:
+        ledger.close()
+    typer.echo(f"rebuilt read models from {report.events} events in {report.streams} streams "
+               f"(log position {report.position})")
+
+
+def sa_safe(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,31 @@
+"""Numbers as Vietnamese documents write them: 370.461 (thousands), 11,64 (decimal).
+
+Machine clients send JSON numbers. Text is read the Vietnamese way only, and
+anything that does not fit that form is refused rather than guessed at:
+"11.64" is not a Vietnamese number, so it is an error, not 11.64 or 1164.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_PLAIN = re.compile(r"^[+-]?\d+(,\d+)?$")
+
+
+class NotAVietnameseNumber(ValueError):
+    pass
+
+
+def parse_vietnamese_number(text: str) -> Decimal:
+    cleaned = text.strip().removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    if not (_GROUPED.match(cleaned) or _PLAIN.match(cleaned)):
+        raise NotAVietnameseNumber(
+            f"{text!r} is not a number in Vietnamese form (370.461 or 11,64); "
+            "send a JSON number for machine values"
+        )
+    try:
+        return Decimal(cleaned.replace(".", "").replace(",", "."))
+    except InvalidOperation as error:  # pragma: no cover - the patterns exclude this
+        raise NotAVietnameseNumber(str(error)) from error

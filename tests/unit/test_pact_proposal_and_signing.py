@@ -1,0 +1,225 @@
+"""Emulation pacts (giao ước thi đua): proposal, signing (ký kết), closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain import commands as c
+from app.domain import errors, pact
+from app.domain import events as e
+from tests.unit.builders import (
+    CLUSTER_ID,
+    HA_TINH,
+    HUE,
+    MERGER_DAY,
+    NGHE_AN,
+    NORTH_CENTRAL,
+    PACT_ID,
+    PROPOSED_ON,
+    QUANG_BINH,
+    QUANG_TRI,
+    THANH_HOA,
+    a_cluster,
+    a_pact,
+    a_unit,
+    pact_proposed,
+    quang_binh_merged,
+    signed,
+    signed_by_all,
+)
+
+
+def propose_cmd(**overrides) -> c.ProposePact:
+    event = pact_proposed()
+    fields = dict(
+        id=event.id, cluster_id=event.cluster_id, title=event.title, theme=event.theme,
+        year=event.year, period_start=None, period_end=None,
+        content_items=event.content_items, proposed_on=event.proposed_on,
+    )
+    fields.update(overrides)
+    return c.ProposePact(**fields)
+
+
+def sign_cmd(unit_id: str, on: date = PROPOSED_ON) -> c.SignPact:
+    return c.SignPact(PACT_ID, unit_id, signed(unit_id).signed_by, on)
+
+
+# --- proposing -------------------------------------------------------------------
+
+
+def test_the_2022_pact_is_proposed_to_every_member():
+    assert pact.propose(None, a_cluster(), propose_cmd()) == [pact_proposed()]
+
+
+def test_a_pact_may_cover_a_period_instead_of_a_year():
+    cmd = propose_cmd(year=None, period_start=2021, period_end=2025, attainment_cap=1.5)
+
+    events = pact.propose(None, a_cluster(), cmd)
+
+    assert events == [pact_proposed(year=None, period_start=2021, period_end=2025, attainment_cap=1.5)]
+    assert a_pact(proposed=events[0]).covers_year(2023)
+
+
+def test_proposing_an_existing_pact_is_rejected():
+    with pytest.raises(errors.AlreadyExists):
+        pact.propose(a_pact(), a_cluster(), propose_cmd())
+
+
+@pytest.mark.parametrize(
+    "year, start, end, field",
+    [
+        (2022, 2021, 2025, "year"),  # both a year and a period
+        (None, None, None, "year"),  # neither
+        (2022, 2021, None, "year"),  # a year and half a period
+        (None, 2021, None, "period_end"),
+        (None, None, 2025, "period_end"),
+        (None, 2025, 2021, "period_end"),  # ends before it starts
+    ],
+)
+def test_a_pact_has_either_a_year_or_a_whole_period(year, start, end, field):
+    cmd = propose_cmd(year=year, period_start=start, period_end=end)
+
+    with pytest.raises(errors.InvalidValue) as caught:
+        pact.propose(None, a_cluster(), cmd)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("cap", [0.99, 2.01, 0.0, float("nan")])
+def test_the_attainment_cap_lies_between_1_and_2(cap):
+    with pytest.raises(errors.InvalidValue) as caught:
+        pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap))
+    assert caught.value.field == "attainment_cap"
+
+
+@pytest.mark.parametrize("cap", [1.0, 2.0])
+def test_the_attainment_cap_bounds_are_allowed(cap):
+    assert pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap)) == [
+        pact_proposed(attainment_cap=cap)
+    ]
+
+
+def test_the_parties_are_the_members_on_the_proposal_day():
+    # Hà Tĩnh left before the proposal; Quảng Trị joins after it.
+    state = a_cluster(
+        e.MemberLeft(HA_TINH, date(2022, 1, 1)),
+        e.MemberJoined(QUANG_TRI, date(2022, 6, 1)),
+        formed=a_cluster().__class__ and None,
+    ) if False else a_cluster(
+        e.MemberLeft(HA_TINH, date(2022, 1, 1)),
+        e.MemberLeft(QUANG_TRI, date(2020, 1, 1)),
+        e.MemberJoined(QUANG_TRI, date(2022, 6, 1)),
+    )
+
+    [proposed] = pact.propose(None, state, propose_cmd())
+
+    assert proposed.parties == (THANH_HOA, NGHE_AN, QUANG_BINH, HUE)
+
+
+def test_a_cluster_without_members_on_the_day_cannot_propose():
+    state = a_cluster(*(e.MemberLeft(u, date(2020, 1, 1)) for u in NORTH_CENTRAL))
+
+    with pytest.raises(errors.RuleViolated) as caught:
+        pact.propose(None, state, propose_cmd())
+    assert type(caught.value) is errors.RuleViolated
+
+
+# --- signing -------------------------------------------------------------------
+
+
+def test_a_party_signs():
+    assert pact.sign(a_pact(), a_cluster(), a_unit(HA_TINH), sign_cmd(HA_TINH)) == [signed(HA_TINH)]
+
+
+def test_the_pact_is_proposed_until_every_party_has_signed():
+    all_but_hue = [signed(u) for u in NORTH_CENTRAL if u != HUE]
+
+    assert a_pact().status == "proposed"
+    assert a_pact(*all_but_hue).status == "proposed"
+    assert a_pact(*all_but_hue, signed(HUE)).status == "in_force"
+
+
+def test_a_party_signs_only_once():
+    with pytest.raises(errors.AlreadySigned):
+        pact.sign(a_pact(signed(HA_TINH)), a_cluster(), a_unit(HA_TINH), sign_cmd(HA_TINH, date(2022, 6, 1)))
+
+
+def test_a_unit_that_is_not_a_party_cannot_sign():
+    proposed = pact_proposed(parties=(THANH_HOA, NGHE_AN))
+    state = a_cluster(formed=None)
+
+    with pytest.raises(errors.NotAMember):
+        pact.sign(a_pact(proposed=proposed), state, a_unit(HA_TINH), sign_cmd(HA_TINH))
+
+
+def test_a_party_that_left_the_cluster_cannot_sign():
+    state = a_cluster(e.MemberLeft(HA_TINH, date(2022, 5, 20)))
+
+    with pytest.raises(errors.NotAMember):
+        pact.sign(a_pact(), state, a_unit(HA_TINH), sign_cmd(HA_TINH, date(2022, 6, 1)))
+
+
+def test_a_party_cannot_sign_before_the_proposal():
+    with pytest.raises(errors.DateOutOfOrder):
+        pact.sign(a_pact(), a_cluster(), a_unit(HA_TINH), sign_cmd(HA_TINH, date(2022, 5, 12)))
+
+
+def test_an_absorbed_unit_signs_nothing_from_the_merger_day():
+    proposed = pact_proposed(id="giao-uoc-2025", year=2025, proposed_on=date(2025, 3, 1))
+    quang_binh = a_unit(QUANG_BINH, quang_binh_merged())
+    cmd = c.SignPact("giao-uoc-2025", QUANG_BINH, "Giám đốc", MERGER_DAY)
+
+    with pytest.raises(errors.UnitMergedAway):
+        pact.sign(a_pact(proposed=proposed), a_cluster(), quang_binh, cmd)
+
+
+def test_an_absorbed_unit_may_still_sign_the_day_before_the_merger():
+    proposed = pact_proposed(id="giao-uoc-2025", year=2025, proposed_on=date(2025, 3, 1))
+    quang_binh = a_unit(QUANG_BINH, quang_binh_merged())
+    cmd = c.SignPact("giao-uoc-2025", QUANG_BINH, "Giám đốc", date(2025, 6, 30))
+
+    events = pact.sign(a_pact(proposed=proposed), a_cluster(), quang_binh, cmd)
+
+    assert events == [e.PactSigned(QUANG_BINH, "Giám đốc", date(2025, 6, 30))]
+
+
+def test_a_closed_pact_cannot_be_signed():
+    state = a_pact(e.PactClosed(date(2022, 12, 31)))
+
+    with pytest.raises(errors.PactIsClosed):
+        pact.sign(state, a_cluster(), a_unit(HA_TINH), sign_cmd(HA_TINH, date(2023, 1, 5)))
+
+
+# --- closing -------------------------------------------------------------------
+
+
+def test_a_pact_in_force_is_closed():
+    state = a_pact(*signed_by_all())
+
+    events = pact.close(state, c.ClosePact(PACT_ID, date(2022, 12, 31)))
+
+    assert events == [e.PactClosed(date(2022, 12, 31))]
+    assert a_pact(*signed_by_all(), *events).status == "closed"
+
+
+def test_a_pact_is_closed_only_once():
+    with pytest.raises(errors.PactIsClosed):
+        pact.close(a_pact(e.PactClosed(date(2022, 12, 31))), c.ClosePact(PACT_ID, date(2023, 1, 1)))
+
+
+def test_a_pact_cannot_close_before_it_was_proposed():
+    with pytest.raises(errors.DateOutOfOrder):
+        pact.close(a_pact(), c.ClosePact(PACT_ID, date(2022, 5, 1)))
+
+
+def test_a_pact_stream_cannot_hold_a_cluster_event():
+    with pytest.raises(TypeError):
+        pact.apply(e.MemberLeft(HA_TINH, date(2022, 1, 1)), a_pact())
+
+
+def test_the_proposal_folds_into_the_pact_state():
+    state = a_pact()
+
+    assert (state.id, state.cluster_id, state.parties) == (PACT_ID, CLUSTER_ID, NORTH_CENTRAL)
+    assert state.covers_year(2022) and not state.covers_year(2023)
