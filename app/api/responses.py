@@ -90,6 +90,7 @@ class Host(BaseModel):
 class StandingsOut(BaseModel):
     cluster_id: str
     year: int
+    as_of_position: int | None = None
     pact_id: str
     pact_status: str
     leadership: Leaders | None

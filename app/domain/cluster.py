@@ -61,6 +61,17 @@ class Cluster:
     def current_members(self) -> tuple[str, ...]:
         return tuple(m.unit_id for m in self.memberships if m.left_on is None)
 
+    def host_of(self, year: int) -> tuple[str, int] | None:
+        """(unit, conference number) of the year's conference: the flag's receiver
+        for that year, or else the unit that handed it on the year after."""
+        for h in self.handovers:
+            if h.year == year:
+                return h.to_unit, h.conference_number
+        for h in self.handovers:
+            if h.year == year + 1:
+                return h.from_unit, h.conference_number - 1
+        return None
+
     @property
     def flag_holder(self) -> str | None:
         """Who holds the host flag: the receiver of the last handover, if any."""

@@ -48,25 +48,33 @@ def target_points(target: Target, actual: float, cap: float) -> float:
     return target.weight * min(max(attainment(target, actual), 0.0), cap)
 
 
-def round_score(value: float) -> float:
-    return float(Decimal(repr(value)).quantize(_CENT, rounding=ROUND_HALF_UP))
+def _decimal(value: float) -> Decimal:
+    """The decimal a float was written as (its shortest repr): 1.2345 stays 1.2345."""
+    return Decimal(repr(value))
+
+
+def round_score(value: float | Decimal) -> float:
+    exact = value if isinstance(value, Decimal) else _decimal(value)
+    return float(exact.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 def unit_score(pact: Pact, unit_id: str) -> UnitScore:
     points: dict[str, float] = {}
     missing: list[str] = []
-    total_weight = 0.0
+    total_weight = Decimal(0)
     for code, target in pact.targets.items():
         if not target.applies(unit_id):
             continue
-        total_weight += target.weight
+        total_weight += _decimal(target.weight)
         result = pact.results.get((unit_id, code))
         if result is None:
             missing.append(code)
             points[code] = 0.0
         else:
             points[code] = target_points(target, result.value, pact.attainment_cap)
-    score = round_score(100.0 * sum(points.values()) / total_weight) if total_weight else 0.0
+    # Sum and divide in decimal: in floats 100 x 1.2345 / 10 is 12.344999..., which rounds down.
+    total_points = sum(map(_decimal, points.values()), Decimal(0))
+    score = round_score(100 * total_points / total_weight) if total_weight else 0.0
     return UnitScore(unit_id, score, points, tuple(sorted(missing)))
 
 

@@ -101,6 +101,17 @@ def _covers(year: int) -> sa.ColumnElement[bool]:
     )
 
 
+def pacts_covering(conn: Connection, cluster_id: str, year: int) -> list[dict]:
+    """A cluster's pacts covering a year, the one its standings use first:
+    a yearly pact before a multi-year one, then the earliest proposed."""
+    query = (
+        sa.select(t.pacts.c.id, t.pacts.c.status)
+        .where(t.pacts.c.cluster_id == cluster_id, _covers(year))
+        .order_by(t.pacts.c.year.is_(None), t.pacts.c.proposed_on, t.pacts.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
 def get_pact(conn: Connection, pact_id: str) -> dict:
     pact = _one(conn, sa.select(t.pacts).where(t.pacts.c.id == pact_id), f"pact {pact_id}")
 
@@ -145,13 +156,7 @@ def _standings(conn: Connection, pact_id: str) -> list[dict]:
 
 def standings(conn: Connection, cluster_id: str, year: int) -> dict:
     cluster = _one(conn, sa.select(t.clusters.c.id).where(t.clusters.c.id == cluster_id), f"cluster {cluster_id}")
-    # A yearly pact for that year comes before a multi-year one covering it.
-    pact = conn.execute(
-        sa.select(t.pacts.c.id, t.pacts.c.status)
-        .where(t.pacts.c.cluster_id == cluster_id, _covers(year))
-        .order_by(t.pacts.c.year.is_(None), t.pacts.c.proposed_on, t.pacts.c.id)
-        .limit(1)
-    ).mappings().first()
+    pact = next(iter(pacts_covering(conn, cluster_id, year)), None)
     if pact is None:
         raise NotFound(f"no pact of cluster {cluster_id} covers {year}")
     leaders = conn.execute(

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import BusDep, IfMatch, MetaDep, ReadConn, expected_version
+from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
 from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
 from app.api.responses import ClusterOut, Page, RotationsOut, StandingsOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
 from app.domain import commands as c
-from app.projections import queries
+from app.projections import history, queries
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
 
@@ -85,6 +85,11 @@ def get_rotations(cluster_id: str, conn: ReadConn) -> RotationsOut:
 
 
 @router.get("/{cluster_id}/standings", responses={404: {"description": "Unknown cluster, or no pact covers the year"}})
-def get_standings(cluster_id: str, year: Annotated[Year, Query()], conn: ReadConn) -> StandingsOut:
+def get_standings(
+    cluster_id: str, year: Annotated[Year, Query()], conn: ReadConn, ledger: LedgerDep,
+    as_of: Annotated[int | None, Query(ge=0, description="Log position: the standings as they stood then")] = None,
+) -> StandingsOut:
     """Scores and ranks of the cluster's pact for a year, with that year's chair and host."""
+    if as_of is not None:
+        return StandingsOut(**history.standings_as_of(conn, ledger.store, cluster_id, year, as_of))
     return StandingsOut(**queries.standings(conn, cluster_id, year))

@@ -1,0 +1,72 @@
+"""Reads at a past point of the log: fold the streams up to a position.
+
+The read models only know the present. An auditor asking "what were the
+standings when position P was written?" gets them by replaying the pact's
+stream up to P: the same fold and the same scoring as the live path.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from app.domain import cluster as cluster_model
+from app.domain import pact as pact_model
+from app.domain.errors import NotFound
+from app.domain.scoring import pact_scores, rank
+from app.events.store import EventStore
+from app.projections.queries import pacts_covering
+from app.projections.tables import units
+
+
+def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[pact_model.Pact | None, int]:
+    state, version = None, 0
+    for stored in store.read_stream(conn, f"pact:{pact_id}", to_position=position):
+        state = pact_model.apply(stored.to_domain(), state)
+        version = stored.version
+    return state, version
+
+
+def cluster_at(conn: Connection, store: EventStore, cluster_id: str, position: int) -> cluster_model.Cluster | None:
+    state = None
+    for stored in store.read_stream(conn, f"cluster:{cluster_id}", to_position=position):
+        state = cluster_model.apply(stored.to_domain(), state)
+    return state
+
+
+def standings_as_of(
+    conn: Connection, store: EventStore, cluster_id: str, year: int, position: int
+) -> dict:
+    """Standings of the cluster-year as they stood right after ``position``."""
+    # A pact's cluster and years never change after its proposal, so today's
+    # read model names every candidate; the fold tells which existed at P.
+    for candidate in pacts_covering(conn, cluster_id, year):
+        pact, version = pact_at(conn, store, candidate["id"], position)
+        if pact is not None:
+            break
+    else:
+        raise NotFound(f"no pact of cluster {cluster_id} covered {year} at position {position}")
+    cluster = cluster_at(conn, store, cluster_id, position)
+    leaders = cluster.leadership.get(year)
+    host = cluster.host_of(year)
+    names = _unit_names(conn, pact.parties)
+    scores = {u.unit_id: u for u in pact_scores(pact)}
+    return {
+        "cluster_id": cluster_id, "year": year, "as_of_position": position,
+        "pact_id": pact.id, "pact_status": pact.status, "pact_version": version,
+        "leadership": (
+            {"chair": leaders.chair, "deputy": leaders.deputy, "decision_ref": leaders.decision_ref}
+            if leaders else None
+        ),
+        "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
+        "standings": [
+            {"rank": s.rank, "unit_id": s.unit_id, "unit_name": names.get(s.unit_id),
+             "score": s.score, "points": dict(scores[s.unit_id].points), "missing": list(s.missing)}
+            for s in rank(scores.values())
+        ],
+    }
+
+
+def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:
+    rows = conn.execute(sa.select(units.c.id, units.c.name).where(units.c.id.in_(unit_ids)))
+    return {row.id: row.name for row in rows}
