@@ -105,6 +105,11 @@ def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
         raise errors.AlreadyAMember(f"unit {unit.id} is already a member of {cluster.id}")
     if cmd.joined_on < cluster.formed_on:
         raise errors.DateOutOfOrder("joined_on is before the cluster was formed")
+    left = [m.left_on for m in cluster.memberships if m.unit_id == unit.id and m.left_on]
+    if left and cmd.joined_on < max(left):
+        raise errors.DateOutOfOrder(
+            f"unit {unit.id} left on {max(left).isoformat()}; it cannot rejoin before that"
+        )
     return [e.MemberJoined(unit.id, cmd.joined_on)]
 
 
@@ -137,6 +142,8 @@ def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Eve
         raise errors.NotFlagHolder(
             f"the host flag of {cluster.id} is held by {holder}, not {cmd.from_unit}"
         )
+    if cmd.conference_number < 1:
+        raise errors.InvalidValue("conference_number", "conferences are numbered from 1")
     if cmd.from_unit == cmd.to_unit:
         raise errors.RuleViolated("the host flag must go to another member")
     _ensure_member(cluster, cmd.from_unit, day, "from_unit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import singledispatch
@@ -144,8 +145,17 @@ def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
         raise errors.InvalidValue("kind", f"must be one of {', '.join(KINDS)}")
     if cmd.direction not in DIRECTIONS:
         raise errors.InvalidValue("direction", f"must be one of {', '.join(DIRECTIONS)}")
-    if not cmd.weight > 0:
-        raise errors.InvalidValue("weight", "must be greater than 0")
+    if not (math.isfinite(cmd.weight) and cmd.weight > 0):
+        raise errors.InvalidValue("weight", "must be a finite number greater than 0")
+    if cmd.value is not None and not math.isfinite(cmd.value):
+        raise errors.InvalidValue("value", "must be a finite number")
+    previous = pact.targets.get(cmd.code)
+    if previous is not None and previous.kind != cmd.kind and _has_results(pact, cmd.code):
+        # A recorded 3.5 would silently change meaning (points given vs. an actual value).
+        raise errors.RuleViolated(
+            f"target {cmd.code} already has results as a {previous.kind} target; "
+            "set a new code instead of changing its kind"
+        )
     if cmd.kind == "quantitative":
         if cmd.value is None:
             raise errors.InvalidValue("value", "a quantitative target needs a value")
@@ -167,8 +177,14 @@ def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
     ]
 
 
+def _has_results(pact: Pact, code: str) -> bool:
+    return any(target_code == code for _, target_code in pact.results)
+
+
 def record_result(pact: Pact, cmd: c.RecordResult) -> list[e.Event]:
     pact.ensure_open()
+    if not math.isfinite(cmd.value):
+        raise errors.InvalidValue("value", "must be a finite number")
     target = pact.targets.get(cmd.target_code)
     if target is None:
         raise errors.UnknownTarget(f"pact {pact.id} has no target {cmd.target_code}")

@@ -82,7 +82,9 @@ def test_a_merged_unit_cannot_found_a_cluster_after_the_merger():
 def test_a_unit_joins_a_cluster():
     state = a_cluster(formed=cluster_formed(members=(THANH_HOA, NGHE_AN)))
 
-    events = cluster.add_member(state, a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1)))
+    cmd = c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1))
+
+    events = cluster.add_member(state, a_unit(HA_TINH), cmd)
 
     assert events == [e.MemberJoined(HA_TINH, date(2013, 1, 1))]
     joined = a_cluster(*events, formed=cluster_formed(members=(THANH_HOA, NGHE_AN)))
@@ -92,7 +94,9 @@ def test_a_unit_joins_a_cluster():
 
 def test_a_current_member_cannot_join_again():
     with pytest.raises(errors.AlreadyAMember):
-        cluster.add_member(a_cluster(), a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1)))
+        cluster.add_member(
+            a_cluster(), a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1))
+        )
 
 
 def test_joining_before_the_cluster_was_formed_is_rejected():
@@ -123,7 +127,9 @@ def test_a_member_leaves_the_cluster():
 def test_a_unit_that_left_may_join_again():
     state = a_cluster(e.MemberLeft(HA_TINH, date(2015, 1, 1)))
 
-    events = cluster.add_member(state, a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2016, 1, 1)))
+    cmd = c.AddMember(CLUSTER_ID, HA_TINH, date(2016, 1, 1))
+
+    events = cluster.add_member(state, a_unit(HA_TINH), cmd)
 
     assert events == [e.MemberJoined(HA_TINH, date(2016, 1, 1))]
 
@@ -158,7 +164,9 @@ def test_the_ministry_names_a_chair_and_deputy_for_the_year():
     events = cluster.assign_leadership(a_cluster(), leadership())
 
     assert events == [e.LeadershipAssigned(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT", date(2024, 5, 14))]
-    assert a_cluster(*events).leadership[2024] == cluster.Leadership(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT")
+    assert a_cluster(*events).leadership[2024] == cluster.Leadership(
+        2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT"
+    )
 
 
 def test_chair_and_deputy_must_be_two_different_members():
@@ -197,7 +205,9 @@ def test_the_deputy_must_be_a_member_on_the_decision_day():
 
 def test_without_a_decision_date_membership_is_checked_on_1_january():
     # Hà Tĩnh joins in March 2024: a member on 14/5 but not on 1/1.
-    state = a_cluster(e.MemberJoined(HA_TINH, date(2024, 3, 1)), formed=cluster_formed(members=(THANH_HOA,)))
+    state = a_cluster(
+        e.MemberJoined(HA_TINH, date(2024, 3, 1)), formed=cluster_formed(members=(THANH_HOA,))
+    )
 
     assert cluster.assign_leadership(state, leadership(chair=THANH_HOA, deputy=HA_TINH))
     with pytest.raises(errors.NotAMember):
@@ -273,3 +283,26 @@ def test_a_handover_cannot_be_dated_before_the_previous_one():
 def test_a_cluster_stream_cannot_hold_a_unit_event():
     with pytest.raises(TypeError):
         cluster.apply(quang_binh_merged(), a_cluster())
+
+
+def test_the_host_of_a_year_follows_the_handovers():
+    # Huế receives the flag for the 11th conference (2023); Thanh Hóa, handing it on, hosted the 10th.
+    state = a_cluster(FIRST_HANDOVER)
+
+    assert state.host_of(2023) == (HUE, 11)
+    assert state.host_of(2022) == (THANH_HOA, 10)
+    assert state.host_of(2030) is None
+
+
+def test_a_unit_cannot_rejoin_before_the_day_it_left():
+    state = a_cluster(e.MemberLeft(HA_TINH, date(2015, 1, 1)))
+
+    with pytest.raises(errors.DateOutOfOrder):
+        cluster.add_member(state, a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2014, 6, 1)))
+
+
+@pytest.mark.parametrize("number", [0, -1])
+def test_the_first_handover_needs_a_real_conference_number(number):
+    with pytest.raises(errors.InvalidValue) as caught:
+        cluster.hand_over_host_flag(a_cluster(), handover(number, 2023, THANH_HOA, HUE, date(2022, 5, 13)))
+    assert caught.value.field == "conference_number"
