@@ -61,7 +61,7 @@ def demo() -> None:
     _ensure_migrated()
     ledger = bootstrap()
     try:
-        written = load_demo(ledger.bus)
+        written = load_demo(ledger)
     finally:
         ledger.close()
     typer.echo(f"demo loaded: {written} events written" if written else "demo already loaded")

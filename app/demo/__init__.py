@@ -10,7 +10,8 @@ from __future__ import annotations
 from app.demo.data import demo_commands
 from app.domain import errors, unit
 from app.domain.commands import RegisterUnit
-from app.services.bus import MessageBus, Meta
+from app.bootstrap import Ledger
+from app.services.bus import Meta
 
 META = Meta(actor="demo-loader", source="demo", reason="facts of the seed articles")
 
@@ -21,21 +22,21 @@ def _marker() -> str:
     return first.id
 
 
-def is_loaded(bus: MessageBus) -> bool:
+def is_loaded(ledger: Ledger) -> bool:
     """Whether the first demo unit's stream exists (read in a rolled-back unit of work)."""
-    with bus._uow_factory() as uow:  # noqa: SLF001 - the bus is all the CLI hands us
+    with ledger.unit_of_work() as uow:
         return uow.load(unit, _marker()) is not None
 
 
-def load_demo(bus: MessageBus) -> int:
+def load_demo(ledger: Ledger) -> int:
     """Record the demo data set; returns the number of events written (0 if already there)."""
-    if is_loaded(bus):
+    if is_loaded(ledger):
         return 0
     commands = demo_commands()
     try:
-        acks = bus.handle_many(commands, META)
+        acks = ledger.bus.handle_many(commands, META)
     except errors.AlreadyExists:
-        if is_loaded(bus):  # another loader committed first
+        if is_loaded(ledger):  # another loader committed first
             return 0
         raise
     # Every stream the demo touches is new, so its final version is its event count.

@@ -7,6 +7,7 @@ run in one transaction, each against the state the earlier ones left.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from app.demo import texts
@@ -95,7 +96,7 @@ def _clusters() -> list[c.Command]:
     ]
 
 
-def _signatures(pact_id: str, unit_ids, signed_on: date) -> list[c.Command]:
+def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[c.Command]:
     # The articles name no signatories, only "đại diện lãnh đạo" of each department.
     return [
         c.SignPact(pact_id, uid, f"Đại diện lãnh đạo {department(UNITS[uid])}", signed_on)
@@ -103,7 +104,10 @@ def _signatures(pact_id: str, unit_ids, signed_on: date) -> list[c.Command]:
     ]
 
 
-def _target(pact_id, code, title, measure, value, applies_to=None, set_on=None):
+def _target(
+    pact_id: str, code: str, title: str, measure: str, value: float,
+    applies_to: tuple[str, ...] | None = None, set_on: date | None = None,
+) -> c.SetTarget:
     # A7: the articles give no weights; every target weighs 1.
     return c.SetTarget(pact_id, code, title, "quantitative", measure, "at_least", value, 1.0,
                        applies_to, set_on)
@@ -228,18 +232,8 @@ def _changes_of_2025() -> list[c.Command]:
     commands: list[c.Command] = [
         c.RenameUnit("thua-thien-hue", department("Huế"), "Huế", HUE_CITY),
     ]
-    seats = {"quang-binh": "bac-trung-bo"} | {u: "cum-2-dbbb" for u in MERGED_INTO if
-                                              u in RED_RIVER_DELTA}
-    joined: set[str] = set()
+    # The merge handler moves each absorbed unit's cluster seats to its successor.
     for absorbed, successor in MERGED_INTO.items():
-        # The seat moves are explicit: within one transaction the merge handler cannot see
-        # memberships formed earlier in the same batch (it reads the read model).
-        cluster_id = seats[absorbed]
-        commands.append(c.RemoveMember(cluster_id, absorbed, MERGERS))
-        if successor not in NORTH_CENTRAL and successor not in RED_RIVER_DELTA \
-                and successor not in joined:
-            commands.append(c.AddMember(cluster_id, successor, MERGERS))
-            joined.add(successor)
         commands.append(c.MergeUnit(absorbed, successor, MERGERS, MERGER_BASIS))
     return commands
 

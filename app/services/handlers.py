@@ -31,13 +31,16 @@ def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> tuple[object, str]:
     absorbed = uow.get(unit, cmd.unit_id)
     successor = uow.get_ref(unit, cmd.into, "into")
     uow.record(unit, cmd.unit_id, unit.merge(absorbed, successor, cmd), cmd.expected_version)
-    seats = uow.conn.execute(
+    # The read model knows the seats committed before this transaction; clusters
+    # touched earlier in it (a batch) are newer, so ask their states too.
+    committed = uow.conn.execute(
         sa.select(t.cluster_members.c.cluster_id)
         .where(t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None))
-        .order_by(t.cluster_members.c.cluster_id)
     ).scalars()
-    for cluster_id in seats:
+    for cluster_id in sorted({*committed, *uow.touched(cluster)}):
         state = uow.get(cluster, cluster_id)
+        if cmd.unit_id not in state.current_members():
+            continue
         leave = c.RemoveMember(cluster_id, cmd.unit_id, cmd.effective_on)
         uow.record(cluster, cluster_id, cluster.remove_member(state, leave))
         state = uow.load(cluster, cluster_id)

@@ -78,6 +78,11 @@ class UnitOfWork:
             raise errors.InvalidValue(field, f"no {kind.STREAM_TYPE} {entity_id}")
         return state
 
+    def touched(self, kind: Aggregate) -> list[str]:
+        """Ids of this kind already loaded in this transaction (newer than any read model)."""
+        prefix = f"{kind.STREAM_TYPE}:"
+        return [sid.removeprefix(prefix) for sid in self._tracked if sid.startswith(prefix)]
+
     def version(self, kind: Aggregate, entity_id: str) -> int:
         tracked = self._tracked[stream_id(kind, entity_id)]
         return tracked.loaded_version + len(tracked.new_events)

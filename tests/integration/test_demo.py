@@ -1,0 +1,150 @@
+"""The demo data set: loaded whole, once, and the seed articles' facts readable back."""
+
+import unicodedata
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.demo import load_demo
+from app.demo.data import demo_commands
+from app.domain import commands as c
+from app.domain import errors
+from app.events.schema import events
+from app.projections import tables as t
+
+
+def _count(ledger) -> int:
+    with ledger.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
+
+
+def _rows(ledger, query):
+    with ledger.engine.connect() as conn:
+        return conn.execute(query).mappings().all()
+
+
+@pytest.fixture
+def demo(ledger):
+    written = load_demo(ledger)
+    assert written == _count(ledger) > 0
+    return ledger
+
+
+def test_loading_twice_writes_nothing_more(demo):
+    before = _count(demo)
+    assert load_demo(demo) == 0
+    assert _count(demo) == before
+
+
+def test_every_demo_event_is_tagged_as_coming_from_the_demo(demo):
+    metadata = _rows(demo, sa.select(events.c.metadata))
+    assert {(m["metadata"]["actor"], m["metadata"]["source"]) for m in metadata} == {
+        ("demo-loader", "demo")
+    }
+
+
+def test_a_clash_records_nothing(ledger):
+    ledger.bus.handle(c.RegisterUnit("ha-noi", "Sở Công Thương Hà Nội", "Hà Nội"))
+    with pytest.raises(errors.AlreadyExists):
+        load_demo(ledger)
+    assert _count(ledger) == 1
+
+
+def test_thanh_hoa_handed_the_host_flag_of_conference_11_to_thua_thien_hue(demo):
+    (handover,) = _rows(demo, sa.select(t.host_handovers))
+    assert dict(handover) == {
+        "cluster_id": "bac-trung-bo", "conference_number": 11, "year": 2023,
+        "from_unit": "thanh-hoa", "to_unit": "thua-thien-hue",
+        "handed_over_on": date(2022, 5, 13),
+    }
+
+
+def test_the_2022_pact_is_in_force_with_six_signatures_of_13_may(demo):
+    (pact,) = _rows(demo, sa.select(t.pacts).where(t.pacts.c.id == "btb-2022"))
+    signatures = _rows(demo, sa.select(t.pact_signatures).where(t.pact_signatures.c.pact_id == "btb-2022"))
+    assert pact["status"] == "in_force"
+    assert {s["signed_on"] for s in signatures} == {date(2022, 5, 13)}
+    assert len(signatures) == 6
+    assert any("370.461 tỷ đồng" in item for item in pact["content_items"])
+
+
+def test_the_2023_cluster_2_pact_has_its_theme_and_seven_items(demo):
+    (pact,) = _rows(demo, sa.select(t.pacts).where(t.pacts.c.id == "cum2-2023"))
+    assert pact["theme"] == "Chủ động khắc phục khó khăn, đoàn kết, hợp tác, đổi mới và phát triển"
+    assert len(pact["content_items"]) == 7
+    assert pact["status"] == "in_force" and len(pact["parties"]) == 11
+
+
+def test_the_2012_pact_carries_the_registered_targets(demo):
+    targets = _rows(demo, sa.select(t.pact_targets).where(t.pact_targets.c.pact_id == "btb-2012"))
+    assert [(r["code"], r["value"]) for r in sorted(targets, key=lambda r: r["ordinal"])] == [
+        ("KH-2012", 100), ("TT-LDTT", 90), ("TT-LDXS", 20), ("CB-LDTT", 90), ("CB-CSTD", 15),
+    ]
+
+
+def test_ha_tinh_results_awards_and_2021_2025_targets(demo):
+    results = _rows(demo, sa.select(t.pact_results).where(t.pact_results.c.pact_id == "ha-tinh-2016-2020"))
+    assert {r["target_code"]: r["value"] for r in results}["XK"] == 56.42
+    awards = _rows(demo, sa.select(t.pact_awards).where(t.pact_awards.c.pact_id == "ha-tinh-2016-2020"))
+    assert {(a["title"], a["recipient_person"], a["conferred_by"]) for a in awards} == {
+        ("Huân chương Lao động hạng Nhất", None, "Chủ tịch nước"),
+        ("Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
+         "Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh", "UBND tỉnh Hà Tĩnh"),
+    }
+    targets = _rows(demo, sa.select(t.pact_targets).where(t.pact_targets.c.pact_id == "ha-tinh-2021-2025"))
+    assert {r["code"]: r["value"] for r in targets} == {
+        "GTSXCN": 11.9, "LCHH-DV": 11.96, "XK-2025": 2, "PB-HTNV": 100,
+    }
+    assert {tuple(r["applies_to"]) for r in targets} == {("ha-tinh",)}
+
+
+def test_lang_son_2010_missed_the_plan_and_won_the_government_flag(demo):
+    results = _rows(demo, sa.select(t.pact_results).where(t.pact_results.c.unit_id == "lang-son"))
+    by_code = {r["target_code"]: r for r in results}
+    assert by_code["GTSXCN-KH"]["value"] == 0 and "11,64%" in by_code["GTSXCN-KH"]["note"]
+    assert by_code["XNK"]["value"] == 21
+    (award,) = _rows(demo, sa.select(t.pact_awards).where(t.pact_awards.c.pact_id == "lang-son-2010"))
+    assert award["title"].startswith("Cờ thi đua của Chính phủ")
+
+
+def test_the_2025_changes(demo):
+    units = {r["id"]: r for r in _rows(demo, sa.select(t.units))}
+    assert units["thua-thien-hue"]["name"] == "Sở Công Thương Huế"
+    assert units["thua-thien-hue"]["merged_into"] is None
+    assert (units["quang-binh"]["merged_into"], units["quang-binh"]["merged_on"]) == (
+        "quang-tri", date(2025, 7, 1)
+    )
+    assert {u["id"] for u in units.values() if u["merged_into"] == "ninh-binh"} == {"ha-nam", "nam-dinh"}
+    current = _rows(demo, sa.select(t.cluster_members).where(t.cluster_members.c.left_on.is_(None)))
+    seats = {(r["cluster_id"], r["unit_id"]) for r in current}
+    assert ("bac-trung-bo", "quang-tri") in seats and ("bac-trung-bo", "quang-binh") not in seats
+    assert {u for k, u in seats if k == "bac-trung-bo"} == {
+        "thanh-hoa", "nghe-an", "ha-tinh", "quang-tri", "thua-thien-hue"
+    }
+    assert {u for k, u in seats if k == "cum-2-dbbb"} == {
+        "ha-noi", "hai-phong", "quang-ninh", "hung-yen", "ninh-binh", "bac-ninh", "phu-tho"
+    }
+
+
+def test_vietnamese_text_is_stored_in_nfc(demo):
+    texts = [r["name"] for r in _rows(demo, sa.select(t.units))]
+    for pact in _rows(demo, sa.select(t.pacts)):
+        texts += [pact["title"], pact["theme"], *pact["content_items"]]
+    texts += [r["title"] for r in _rows(demo, sa.select(t.pact_targets))]
+    assert "Sở Công Thương Thanh Hóa" in texts
+    assert all(unicodedata.is_normalized("NFC", s) for s in texts)
+
+
+def test_the_demo_commands_are_all_in_nfc():
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                yield from strings(item)
+
+    for command in demo_commands():
+        for field in command.__slots__:
+            for s in strings(getattr(command, field)):
+                assert unicodedata.is_normalized("NFC", s), (command, field)
