@@ -61,7 +61,7 @@ class EventStore:
         # holds the database's only write lock; PostgreSQL needs a row lock.
         self._lock_head = sa.select(log_head.c.last_position).where(log_head.c.id == 1)
         if dialect_name == "postgresql":
-            pass
+            self._lock_head = self._lock_head.with_for_update()
         self._insert = events.insert()
         self._version_of = sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
             events.c.stream_id == sa.bindparam("stream_id")

@@ -13,10 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from app.db import create_engine, write_connection
+from app.domain import commands as c
 from app.domain import events as e
 from app.domain.errors import VersionConflict
 from app.events.schema import events as events_table
 from app.events.store import EventStore, PendingAppend
+from app.projections import tables
+from tests.conftest import make_ledger
 
 META = {"actor": "cán bộ thi đua", "source": "test", "tags": ["a", 1, None], "nested": {"k": 1.5}}
 
@@ -76,7 +79,7 @@ def test_appended_events_read_back_in_order_and_decode_equal(engine, store):
     assert [s.version for s in stream] == [1, 2, 3, 4]
     assert [s.position for s in stream] == [1, 2, 3, 4]
     assert [s.to_domain() for s in stream] == [*history, renamed(3)]
-    assert [s.type for s in stream] == ["UnitRegistered", "UnitRenamed", "UnitRenamed", "UnitRenamed"]
+    assert [s.type for s in stream] == ["UnitRegistered"] + ["UnitRenamed"] * 3
     assert stream[:3] == appended and stream[3:] == more
     assert len({s.event_id for s in stream}) == 4
     assert all(s.stream_type == "unit" and s.schema_version == 1 for s in stream)
@@ -232,3 +235,41 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
         mine = [s for s in everything if s.stream_id == f"unit:w{n}"]
         assert [s.version for s in mine] == list(range(1, total // writers + 1))
         assert all(s.metadata == {"writer": n} for s in mine)
+
+
+def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(store_url):
+    """Two API processes (two ledgers, two state caches) on one store, racing on one unit."""
+    first, second = make_ledger(store_url), make_ledger(store_url)
+    try:
+        first.bus.handle(c.RegisterUnit("tha", "Sở Công Thương", "Thanh Hóa", date(2015, 1, 1)))
+        second.bus.handle(c.RenameUnit("tha", "Sở CT Thanh Hóa", "Thanh Hóa", date(2016, 1, 1)))
+        # first's cached state is at version 1: it must read second's event, not overwrite it.
+        ack = first.bus.handle(c.RenameUnit("tha", "Sở CT", "Thanh Hóa", date(2017, 1, 1)))
+        assert ack.version == 3
+
+        start, outcomes = threading.Barrier(8), []
+
+        def rename(n: int) -> None:
+            ledger = (first, second)[n % 2]
+            start.wait()
+            try:
+                ledger.bus.handle(c.RenameUnit("tha", f"Tên {n}", "Thanh Hóa",
+                                               date(2018, 1, 1), expected_version=3))
+                outcomes.append(n)
+            except VersionConflict:
+                outcomes.append("conflict")
+
+        threads = [threading.Thread(target=rename, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        (winner,) = [o for o in outcomes if o != "conflict"]
+        assert outcomes.count("conflict") == 7
+        with first.engine.connect() as conn:
+            row = conn.execute(sa.select(tables.units).where(tables.units.c.id == "tha")).one()
+            assert first.store.last_position(conn) == 4
+        assert (row.name, row.version) == (f"Tên {winner}", 4)
+    finally:
+        first.close()
+        second.close()

@@ -1,0 +1,323 @@
+"""A long random (but seeded) life of the ledger, driven through the message bus.
+
+A small shadow of the world decides which commands are valid next; the domain
+itself decides everything else. ``step()`` performs one valid command (it must
+succeed); ``invalid()`` returns a command the domain must refuse, with the
+error class it must raise, so the test can check the refusal changed nothing.
+Business dates only move forward, one day or more per step.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.domain import commands as c
+from app.domain import errors
+
+Refusal = tuple[c.Command, type[errors.DomainError]]
+
+
+@dataclass
+class Cluster:
+    members: dict[str, date]  # current member -> joined on
+    holder: str | None = None
+    last_handover: tuple[int, int] | None = None  # (conference number, year)
+    led_years: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Pact:
+    cluster: str
+    parties: tuple[str, ...]
+    signed: set[str] = field(default_factory=set)
+    targets: dict[str, c.SetTarget] = field(default_factory=dict)
+    results: set[tuple[str, str]] = field(default_factory=set)
+    closed: bool = False
+
+
+class Scenario:
+    def __init__(self, bus, seed: int) -> None:  # noqa: ANN001
+        self.bus, self.rng = bus, random.Random(seed)
+        self.today = date(2015, 1, 5)
+        self.active: list[str] = []
+        self.merged: set[str] = set()
+        self.clusters: dict[str, Cluster] = {}
+        self.pacts: dict[str, Pact] = {}
+        self.counts: dict[str, int] = {}
+        self._serial = 0
+
+    def do(self, command: c.Command) -> None:
+        try:
+            self.bus.handle(command)
+        except errors.DomainError as error:
+            raise AssertionError(f"a valid step was refused: {command!r}: {error}") from error
+        name = type(command).__name__
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def step(self) -> None:
+        self.today += timedelta(days=self.rng.randint(1, 12))
+        if len(self.active) < 6:
+            return self.do(self._register())
+        weighted = [
+            (self._register, 2), (self._rename, 2), (self._form, 2), (self._add, 4),
+            (self._remove, 3), (self._merge, 2), (self._lead, 4), (self._hand_over, 4),
+            (self._propose, 5), (self._sign, 8), (self._set_target, 10), (self._record, 24),
+            (self._award, 4), (self._close, 5),
+        ]
+        while True:
+            (make,) = self.rng.choices([m for m, _ in weighted], [w for _, w in weighted])
+            command = make()
+            if command is not None:
+                return self.do(command)
+
+    def _next(self, prefix: str) -> str:
+        self._serial += 1
+        return f"{prefix}{self._serial:03d}"
+
+    def _pick(self, items):  # noqa: ANN001, ANN202
+        items = sorted(items)
+        return self.rng.choice(items) if items else None
+
+    def _open_pacts(self) -> list[str]:
+        return [p for p, s in self.pacts.items() if not s.closed]
+
+    # --- valid commands, each updating the shadow ---------------------------------
+
+    def _register(self) -> c.RegisterUnit:
+        unit_id = self._next("u")
+        self.active.append(unit_id)
+        return c.RegisterUnit(unit_id, f"Sở Công Thương {unit_id}", "Thanh Hóa", self.today)
+
+    def _rename(self) -> c.RenameUnit:
+        name = f"Sở CT {self._next('n')}"
+        return c.RenameUnit(self._pick(self.active), name, "Nghệ An", self.today)
+
+    def _form(self) -> c.FormCluster | None:
+        if len(self.clusters) >= 4:
+            return None
+        members = tuple(self.rng.sample(sorted(self.active), self.rng.randint(2, 4)))
+        cluster_id = self._next("k")
+        self.clusters[cluster_id] = Cluster({u: self.today for u in members})
+        return c.FormCluster(cluster_id, f"Cụm {cluster_id}", "Bắc Trung Bộ", members, self.today)
+
+    def _add(self) -> c.AddMember | None:
+        cluster_id = self._pick(self.clusters)
+        outsiders = set(self.active) - set(self.clusters[cluster_id].members) if cluster_id else ()
+        unit_id = self._pick(outsiders)
+        if unit_id is None:
+            return None
+        self.clusters[cluster_id].members[unit_id] = self.today
+        return c.AddMember(cluster_id, unit_id, self.today)
+
+    def _remove(self) -> c.RemoveMember | None:
+        cluster_id = self._pick(k for k, s in self.clusters.items() if len(s.members) > 2)
+        if cluster_id is None:
+            return None
+        shadow = self.clusters[cluster_id]
+        unit_id = self._pick(set(shadow.members) - {shadow.holder})
+        del shadow.members[unit_id]
+        return c.RemoveMember(cluster_id, unit_id, self.today)
+
+    def _merge(self) -> c.MergeUnit | None:
+        holders = {s.holder for s in self.clusters.values()}
+        absorbed = self._pick(set(self.active) - holders)
+        if absorbed is None or len(self.active) < 8:
+            return None
+        into = self._pick(set(self.active) - {absorbed})
+        self.active.remove(absorbed)
+        self.merged.add(absorbed)
+        for shadow in self.clusters.values():
+            if shadow.members.pop(absorbed, None) is not None:
+                shadow.members.setdefault(into, self.today)
+        return c.MergeUnit(absorbed, into, self.today, "Nghị quyết 202/2025/QH15")
+
+    def _lead(self) -> c.AssignLeadership | None:
+        year = self.today.year
+        cluster_id = self._pick(
+            k for k, s in self.clusters.items() if year not in s.led_years and len(s.members) > 1
+        )
+        if cluster_id is None:
+            return None
+        shadow = self.clusters[cluster_id]
+        chair, deputy = self.rng.sample(sorted(shadow.members), 2)
+        shadow.led_years.add(year)
+        ref = f"QĐ {year}/{cluster_id}"
+        return c.AssignLeadership(cluster_id, year, chair, deputy, ref, self.today)
+
+    def _hand_over(self) -> c.HandOverHostFlag | None:
+        year = self.today.year
+        cluster_id = self._pick(
+            k for k, s in self.clusters.items()
+            if (s.last_handover is None or s.last_handover[1] < year)
+            and (s.holder is None or s.holder in s.members) and len(s.members) > 1
+        )
+        if cluster_id is None:
+            return None
+        shadow = self.clusters[cluster_id]
+        giver = shadow.holder or self._pick(shadow.members)
+        receiver = self._pick(set(shadow.members) - {giver})
+        number = shadow.last_handover[0] + 1 if shadow.last_handover else self.rng.randint(1, 20)
+        shadow.holder, shadow.last_handover = receiver, (number, year)
+        return c.HandOverHostFlag(cluster_id, number, year, giver, receiver, self.today)
+
+    def _propose(self) -> c.ProposePact | None:
+        cluster_id = self._pick(self.clusters)
+        if cluster_id is None or len(self._open_pacts()) >= 5:
+            return None
+        pact_id = self._next("p")
+        self.pacts[pact_id] = Pact(cluster_id, tuple(self.clusters[cluster_id].members))
+        year = self.today.year
+        multi_year = self.rng.random() < 0.3
+        return c.ProposePact(
+            pact_id, cluster_id, f"Giao ước {pact_id}", "Thi đua chuyển đổi số",
+            None if multi_year else year, year if multi_year else None,
+            year + 2 if multi_year else None, ("Nội dung 1", "Nội dung 2"), self.today,
+            self.rng.choice([1.0, 1.2, 1.5]),
+        )
+
+    def _sign(self) -> c.SignPact | None:
+        choices = [
+            (p, u) for p in self._open_pacts() for u in self.pacts[p].parties
+            if u not in self.pacts[p].signed and u in self.active
+            and u in self.clusters[self.pacts[p].cluster].members
+        ]
+        if not choices:
+            return None
+        pact_id, unit_id = self.rng.choice(choices)
+        self.pacts[pact_id].signed.add(unit_id)
+        return c.SignPact(pact_id, unit_id, f"Giám đốc {unit_id}", self.today)
+
+    def _set_target(self) -> c.SetTarget | None:
+        pact_id = self._pick(self._open_pacts())
+        if pact_id is None:
+            return None
+        shadow, rng, day = self.pacts[pact_id], self.rng, self.today
+        fresh = f"T{len(shadow.targets) + 1}"
+        code = rng.choice([*shadow.targets, fresh, fresh])  # re-set an old code a third of the time
+        weight = float(rng.choice([5, 10, 20]))
+        applies_to = None
+        if rng.random() < 0.3:
+            chosen = rng.sample(shadow.parties, rng.randint(1, len(shadow.parties)))
+            applies_to = tuple(sorted(chosen))
+        qualitative = rng.random() < 0.3
+        if any(code == reported for _, reported in shadow.results):
+            # A target with results keeps its kind: the results would change meaning.
+            qualitative = shadow.targets[code].kind == "qualitative"
+        if qualitative:
+            command = c.SetTarget(pact_id, code, f"Tiêu chí {code}", "qualitative", "điểm",
+                                  "at_least", None, weight, applies_to, day)
+        else:
+            direction = rng.choice(["at_least", "at_most"])
+            value = rng.choice([0, 50, 250]) if direction == "at_most" else rng.randint(1, 300)
+            command = c.SetTarget(pact_id, code, f"Chỉ tiêu {code}", "quantitative", "%",
+                                  direction, float(value), weight, applies_to, day)
+        shadow.targets[code] = command
+        return command
+
+    def _record(self) -> c.RecordResult | None:
+        choices = [
+            (p, u, code) for p in self._open_pacts()
+            for code, target in self.pacts[p].targets.items()
+            for u in (target.applies_to or self.pacts[p].parties)
+        ]
+        if not choices:
+            return None
+        # Now and then report again on a result already recorded: it supersedes.
+        again = [key for key in choices if (key[1], key[2]) in self.pacts[key[0]].results]
+        if again and self.rng.random() < 0.3:
+            choices = again
+        pact_id, unit_id, code = self.rng.choice(choices)
+        target = self.pacts[pact_id].targets[code]
+        if target.kind == "qualitative":
+            value = float(self.rng.randint(0, int(target.weight)))
+        else:
+            value = round(self.rng.uniform(0, 2 * (target.value or 10)), 2)
+        self.pacts[pact_id].results.add((unit_id, code))
+        note = None if value else "chưa đạt"
+        return c.RecordResult(pact_id, unit_id, code, value, self.today, "báo cáo năm", note)
+
+    def _award(self) -> c.GrantAward | None:
+        choices = [(p, u) for p, s in self.pacts.items() for u in s.parties if u in self.active]
+        if not choices:
+            return None
+        pact_id, unit_id = self.rng.choice(choices)
+        person, ref = self.rng.choice([None, "Nguyễn Văn A"]), self.rng.choice([None, "QĐ 1/TTg"])
+        return c.GrantAward(pact_id, unit_id, "Cờ thi đua", "Thủ tướng", self.today, person, ref)
+
+    def _close(self) -> c.ClosePact | None:
+        pact_id = self._pick(p for p in self._open_pacts() if len(self.pacts[p].results) >= 5)
+        if pact_id is None:
+            return None
+        self.pacts[pact_id].closed = True
+        return c.ClosePact(pact_id, self.today)
+
+    # --- commands the domain must refuse ----------------------------------------
+
+    def invalid(self) -> Refusal:
+        if self.rng.random() < 0.25:
+            joiner = self._same_day_joiner()
+            if joiner:
+                return joiner
+        day, unit_id = self.today, self._pick(self.active)
+        refusals: list[Refusal] = [
+            (c.RegisterUnit(unit_id, "Trùng mã", "Hà Tĩnh", day), errors.AlreadyExists),
+            (c.RenameUnit("u999", "Không có", "Hà Tĩnh", day), errors.NotFound),
+            (c.RenameUnit(unit_id, "Cũ", "Huế", day, expected_version=0), errors.VersionConflict),
+            (c.MergeUnit(unit_id, unit_id, day, "NQ"), errors.InvalidValue),
+        ]
+        if self.merged:
+            gone = self._pick(self.merged)
+            refusals += [
+                (c.MergeUnit(gone, unit_id, day, "NQ"), errors.UnitMergedAway),
+                (c.RenameUnit(gone, "Mới", "Huế", day), errors.UnitMergedAway),
+            ]
+        if self.clusters:
+            k = self._pick(self.clusters)
+            shadow = self.clusters[k]
+            member = self._pick(shadow.members)
+            outsider = self._pick(set(self.active) - set(shadow.members))
+            refusals += [
+                (c.AddMember(k, member, day), errors.AlreadyAMember),
+                (c.AssignLeadership(k, 2099, member, member, "QĐ"), errors.SameChairAndDeputy),
+            ]
+            if outsider:
+                refusals.append((c.RemoveMember(k, outsider, day), errors.NotAMember))
+            if shadow.holder in shadow.members and len(shadow.members) > 1:
+                other = self._pick(set(shadow.members) - {shadow.holder})
+                handover = c.HandOverHostFlag(k, 99, 2099, other, shadow.holder, day)
+                refusals.append((handover, errors.NotFlagHolder))
+        for p in self._pick_some(self._open_pacts()):
+            refusals += [
+                (c.RecordResult(p, unit_id, "NOPE", 1.0, day, "x"), errors.UnknownTarget),
+                (c.SetTarget(p, "T1", "x", "quantitative", "%", "at_least", 10, 0),
+                 errors.InvalidValue),
+                (c.ProposePact(p, self.pacts[p].cluster, "x", "x", 2020, None, None, (), day),
+                 errors.AlreadyExists),
+            ]
+            for _, code in sorted(self.pacts[p].results)[:1]:
+                was = self.pacts[p].targets[code].kind
+                kind = "quantitative" if was == "qualitative" else "qualitative"
+                turned = c.SetTarget(p, code, "x", kind, "%", "at_least", 10, 5)
+                refusals.append((turned, errors.RuleViolated))
+        for p in self._pick_some([p for p, s in self.pacts.items() if s.closed]):
+            refusals += [
+                (c.ClosePact(p, day), errors.PactIsClosed),
+                (c.SetTarget(p, "T9", "x", "qualitative", "đ", "at_least", None, 5),
+                 errors.PactIsClosed),
+            ]
+        return self.rng.choice(refusals)
+
+    def _pick_some(self, items: list[str]) -> list[str]:
+        return [self._pick(items)] if items else []
+    def _same_day_joiner(self) -> Refusal | None:
+        """A merger that fails half-way: the unit's own event is fine, but its new cluster
+        seat cannot be left on the day it was taken. Nothing of it may survive: no event,
+        no row, no cached state."""
+        command = self._add()
+        if command is None:
+            return None
+        self.do(command)
+        into = self._pick(set(self.active) - {command.unit_id})
+        return c.MergeUnit(command.unit_id, into, self.today, "NQ"), errors.DateOutOfOrder
