@@ -27,7 +27,9 @@ def create_engine(url: str) -> Engine:
     if url_obj.drivername == "postgresql":
         url_obj = url_obj.set(drivername="postgresql+psycopg")
     return sa.create_engine(
-        url_obj, json_serializer=_dumps, pool_pre_ping=True, pool_size=10, max_overflow=20
+        # No pre-ping: it would cost a round trip per command. A dropped connection
+        # fails its request once and invalidates the pool.
+        url_obj, json_serializer=_dumps, pool_size=10, max_overflow=20
     )
 
 

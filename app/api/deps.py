@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from typing import Annotated
@@ -65,9 +66,24 @@ def request_meta(
     x_reason: Annotated[str | None, Header(description="Why the change is made")] = None,
     x_correlation_id: Annotated[str | None, Header()] = None,
 ) -> Meta:
-    correlation_id = x_correlation_id or str(uuid.uuid4())
+    correlation_id = _header_text(x_correlation_id) or str(uuid.uuid4())
     request.state.correlation_id = correlation_id
-    return Meta(actor=x_actor or "anonymous", source="api", correlation_id=correlation_id, reason=x_reason)
+    return Meta(
+        actor=_header_text(x_actor) or "anonymous", source="api",
+        correlation_id=correlation_id, reason=_header_text(x_reason),
+    )
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header as its sender wrote it: clients send UTF-8 bytes (a Vietnamese X-Reason),
+    which the server hands over decoded as latin-1; undo that, or keep the value as is."""
+    if value is None:
+        return None
+    try:
+        value = value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        pass
+    return unicodedata.normalize("NFC", value)
 
 
 MetaDep = Annotated[Meta, Depends(request_meta)]

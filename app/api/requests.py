@@ -13,10 +13,16 @@ from app.domain.numbers import parse_vietnamese_number
 
 
 def _nfc(value: str) -> str:
+    if "\x00" in value:
+        # PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail there.
+        raise ValueError("must not contain the NUL character")
     return unicodedata.normalize("NFC", value)
 
 
 def _number(value: object) -> object:
+    if isinstance(value, bool):
+        # Lax float parsing would read true as 1.0: a wrong type, not a number.
+        raise ValueError("must be a number, not a boolean")
     if isinstance(value, str):
         return float(parse_vietnamese_number(value))
     if isinstance(value, Decimal):
@@ -117,7 +123,8 @@ class TargetIn(Body):
     measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_nfc)] = ""
     direction: Literal["at_least", "at_most"] = "at_least"
     value: Number | None = None
-    weight: Annotated[Number, Field(gt=0)]
+    # Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).
+    weight: Annotated[Number, Field(gt=0, le=1_000_000)]
     applies_to: list[Id] | None = None
     set_on: date | None = None
 

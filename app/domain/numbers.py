@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
-_PLAIN = re.compile(r"^[+-]?\d+(,\d+)?$")
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits.
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_PLAIN = re.compile(r"^[+-]?[0-9]+(,[0-9]+)?$")
 
 
 class NotAVietnameseNumber(ValueError):

@@ -17,6 +17,8 @@ from app.domain.unit import Unit
 STREAM_TYPE = "pact"
 KINDS = ("quantitative", "qualitative")
 DIRECTIONS = ("at_least", "at_most")
+# Weights are points on a scoring sheet; the bound keeps weight x cap finite.
+MAX_WEIGHT = 1_000_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +147,8 @@ def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
         raise errors.InvalidValue("kind", f"must be one of {', '.join(KINDS)}")
     if cmd.direction not in DIRECTIONS:
         raise errors.InvalidValue("direction", f"must be one of {', '.join(DIRECTIONS)}")
-    if not (math.isfinite(cmd.weight) and cmd.weight > 0):
-        raise errors.InvalidValue("weight", "must be a finite number greater than 0")
+    if not 0 < cmd.weight <= MAX_WEIGHT:
+        raise errors.InvalidValue("weight", f"must be greater than 0 and at most {MAX_WEIGHT:g}")
     if cmd.value is not None and not math.isfinite(cmd.value):
         raise errors.InvalidValue("value", "must be a finite number")
     previous = pact.targets.get(cmd.code)

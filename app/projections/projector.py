@@ -34,12 +34,19 @@ class Change:
     state: object
 
 
+_UPSERTS: dict[tuple[str, str], sa.Insert] = {}
+
+
 def upsert(conn: Connection, table: sa.Table, values: dict | list[dict]) -> None:
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table)
-    keys = [c.name for c in table.primary_key.columns]
-    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates), values)
+    """INSERT .. ON CONFLICT (primary key) DO UPDATE, built once per table and dialect."""
+    key = (conn.dialect.name, table.name)
+    stmt = _UPSERTS.get(key)
+    if stmt is None:
+        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+        keys = [c.name for c in table.primary_key.columns]
+        updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+        stmt = _UPSERTS[key] = insert.on_conflict_do_update(index_elements=keys, set_=updates)
+    conn.execute(stmt, values)
 
 
 def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) -> None:
@@ -55,6 +62,9 @@ def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) 
 _ROOT_TABLES = {"rm_units", "rm_clusters"}
 
 
+_TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
+
+
 class Projector:
     def apply(self, conn: Connection, changes: Sequence[Change]) -> None:
         if not changes:
@@ -67,7 +77,8 @@ class Projector:
                 last_of_stream[change.stored.stream_id] = change
         for change in last_of_stream.values():
             self._replace_whole(conn, change)
-        self.save_checkpoint(conn, changes[-1].stored.position)
+        # No checkpoint write here: these read models change in the append's own
+        # transaction, so they are always at event_log_head.last_position.
 
     @staticmethod
     def save_checkpoint(conn: Connection, position: int) -> None:
@@ -122,7 +133,4 @@ class Projector:
 
     @staticmethod
     def _touch(conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        conn.execute(
-            t.pacts.update().where(t.pacts.c.id == pact.id),
-            rows.pact_status_row(pact, stored.version),
-        )
+        conn.execute(_TOUCH_PACT, {"pact_id": pact.id, **rows.pact_status_row(pact, stored.version)})

@@ -45,7 +45,7 @@ class UnitOfWork:
         self.conn.begin()
         # Held to commit: commands run one at a time against the log, so the
         # invariants they check across streams cannot be raced.
-        self._store.lock(self.conn)
+        self._head = self._store.lock(self.conn)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -110,7 +110,7 @@ class UnitOfWork:
             for sid, t in self._tracked.items()
             if t.new_events
         ]
-        self.stored = self._store.append(self.conn, pending, metadata)
+        self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
         states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
         events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
         changes = [Change(*item) for item in zip(self.stored, events, states)]

@@ -1,0 +1,77 @@
+"""The OpenAPI document lists every endpoint; the interactive docs answer."""
+
+from __future__ import annotations
+
+import pytest
+
+ENDPOINTS = [
+    ("post", "/api/v1/units"),
+    ("get", "/api/v1/units"),
+    ("get", "/api/v1/units/{unit_id}"),
+    ("post", "/api/v1/units/{unit_id}/rename"),
+    ("post", "/api/v1/units/{unit_id}/merge"),
+    ("post", "/api/v1/clusters"),
+    ("get", "/api/v1/clusters"),
+    ("get", "/api/v1/clusters/{cluster_id}"),
+    ("post", "/api/v1/clusters/{cluster_id}/members"),
+    ("delete", "/api/v1/clusters/{cluster_id}/members/{unit_id}"),
+    ("post", "/api/v1/clusters/{cluster_id}/leadership"),
+    ("post", "/api/v1/clusters/{cluster_id}/host-handovers"),
+    ("get", "/api/v1/clusters/{cluster_id}/rotations"),
+    ("get", "/api/v1/clusters/{cluster_id}/standings"),
+    ("post", "/api/v1/pacts"),
+    ("get", "/api/v1/pacts"),
+    ("get", "/api/v1/pacts/{pact_id}"),
+    ("post", "/api/v1/pacts/{pact_id}/signatures"),
+    ("post", "/api/v1/pacts/{pact_id}/targets"),
+    ("post", "/api/v1/pacts/{pact_id}/results"),
+    ("post", "/api/v1/pacts/{pact_id}/awards"),
+    ("post", "/api/v1/pacts/{pact_id}/close"),
+    ("get", "/api/v1/pacts/{pact_id}/scores"),
+    ("get", "/api/v1/pacts/{pact_id}/events"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+]
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_document_lists_every_endpoint_and_nothing_else(document):
+    listed = {(method, path) for path, item in document["paths"].items() for method in item}
+    assert listed == set(ENDPOINTS)
+
+
+def test_writes_document_their_errors_and_creates_answer_201(document):
+    for method, path in ENDPOINTS:
+        if method == "get":
+            continue
+        responses = document["paths"][path][method]["responses"]
+        assert {"400", "404", "409", "412", "422"} <= set(responses), path
+    for path in ("/api/v1/units", "/api/v1/clusters", "/api/v1/pacts"):
+        assert "201" in document["paths"][path]["post"]["responses"]
+
+
+def test_request_bodies_are_described_by_their_schemas(document):
+    schemas = document["components"]["schemas"]
+    assert "attainment_cap" in schemas["PactIn"]["properties"]
+    assert schemas["PactIn"]["additionalProperties"] is False
+    assert {"id", "version", "position"} <= set(schemas["WriteAck"]["properties"])
+
+
+def test_standings_document_the_year_query(document):
+    params = document["paths"]["/api/v1/clusters/{cluster_id}/standings"]["get"]["parameters"]
+    year = next(p for p in params if p["name"] == "year")
+    assert year["in"] == "query" and year["required"] is True
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_interactive_docs_answer(client, page):
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert "openapi.json" in response.text
