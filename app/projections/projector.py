@@ -8,8 +8,7 @@ rows it changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import singledispatchmethod
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,18 +64,86 @@ _ROOT_TABLES = {"rm_units", "rm_clusters"}
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
 
 
+@dataclass(slots=True)
+class _PactDelta:
+    """What one commit changed in one pact: written once, from the final state.
+
+    A batch of 10,000 results for one pact rewrites each result and score row
+    once, not once per event.
+    """
+
+    state: Pact
+    version: int
+    proposed: bool = False
+    signers: list[str] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set)
+    results: set[tuple[str, str]] = field(default_factory=set)
+    awards_before: int | None = None
+    rescore_all: bool = False
+    rescore: set[str] = field(default_factory=set)
+
+    def note(self, event: e.Event, state: Pact, version: int) -> None:
+        self.state, self.version = state, version
+        match event:
+            case e.PactProposed():
+                self.proposed = self.rescore_all = True
+            case e.PactSigned(unit_id=unit_id):
+                self.signers.append(unit_id)
+            case e.TargetSet(code=code):
+                # Every party's denominator may change: rescore them all.
+                self.targets.add(code)
+                self.rescore_all = True
+            case e.ResultRecorded(unit_id=unit_id, target_code=code):
+                self.results.add((unit_id, code))
+                self.rescore.add(unit_id)
+            case e.AwardGranted():
+                if self.awards_before is None:
+                    self.awards_before = len(state.awards) - 1
+            case e.PactClosed():
+                pass
+            case _:
+                raise TypeError(f"no projection for {type(event).__name__}")
+
+    def write(self, conn: Connection) -> None:
+        pact, version = self.state, self.version
+        if self.proposed:
+            conn.execute(t.pacts.insert(), rows.pact_row(pact, version))
+        else:
+            conn.execute(_TOUCH_PACT, {"pact_id": pact.id, **rows.pact_status_row(pact, version)})
+        if self.signers:
+            conn.execute(t.pact_signatures.insert(), [rows.signature_row(pact, u) for u in self.signers])
+        if self.targets:
+            ordinals = {code: i for i, code in enumerate(pact.targets)}
+            upsert(conn, t.pact_targets, [rows.target_row(pact, c, ordinals[c]) for c in self.targets])
+        if self.results:
+            upsert(conn, t.pact_results, [rows.result_row(pact, u, c) for u, c in self.results])
+        if self.awards_before is not None:
+            seqs = range(self.awards_before + 1, len(pact.awards) + 1)
+            conn.execute(t.pact_awards.insert(), [rows.award_row(pact, seq) for seq in seqs])
+        rescore = pact.parties if self.rescore_all else sorted(self.rescore)
+        if rescore:
+            upsert(conn, t.pact_scores, [rows.unit_score_row(pact, u) for u in rescore])
+
+
 class Projector:
     def apply(self, conn: Connection, changes: Sequence[Change]) -> None:
-        if not changes:
-            return
-        last_of_stream: dict[str, Change] = {}
+        """Write what the changes did to the read models: units and clusters are
+        replaced whole (they change rarely), pacts row by changed row."""
+        whole: dict[str, Change] = {}
+        pacts: dict[str, _PactDelta] = {}
         for change in changes:
-            if change.stored.stream_type == "pact":
-                self._pact(change.event, conn, change.state, change.stored)
-            else:
-                last_of_stream[change.stored.stream_id] = change
-        for change in last_of_stream.values():
+            sid = change.stored.stream_id
+            if change.stored.stream_type != "pact":
+                whole[sid] = change
+                continue
+            delta = pacts.get(sid)
+            if delta is None:
+                delta = pacts[sid] = _PactDelta(change.state, change.stored.version)
+            delta.note(change.event, change.state, change.stored.version)
+        for change in whole.values():
             self._replace_whole(conn, change)
+        for delta in pacts.values():
+            delta.write(conn)
         # No checkpoint write here: these read models change in the append's own
         # transaction, so they are always at event_log_head.last_position.
 
@@ -92,45 +159,3 @@ class Projector:
         else:
             replace_rows(conn, state.id, rows.all_cluster_rows(state, version))
 
-    # --- pact events: only the rows each one changes -------------------------
-
-    @singledispatchmethod
-    def _pact(self, event: e.Event, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        raise TypeError(f"no projection for {type(event).__name__}")
-
-    @_pact.register
-    def _(self, event: e.PactProposed, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        conn.execute(t.pacts.insert(), rows.pact_row(pact, stored.version))
-        conn.execute(t.pact_scores.insert(), [rows.unit_score_row(pact, u) for u in pact.parties])
-
-    @_pact.register
-    def _(self, event: e.PactSigned, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        conn.execute(t.pact_signatures.insert(), rows.signature_row(pact, event.unit_id))
-        self._touch(conn, pact, stored)
-
-    @_pact.register
-    def _(self, event: e.TargetSet, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        ordinal = list(pact.targets).index(event.code)
-        upsert(conn, t.pact_targets, rows.target_row(pact, event.code, ordinal))
-        # Every party's denominator may change: rescore them all.
-        upsert(conn, t.pact_scores, [rows.unit_score_row(pact, u) for u in pact.parties])
-        self._touch(conn, pact, stored)
-
-    @_pact.register
-    def _(self, event: e.ResultRecorded, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        upsert(conn, t.pact_results, rows.result_row(pact, event.unit_id, event.target_code))
-        upsert(conn, t.pact_scores, rows.unit_score_row(pact, event.unit_id))
-        self._touch(conn, pact, stored)
-
-    @_pact.register
-    def _(self, event: e.AwardGranted, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        conn.execute(t.pact_awards.insert(), rows.award_row(pact, len(pact.awards)))
-        self._touch(conn, pact, stored)
-
-    @_pact.register
-    def _(self, event: e.PactClosed, conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        self._touch(conn, pact, stored)
-
-    @staticmethod
-    def _touch(conn: Connection, pact: Pact, stored: StoredEvent) -> None:
-        conn.execute(_TOUCH_PACT, {"pact_id": pact.id, **rows.pact_status_row(pact, stored.version)})
