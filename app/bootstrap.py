@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from app.projections.read_cache import HeadCache
 from app.db import create_engine
 from app.events.store import EventStore
 from app.projections.projector import Projector
@@ -24,6 +25,7 @@ class Ledger:
     cache: StateCache
     bus: MessageBus
     migration_head: str | None = None
+    read_cache: HeadCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)
@@ -40,4 +42,5 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     cache = StateCache(settings.state_cache_size)
     ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
     ledger.bus = MessageBus(ledger.unit_of_work)
+    ledger.read_cache = HeadCache(engine)
     return ledger

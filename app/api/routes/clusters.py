@@ -6,6 +6,8 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.engine import Connection
 
 from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
 from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
@@ -84,12 +86,29 @@ def get_rotations(cluster_id: str, conn: ReadConn) -> RotationsOut:
     return RotationsOut(**queries.rotations(conn, cluster_id))
 
 
-@router.get("/{cluster_id}/standings", responses={404: {"description": "Unknown cluster, or no pact covers the year"}})
-def get_standings(
-    cluster_id: str, year: Annotated[Year, Query()], conn: ReadConn, ledger: LedgerDep,
+@router.get(
+    "/{cluster_id}/standings", response_model=StandingsOut,
+    responses={404: {"description": "Unknown cluster, or no pact covers the year"}},
+)
+async def get_standings(
+    cluster_id: str, year: Annotated[Year, Query()], ledger: LedgerDep,
     as_of: Annotated[int | None, Query(ge=0, description="Log position: the standings as they stood then")] = None,
-) -> StandingsOut:
-    """Scores and ranks of the cluster's pact for a year, with that year's chair and host."""
-    if as_of is not None:
-        return StandingsOut(**history.standings_as_of(conn, ledger.store, cluster_id, year, as_of))
-    return StandingsOut(**queries.standings(conn, cluster_id, year))
+) -> Response:
+    """Scores and ranks of the cluster's pact for a year, with that year's chair and host.
+
+    The hottest read of the frontends: answered from a cache keyed by the log
+    head, so it is recomputed only after a write, and never served stale.
+    """
+    cache = ledger.read_cache
+    key = ("standings", cluster_id, year, as_of)
+    body = cache.get(key, cache.head())
+    if body is None:
+        def render(conn: Connection) -> bytes:
+            data = (
+                queries.standings(conn, cluster_id, year) if as_of is None
+                else history.standings_as_of(conn, ledger.store, cluster_id, year, as_of)
+            )
+            return StandingsOut(**data).model_dump_json().encode()
+
+        body = await run_in_threadpool(cache.compute, key, render)
+    return Response(body, media_type="application/json")
