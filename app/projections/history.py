@@ -14,14 +14,18 @@ from app.domain import cluster as cluster_model
 from app.domain import pact as pact_model
 from app.domain.errors import NotFound
 from app.domain.scoring import pact_scores, rank
+from app.events import snapshots
 from app.events.store import EventStore
 from app.projections.queries import pacts_covering
 from app.projections.tables import units
 
 
 def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[pact_model.Pact | None, int]:
-    state, version = None, 0
-    for stored in store.read_stream(conn, f"pact:{pact_id}", to_position=position):
+    """The pact right after ``position``: from its newest snapshot by then, plus the events since."""
+    stream_id = f"pact:{pact_id}"
+    start = snapshots.latest_before(conn, stream_id, position)
+    version, state = start if start else (0, None)
+    for stored in store.read_stream(conn, stream_id, after_version=version, to_position=position):
         state = pact_model.apply(stored.to_domain(), state)
         version = stored.version
     return state, version

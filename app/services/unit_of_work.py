@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.db import write_connection
 from app.domain import errors
 from app.domain.events import Event
+from app.events import snapshots
 from app.events.store import EventStore, PendingAppend, StoredEvent
 from app.projections.projector import Change, Projector
 from app.services.state_cache import StateCache
@@ -115,6 +116,11 @@ class UnitOfWork:
         events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
         changes = [Change(*item) for item in zip(self.stored, events, states)]
         self._projector.apply(self.conn, changes)
+        snapshots.write(self.conn, [
+            snapshots.snapshot_row(ch.stored.stream_id, ch.stored.version, ch.stored.position, ch.state)
+            for ch in changes
+            if ch.stored.stream_type == "pact" and ch.stored.version % snapshots.SNAPSHOT_EVERY == 0
+        ])
         self.conn.commit()
         for sid, t in self._tracked.items():
             self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
