@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
+from app.domain.state import evolve
 from app.domain.unit import Unit
 
 STREAM_TYPE = "cluster"
@@ -172,24 +173,24 @@ def _(event: e.ClusterFormed, state: Cluster | None) -> Cluster:
 
 @apply.register
 def _(event: e.MemberJoined, state: Cluster) -> Cluster:
-    return replace(state, memberships=(*state.memberships, Membership(event.unit_id, event.joined_on)))
+    return evolve(state, memberships=(*state.memberships, Membership(event.unit_id, event.joined_on)))
 
 
 @apply.register
 def _(event: e.MemberLeft, state: Cluster) -> Cluster:
     memberships = tuple(
-        replace(m, left_on=event.effective_on)
+        evolve(m, left_on=event.effective_on)
         if m.unit_id == event.unit_id and m.left_on is None
         else m
         for m in state.memberships
     )
-    return replace(state, memberships=memberships)
+    return evolve(state, memberships=memberships)
 
 
 @apply.register
 def _(event: e.LeadershipAssigned, state: Cluster) -> Cluster:
     entry = Leadership(event.year, event.chair, event.deputy, event.decision_ref)
-    return replace(state, leadership={**state.leadership, event.year: entry})
+    return evolve(state, leadership={**state.leadership, event.year: entry})
 
 
 @apply.register
@@ -197,4 +198,4 @@ def _(event: e.HostFlagHandedOver, state: Cluster) -> Cluster:
     entry = Handover(
         event.conference_number, event.year, event.from_unit, event.to_unit, event.handed_over_on
     )
-    return replace(state, handovers=(*state.handovers, entry))
+    return evolve(state, handovers=(*state.handovers, entry))

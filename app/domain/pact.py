@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
+from app.domain.state import evolve
 from app.domain.cluster import Cluster
 from app.domain.unit import Unit
 
@@ -243,7 +244,7 @@ def _(event: e.PactProposed, state: Pact | None) -> Pact:
 @apply.register
 def _(event: e.PactSigned, state: Pact) -> Pact:
     signature = Signature(event.signed_by, event.signed_on)
-    return replace(state, signatures={**state.signatures, event.unit_id: signature})
+    return evolve(state, signatures={**state.signatures, event.unit_id: signature})
 
 
 @apply.register
@@ -252,14 +253,14 @@ def _(event: e.TargetSet, state: Pact) -> Pact:
         event.code, event.title, event.kind, event.measure, event.direction,
         event.value, event.weight, event.applies_to,
     )
-    return replace(state, targets={**state.targets, event.code: target})
+    return evolve(state, targets={**state.targets, event.code: target})
 
 
 @apply.register
 def _(event: e.ResultRecorded, state: Pact) -> Pact:
     result = Result(event.value, event.reported_on, event.source, event.note)
     key = (event.unit_id, event.target_code)
-    return replace(state, results={**state.results, key: result})
+    return evolve(state, results={**state.results, key: result})
 
 
 @apply.register
@@ -268,9 +269,9 @@ def _(event: e.AwardGranted, state: Pact) -> Pact:
         event.recipient_unit, event.recipient_person, event.title,
         event.conferred_by, event.decision_ref, event.granted_on,
     )
-    return replace(state, awards=(*state.awards, award))
+    return evolve(state, awards=(*state.awards, award))
 
 
 @apply.register
 def _(event: e.PactClosed, state: Pact) -> Pact:
-    return replace(state, closed_on=event.closed_on)
+    return evolve(state, closed_on=event.closed_on)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
+from app.domain.state import evolve
 
 STREAM_TYPE = "unit"
 
@@ -69,9 +70,9 @@ def _(event: e.UnitRegistered, state: Unit | None) -> Unit:
 
 @apply.register
 def _(event: e.UnitRenamed, state: Unit) -> Unit:
-    return replace(state, name=event.name, province=event.province)
+    return evolve(state, name=event.name, province=event.province)
 
 
 @apply.register
 def _(event: e.UnitMerged, state: Unit) -> Unit:
-    return replace(state, merged_into=event.into, merged_on=event.effective_on)
+    return evolve(state, merged_into=event.into, merged_on=event.effective_on)

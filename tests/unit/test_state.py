@@ -1,0 +1,24 @@
+"""evolve copies a frozen state with some fields changed, like dataclasses.replace."""
+
+import dataclasses
+from datetime import date
+
+from app.domain.cluster import Membership
+from app.domain.state import evolve
+from tests.unit.builders import a_pact
+
+
+def test_evolve_equals_replace_and_leaves_the_original_alone():
+    pact = a_pact()
+
+    closed = evolve(pact, closed_on=date(2022, 12, 31))
+
+    assert closed == dataclasses.replace(pact, closed_on=date(2022, 12, 31))
+    assert pact.closed_on is None and closed.status == "closed"
+    assert closed.targets is pact.targets
+
+
+def test_evolve_works_on_every_slotted_state():
+    membership = Membership("ha-tinh", date(2012, 1, 1))
+
+    assert evolve(membership, left_on=date(2025, 7, 1)) == Membership("ha-tinh", date(2012, 1, 1), date(2025, 7, 1))
