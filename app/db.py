@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection, Engine
 WRITE_OPTION = "pacts_write"
 
 
-def _dumps(value: object) -> str:
+def dumps(value: object) -> str:
+    """The one JSON encoding of the store: compact, UTF-8 text kept as is."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -29,7 +30,7 @@ def create_engine(url: str) -> Engine:
     return sa.create_engine(
         # No pre-ping: it would cost a round trip per command. A dropped connection
         # fails its request once and invalidates the pool.
-        url_obj, json_serializer=_dumps, pool_size=10, max_overflow=20
+        url_obj, json_serializer=dumps, pool_size=10, max_overflow=20
     )
 
 
@@ -38,7 +39,7 @@ def _sqlite_engine(url: sa.URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
-        json_serializer=_dumps,
+        json_serializer=dumps,
         connect_args={"check_same_thread": False, "timeout": 30},
         pool_size=10,
         max_overflow=20,

@@ -22,3 +22,10 @@ def test_evolve_works_on_every_slotted_state():
     membership = Membership("ha-tinh", date(2012, 1, 1))
 
     assert evolve(membership, left_on=date(2025, 7, 1)) == Membership("ha-tinh", date(2012, 1, 1), date(2025, 7, 1))
+
+
+def test_evolve_refuses_a_field_the_state_does_not_have():
+    import pytest
+
+    with pytest.raises(TypeError):
+        evolve(Membership("ha-tinh", date(2012, 1, 1)), joined="x")
