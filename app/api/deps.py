@@ -21,14 +21,15 @@ class MalformedHeader(Exception):
         self.header, self.reason = header, reason
 
 
-def get_ledger(request: Request) -> Ledger:
+async def get_ledger(request: Request) -> Ledger:
+    # async: a sync dependency would cost a threadpool hop on every request.
     return request.app.state.ledger
 
 
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 
 
-def get_bus(ledger: LedgerDep) -> MessageBus:
+async def get_bus(ledger: LedgerDep) -> MessageBus:
     return ledger.bus
 
 

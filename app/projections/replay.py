@@ -1,0 +1,199 @@
+"""Stream-by-stream replay of the log for ``pacts rebuild``.
+
+The read models depend only on each stream's own events, so the log is read in
+(stream_id, version) order (the UNIQUE(stream_id, version) index serves it)
+through a raw driver cursor, and only the current stream's state is kept.
+
+Pact streams are the long ones: their events are folded as plain dicts into a
+mutable builder, and the domain state is built once at the stream's end (and at
+each snapshot version). Units and clusters are few and short: they go through
+the codec and the domain's own ``apply``. Events whose stored schema version is
+older than the class's go through the codec's upcasters first, then are
+re-encoded to today's shape, so the builder only ever sees current shapes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
+from app.domain import cluster, unit
+from app.domain.events import EVENT_TYPES
+from app.domain.pact import Award, Pact, Result, Signature, Target
+from app.events import codec, snapshots
+
+_fromiso = date.fromisoformat
+
+SELECT_BY_STREAM = (
+    "SELECT stream_id, stream_type, version, position, type, schema_version, data "
+    "FROM events ORDER BY stream_id, version"
+)
+FETCH = 10_000
+_CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
+_OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster)}
+
+
+_scan = json.JSONDecoder().scan_once
+
+
+def _loads(text: str) -> object:
+    """json.loads without its Python wrapper (the log's JSON is written compact)."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    if end != len(text):
+        return json.loads(text)
+    return value
+
+
+def read_by_stream(conn: Connection, fetch: int = FETCH) -> Iterator[list[tuple]]:
+    """Rows (stream_id, stream_type, version, position, type, schema_version, data) in chunks."""
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        # A server-side cursor: a client-side one would pull the whole log into memory.
+        cursor = dbapi.cursor(name="pacts_rebuild_replay")
+        cursor.itersize = fetch
+    else:
+        cursor = dbapi.cursor()
+    try:
+        cursor.execute(SELECT_BY_STREAM)
+        while True:
+            chunk = cursor.fetchmany(fetch)
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        cursor.close()
+
+
+def _current_data(type_name: str, schema_version: int, data: dict) -> dict:
+    """The event's data in today's shape (upcast through the codec when older)."""
+    if _CURRENT.get(type_name) == schema_version:
+        return data
+    # Unknown types raise codec.UnknownEventType here.
+    return codec.encode(codec.decode(type_name, schema_version, data))
+
+
+class PactBuilder:
+    """A pact's state as plain, mutable data; ``state()`` gives the domain Pact."""
+
+    __slots__ = ("proposed", "signatures", "targets", "results", "awards", "closed_on")
+
+    def __init__(self) -> None:
+        self.proposed: dict | None = None
+        self.signatures: dict[str, dict] = {}
+        self.targets: dict[str, dict] = {}
+        self.results: dict[tuple[str, str], dict] = {}
+        self.awards: list[dict] = []
+        self.closed_on: str | None = None
+
+    def apply(self, type_name: str, d: dict) -> None:
+        if type_name == "ResultRecorded":
+            self.results[(d["unit_id"], d["target_code"])] = d
+        elif type_name == "TargetSet":
+            self.targets[d["code"]] = d
+        elif type_name == "PactSigned":
+            self.signatures[d["unit_id"]] = d
+        elif type_name == "PactProposed":
+            self.__init__()
+            self.proposed = d
+        elif type_name == "AwardGranted":
+            self.awards.append(d)
+        elif type_name == "PactClosed":
+            self.closed_on = d["closed_on"]
+        elif type_name in EVENT_TYPES:
+            raise TypeError(f"a pact stream cannot hold {type_name}")
+        else:
+            raise codec.UnknownEventType(type_name)
+
+    def state(self) -> Pact:
+        p = self.proposed
+        if p is None:
+            raise TypeError("a pact stream must start with PactProposed")
+        closed = self.closed_on
+        return Pact(
+            p["id"], p["cluster_id"], p["title"], p["theme"], p["year"], p["period_start"],
+            p["period_end"], tuple(p["content_items"]), tuple(p["parties"]),
+            _fromiso(p["proposed_on"]), p.get("attainment_cap", 1.0),
+            signatures={
+                u: Signature(s["signed_by"], _fromiso(s["signed_on"]))
+                for u, s in self.signatures.items()
+            },
+            targets={
+                code: Target(
+                    code, t["title"], t["kind"], t["measure"], t["direction"], t["value"],
+                    t["weight"], tuple(t["applies_to"]) if t["applies_to"] is not None else None,
+                )
+                for code, t in self.targets.items()
+            },
+            results={
+                key: Result(r["value"], _fromiso(r["reported_on"]), r["source"], r.get("note"))
+                for key, r in self.results.items()
+            },
+            awards=tuple(
+                Award(a["recipient_unit"], a["recipient_person"], a["title"], a["conferred_by"],
+                      a["decision_ref"], _fromiso(a["granted_on"]))
+                for a in self.awards
+            ),
+            closed_on=_fromiso(closed) if closed is not None else None,
+        )
+
+
+def replay(
+    conn: Connection,
+    on_stream: Callable[[str, object, int], None],
+    on_snapshot: Callable[[dict], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    fetch: int | None = None,
+) -> tuple[int, int]:
+    """Fold every stream; call ``on_stream(stream_type, state, version)`` at each stream's end.
+
+    ``on_snapshot`` gets the snapshot row of every pact version that is a
+    multiple of SNAPSHOT_EVERY. Returns (events, streams).
+    """
+    every = snapshots.SNAPSHOT_EVERY
+    loads = _loads
+    current = _CURRENT
+    events = streams = 0
+    stream_id: str | None = None
+    stream_type = ""
+    version = 0
+    builder: PactBuilder | None = None
+    state: object = None
+    kind = None
+
+    def finish() -> None:
+        on_stream(stream_type, builder.state() if builder is not None else state, version)
+
+    for chunk in read_by_stream(conn, fetch or FETCH):
+        for sid, stype, version_, position, type_name, schema_version, data in chunk:
+            if sid != stream_id:
+                if stream_id is not None:
+                    finish()
+                stream_id, stream_type, streams = sid, stype, streams + 1
+                if stype == "pact":
+                    builder, kind = PactBuilder(), None
+                else:
+                    builder, state = None, None
+                    kind = _OTHER_KINDS[stype]
+            version = version_
+            if data.__class__ is str:
+                data = loads(data)
+            if builder is not None:
+                if current.get(type_name) != schema_version:
+                    data = _current_data(type_name, schema_version, data)
+                builder.apply(type_name, data)
+                if on_snapshot is not None and version_ % every == 0:
+                    on_snapshot(snapshots.snapshot_row(sid, version_, position, builder.state()))
+            else:
+                state = kind.apply(codec.decode(type_name, schema_version, data), state)
+        events += len(chunk)
+        if progress:
+            progress(len(chunk))
+    if stream_id is not None:
+        finish()
+    return events, streams
