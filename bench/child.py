@@ -1,0 +1,83 @@
+"""Work run in a child process, so its peak memory (ru_maxrss) is its own.
+
+    python -m bench.child rebuild URL      # our rebuild: fold the log + rewrite every read model
+    python -m bench.child fold URL         # our fold only (read + decode + fold, no writes): diagnosis
+    python -m bench.child replay ENV_JSON  # the reference's plain replay (decode + fold, no writes)
+
+Prints one JSON line: {"seconds": ..., "events": ..., "peak_mb": ...}.
+
+Peak memory is the process's own high-water RSS (VmHWM of /proc/self/status).
+Not ru_maxrss: Linux carries the parent's high-water mark into a forked/vforked
+child across exec, so a child of a big parent would report the parent's size.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import warnings
+
+
+def main(argv: list[str]) -> None:
+    what, arg = argv
+    if what in ("rebuild", "fold"):
+        from app.bootstrap import bootstrap
+        from app.projections.rebuild import rebuild
+        from app.settings import Settings
+
+        ledger = bootstrap(Settings(database_url=arg))
+        try:
+            start = time.perf_counter()
+            if what == "rebuild":
+                report = rebuild(ledger.engine, ledger.store)
+                events = report.events
+            else:
+                events = _fold_only(ledger)
+            seconds = time.perf_counter() - start
+        finally:
+            ledger.close()
+    elif what == "replay":
+        warnings.simplefilter("ignore")
+        from bench.reference import reference_app
+
+        with reference_app(json.loads(arg), cache=False) as app:
+            start = time.perf_counter()
+            events, _aggregates = app.replay_all()
+            seconds = time.perf_counter() - start
+    else:
+        raise SystemExit(f"unknown child task {what!r}")
+    print(json.dumps({"seconds": seconds, "events": events, "peak_mb": peak_mb()}), flush=True)
+
+
+def _fold_only(ledger) -> int:  # noqa: ANN001
+    """The rebuild's own read + fold with the writes left out: app.projections.replay when
+    the rebuild uses it, else fold_log (what older rebuilds called)."""
+    with ledger.engine.connect() as conn:
+        try:
+            from app.projections import replay
+        except ModuleNotFoundError as error:
+            if error.name != "app.projections.replay":
+                raise
+            from app.projections.rebuild import fold_log
+
+            states = fold_log(conn, ledger.store)
+            return sum(v[2] for v in states.values())
+        events, _streams = replay.replay(conn, lambda *_: None, lambda _row: None)
+        return events
+
+
+def peak_mb() -> float:
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""One module per measured path; each has ``run(store, size, runs) -> list[Row]``."""

@@ -1,0 +1,166 @@
+"""Path 5: HTTP reads, GET /api/v1/clusters/{id}/standings?year=, under load.
+
+Two servers, each one uvicorn process (same flags: uvloop/httptools as installed,
+no access log): ours (``app.api.main:app`` on a SQLite database with the demo
+loaded plus one generated cluster-year: 6 members, 10 targets, 60 results,
+leadership and a host handover, all written through the bus) and the bare
+endpoint of ``bench.bare`` answering the same number of bytes. The load comes
+from ``wrk -t2 -c64 --latency`` in its own process, alternating the two servers
+run by run, after a short warm-up of each.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from app.domain import commands as c
+from bench import stores
+from bench import workload as w
+from bench.report import Row, median
+from bench.sizes import Size
+from bench.timing import log
+
+GOAL_RATE = 0.70
+GOAL_P99 = 1.5
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk_path() -> str | None:
+    return shutil.which("wrk")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _server(app: str, env: dict[str, str]):  # noqa: ANN202
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{app} did not start: {proc.stderr.read()[-2000:]}")
+                time.sleep(0.1)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _parse_ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not m:
+        raise ValueError(f"cannot parse wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:
+    """(requests/s, p99 ms, raw output) of one wrk run."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"wrk saw error responses from {url}:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = _parse_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    return rate, p99, out
+
+
+def build_database(url: str) -> tuple[str, int]:
+    """The demo plus one generated cluster-year; returns (cluster id, year) to query."""
+    from app import migrations
+    from app.bootstrap import bootstrap
+    from app.settings import Settings
+
+    migrations.upgrade(url)
+    ledger = bootstrap(Settings(database_url=url))
+    try:
+        try:
+            from app.demo import load_demo
+
+            load_demo(ledger)
+        except ImportError:
+            pass
+        p = w.PactSpec(0)
+        members = p.members
+        ledger.bus.handle_many(w.setup_commands(1))
+        ledger.bus.handle_many(w.pact_commands(p))
+        cid = w.cluster_id(0)
+        ledger.bus.handle(c.AssignLeadership(cid, p.year, members[0], members[1], "QĐ 1/BCT",
+                                             date(p.year, 1, 2)))
+        ledger.bus.handle(c.HandOverHostFlag(cid, 1, p.year, members[0], members[1],
+                                             date(p.year, 12, 20)))
+    finally:
+        ledger.close()
+    return w.cluster_id(0), w.PactSpec(0).year
+
+
+def run(store: str, size: Size, runs: int) -> list[Row]:
+    rate = Row("5 HTTP standings req/s", store, "", "req/s", goal=f">= {GOAL_RATE:.0%} of bare")
+    p99 = Row("5 HTTP standings p99", store, "", "ms", goal=f"<= {GOAL_P99:g}x bare p99")
+    workload = f"wrk -t2 -c{size.http_connections} -d{size.http_seconds}s, 1 uvicorn"
+    rate.workload = p99.workload = workload
+    if wrk_path() is None:
+        rate.note = "SKIPPED: wrk is not installed (apt-get install -y wrk)"
+        return [rate]
+    with stores.fresh_database("sqlite", "pacts_http") as db, tempfile.TemporaryDirectory() as tmp:
+        cluster, year = build_database(db.url)
+        route = f"/api/v1/clusters/{cluster}/standings?year={year}"
+        with _server("app.api.main:app", {"DATABASE_URL": db.url}) as (ours_port, _):
+            response = httpx.get(f"http://127.0.0.1:{ours_port}{route}")
+            response.raise_for_status()
+            body = Path(tmp) / "body.json"
+            body.write_bytes(response.content)
+            with _server("bench.bare:app", {"BENCH_BARE_BODY": str(body)}) as (bare_port, _):
+                bare = httpx.get(f"http://127.0.0.1:{bare_port}{route}")
+                assert len(bare.content) == len(response.content)
+                ours_url = f"http://127.0.0.1:{ours_port}{route}"
+                bare_url = f"http://127.0.0.1:{bare_port}{route}"
+                warm = max(1, min(3, size.http_seconds // 5))
+                wrk(ours_url, warm, size.http_connections)
+                wrk(bare_url, warm, size.http_connections)
+                for r in range(runs):
+                    o_rate, o_p99, _ = wrk(ours_url, size.http_seconds, size.http_connections)
+                    b_rate, b_p99, _ = wrk(bare_url, size.http_seconds, size.http_connections)
+                    rate.runs.append(o_rate)
+                    rate.ref_runs.append(b_rate)
+                    p99.runs.append(o_p99)
+                    p99.ref_runs.append(b_p99)
+                    log(f"http run {r + 1}/{runs}: ours {o_rate:,.0f} req/s p99 {o_p99:.1f} ms; "
+                        f"bare {b_rate:,.0f} req/s p99 {b_p99:.1f} ms")
+    for row in (rate, p99):
+        row.ours, row.reference = median(row.runs), median(row.ref_runs)
+    rate.met = rate.ratio >= GOAL_RATE
+    p99.met = p99.ratio <= GOAL_P99
+    rate.note = (f"reference = bare async FastAPI endpoint, constant {len(response.content):,}-byte "
+                 "body; both on 2 cores shared with wrk")
+    return [rate, p99]
