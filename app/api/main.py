@@ -40,10 +40,11 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
     )
     problems.install(app)
+    # Routes are matched in order: the frontends' hottest read (standings) first.
+    for module in (clusters, pacts, units):
+        app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
-    for module in (units, clusters, pacts):
-        app.include_router(module.router, prefix=API_PREFIX)
     return app
 
 

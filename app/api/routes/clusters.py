@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Connection
 
-from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
+from app.api.deps import BusDep, IfMatch, MetaDep, ReadConn, expected_version
 from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
 from app.api.responses import ClusterOut, Page, RotationsOut, StandingsOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
@@ -17,6 +17,36 @@ from app.domain import commands as c
 from app.projections import history, queries
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
+
+
+# First in the router: routes are matched in order, and this is the hottest read.
+@router.get(
+    "/{cluster_id}/standings", response_model=StandingsOut,
+    responses={404: {"description": "Unknown cluster, or no pact covers the year"}},
+)
+async def get_standings(
+    cluster_id: str, year: Annotated[Year, Query()], request: Request,
+    as_of: Annotated[int | None, Query(ge=0, description="Log position: the standings as they stood then")] = None,
+) -> Response:
+    """Scores and ranks of the cluster's pact for a year, with that year's chair and host.
+
+    The hottest read of the frontends: answered from a cache keyed by the log
+    head, so it is recomputed only after a write, and never served stale.
+    """
+    ledger = request.app.state.ledger  # no dependency to solve on the hot path
+    cache = ledger.read_cache
+    key = ("standings", cluster_id, year, as_of)
+    body = cache.get(key, cache.head())
+    if body is None:
+        def render(conn: Connection) -> bytes:
+            data = (
+                queries.standings(conn, cluster_id, year) if as_of is None
+                else history.standings_as_of(conn, ledger.store, cluster_id, year, as_of)
+            )
+            return StandingsOut(**data).model_dump_json().encode()
+
+        body = await run_in_threadpool(cache.compute, key, render)
+    return Response(body, media_type="application/json")
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS)
@@ -84,31 +114,3 @@ def get_cluster(cluster_id: str, conn: ReadConn, response: Response) -> ClusterO
 @router.get("/{cluster_id}/rotations", responses={404: {"description": "Unknown cluster"}})
 def get_rotations(cluster_id: str, conn: ReadConn) -> RotationsOut:
     return RotationsOut(**queries.rotations(conn, cluster_id))
-
-
-@router.get(
-    "/{cluster_id}/standings", response_model=StandingsOut,
-    responses={404: {"description": "Unknown cluster, or no pact covers the year"}},
-)
-async def get_standings(
-    cluster_id: str, year: Annotated[Year, Query()], ledger: LedgerDep,
-    as_of: Annotated[int | None, Query(ge=0, description="Log position: the standings as they stood then")] = None,
-) -> Response:
-    """Scores and ranks of the cluster's pact for a year, with that year's chair and host.
-
-    The hottest read of the frontends: answered from a cache keyed by the log
-    head, so it is recomputed only after a write, and never served stale.
-    """
-    cache = ledger.read_cache
-    key = ("standings", cluster_id, year, as_of)
-    body = cache.get(key, cache.head())
-    if body is None:
-        def render(conn: Connection) -> bytes:
-            data = (
-                queries.standings(conn, cluster_id, year) if as_of is None
-                else history.standings_as_of(conn, ledger.store, cluster_id, year, as_of)
-            )
-            return StandingsOut(**data).model_dump_json().encode()
-
-        body = await run_in_threadpool(cache.compute, key, render)
-    return Response(body, media_type="application/json")
