@@ -198,6 +198,13 @@ class EventStore:
             yield batch
             after_position = batch[-1].position
 
+    def streams_written(self, conn: Connection, after: int, upto: int) -> set[str]:
+        """The streams that received events at positions after ``after``, up to ``upto``."""
+        query = sa.select(events.c.stream_id).where(
+            events.c.position > after, events.c.position <= upto
+        ).distinct()
+        return set(conn.execute(query).scalars())
+
     def last_position(self, conn: Connection) -> int:
         return conn.execute(
             sa.select(log_head.c.last_position).where(log_head.c.id == 1)

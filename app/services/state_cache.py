@@ -1,14 +1,18 @@
 """Aggregate states kept between commands.
 
-A cached state is only a starting point: the unit of work always reads the
-stream's events after the cached version, so another process's writes are never
-missed. States are immutable, so threads can share them.
+A cached state is only a starting point, until the cache knows better: it keeps
+``known_head``, the log position up to which every cached state is complete.
+A unit of work holding the write lock at that same head may trust its entries
+without reading the stream again; at any other head it first evicts the streams
+written since (by other processes), or reads each stream's tail. States are
+immutable, so threads can share them.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 
 class StateCache:
@@ -16,6 +20,33 @@ class StateCache:
         self._capacity = capacity
         self._items: OrderedDict[str, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
+        self.known_head: int | None = None
+
+    def catch_up(self, head: int, written_since: Callable[[int], set[str]]) -> bool:
+        """Called with the write lock held at ``head``: True when every entry is now
+        current. ``written_since(p)`` names the streams written after position p."""
+        with self._lock:
+            known = self.known_head
+        if known == head:
+            return True
+        if known is None or head < known or head - known > self._capacity:
+            stale: set[str] | None = None  # unknown history: drop everything
+        else:
+            stale = written_since(known)
+        with self._lock:
+            if stale is None:
+                self._items.clear()
+            else:
+                for stream_id in stale:
+                    self._items.pop(stream_id, None)
+            self.known_head = head
+        return True
+
+    def advance(self, from_head: int, to_head: int) -> None:
+        """A commit moved the log from ``from_head`` to ``to_head`` under the lock."""
+        with self._lock:
+            if self.known_head == from_head:
+                self.known_head = to_head
 
     def get(self, stream_id: str) -> tuple[int, object]:
         with self._lock:
@@ -40,3 +71,4 @@ class StateCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.known_head = None

@@ -47,6 +47,9 @@ class UnitOfWork:
         # Held to commit: commands run one at a time against the log, so the
         # invariants they check across streams cannot be raced.
         self._head = self._store.lock(self.conn)
+        self._cache_current = self._cache.catch_up(
+            self._head, lambda after: self._store.streams_written(self.conn, after, self._head)
+        )
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -59,9 +62,10 @@ class UnitOfWork:
         tracked = self._tracked.get(sid)
         if tracked is None:
             version, state = self._cache.get(sid)
-            for stored in self._store.read_stream(self.conn, sid, after_version=version):
-                state = kind.apply(stored.to_domain(), state)
-                version = stored.version
+            if state is None or not self._cache_current:
+                for stored in self._store.read_stream(self.conn, sid, after_version=version):
+                    state = kind.apply(stored.to_domain(), state)
+                    version = stored.version
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [])
         return tracked.state
 
@@ -124,4 +128,6 @@ class UnitOfWork:
         self.conn.commit()
         for sid, t in self._tracked.items():
             self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
+        if self.stored:
+            self._cache.advance(self._head, self.stored[-1].position)
         return self.stored
