@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -30,6 +31,15 @@ class _Tracked:
     loaded_version: int
     new_events: list[Event]
     states_after: list[object]
+
+
+def _pipelined(conn: Connection) -> AbstractContextManager:
+    """On PostgreSQL, send a command's writes together and wait once (psycopg's
+    pipeline mode): they need no answers, and a round trip each dominated a
+    command. Errors still surface before the commit, when the pipeline syncs."""
+    if conn.dialect.name == "postgresql":
+        return conn.connection.driver_connection.pipeline()
+    return nullcontext()
 
 
 class UnitOfWork:
@@ -115,16 +125,17 @@ class UnitOfWork:
             for sid, t in self._tracked.items()
             if t.new_events
         ]
-        self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
-        states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
-        events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
-        changes = [Change(*item) for item in zip(self.stored, events, states)]
-        self._projector.apply(self.conn, changes)
-        snapshots.write(self.conn, [
-            snapshots.snapshot_row(ch.stored.stream_id, ch.stored.version, ch.stored.position, ch.state)
-            for ch in changes
-            if ch.stored.stream_type == "pact" and ch.stored.version % snapshots.SNAPSHOT_EVERY == 0
-        ])
+        with _pipelined(self.conn):
+            self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
+            states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
+            events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
+            changes = [Change(*item) for item in zip(self.stored, events, states)]
+            self._projector.apply(self.conn, changes)
+            snapshots.write(self.conn, [
+                snapshots.snapshot_row(ch.stored.stream_id, ch.stored.version, ch.stored.position, ch.state)
+                for ch in changes
+                if ch.stored.stream_type == "pact" and ch.stored.version % snapshots.SNAPSHOT_EVERY == 0
+            ])
         self.conn.commit()
         for sid, t in self._tracked.items():
             self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
