@@ -1,0 +1,41 @@
+"""The `pacts` command, run as a user runs it: a separate process, settings from the environment."""
+
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+
+def pacts(*args: str, url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-c", "from app.cli import main; main()", *args],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_migrate_demo_rebuild_on_a_fresh_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path}/pacts.db"
+
+    assert pacts("migrate", url=url).returncode == 0
+    first = pacts("demo", url=url)
+    second = pacts("demo", url=url)
+    rebuilt = pacts("rebuild", url=url)
+
+    assert first.returncode == 0 and "events written" in first.stdout
+    assert second.returncode == 0 and "already loaded" in second.stdout
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("select count(*) from events")).scalar_one()
+        units = conn.execute(sa.text("select count(*) from rm_units")).scalar_one()
+    engine.dispose()
+    assert events > 50 and units > 10
+    assert rebuilt.returncode == 0 and f"from {events} events" in rebuilt.stdout
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path):
+    result = pacts("demo", url=f"sqlite:///{tmp_path}/empty.db")
+
+    assert result.returncode == 2
+    assert "pacts migrate" in result.stderr
