@@ -12,13 +12,18 @@ from typing import TypeVar
 
 S = TypeVar("S")
 _set = object.__setattr__
+_fields: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
 def evolve(state: S, **changes: object) -> S:
     cls = type(state)
-    slots = cls.__slots__  # type: ignore[attr-defined]
-    if not changes.keys() <= set(slots):
-        raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - set(slots))}")
+    known = _fields.get(cls)
+    if known is None:
+        slots = cls.__slots__  # type: ignore[attr-defined]
+        known = _fields[cls] = (slots, frozenset(slots))
+    slots, names = known
+    if not names.issuperset(changes):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(changes) - names)}")
     new = object.__new__(cls)
     for name in slots:
         _set(new, name, changes[name] if name in changes else getattr(state, name))

@@ -57,6 +57,8 @@ _COLUMNS = (
 
 
 _NO_BOUND = 2**62
+# Appends of this many events go to PostgreSQL by COPY (not inside a pipeline).
+COPY_FROM = 500
 
 
 class EventStore:
@@ -69,6 +71,7 @@ class EventStore:
         self._sqlite = dialect_name == "sqlite"
         marker = "?" if self._sqlite else "%s"
         columns = [c.name for c in events.columns]
+        self._copy_sql = f"COPY {events.name} ({', '.join(columns)}) FROM STDIN"
         self._insert_sql = (
             f"INSERT INTO {events.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join(marker for _ in columns)})"
@@ -172,6 +175,13 @@ class EventStore:
                  s.schema_version, dumps(s.data), meta_text, s.occurred_on, recorded)
                 for s in stored
             ]
+            if len(rows) >= COPY_FROM:
+                # An import's thousands of rows: COPY is PostgreSQL's bulk path.
+                with conn.connection.driver_connection.cursor() as cursor:
+                    with cursor.copy(self._copy_sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                return
         conn.exec_driver_sql(self._insert_sql, rows)
 
     def read_stream(

@@ -12,7 +12,7 @@ from app.db import write_connection
 from app.domain import errors
 from app.domain.events import Event
 from app.events import snapshots
-from app.events.store import EventStore, PendingAppend, StoredEvent
+from app.events.store import COPY_FROM, EventStore, PendingAppend, StoredEvent
 from app.projections.projector import Change, Projector
 from app.services.state_cache import StateCache
 
@@ -33,11 +33,12 @@ class _Tracked:
     states_after: list[object]
 
 
-def _pipelined(conn: Connection) -> AbstractContextManager:
+def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
     """On PostgreSQL, send a command's writes together and wait once (psycopg's
     pipeline mode): they need no answers, and a round trip each dominated a
-    command. Errors still surface before the commit, when the pipeline syncs."""
-    if conn.dialect.name == "postgresql":
+    command. Errors still surface before the commit, when the pipeline syncs.
+    Not for imports: their events go by COPY, which a pipeline cannot carry."""
+    if wanted and conn.dialect.name == "postgresql":
         return conn.connection.driver_connection.pipeline()
     return nullcontext()
 
@@ -125,7 +126,8 @@ class UnitOfWork:
             for sid, t in self._tracked.items()
             if t.new_events
         ]
-        with _pipelined(self.conn):
+        count = sum(len(p.events) for p in pending)
+        with _pipelined(self.conn, count < COPY_FROM):
             self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
             states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
             events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
