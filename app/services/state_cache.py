@@ -4,8 +4,8 @@ A cached state is only a starting point, until the cache knows better: it keeps
 ``known_head``, the log position up to which every cached state is complete.
 A unit of work holding the write lock at that same head may trust its entries
 without reading the stream again; at any other head it first evicts the streams
-written since (by other processes), or reads each stream's tail. States are
-immutable, so threads can share them.
+written since (by other processes). States are immutable, so threads can share
+them.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ class StateCache:
         self._lock = threading.Lock()
         self.known_head: int | None = None
 
-    def catch_up(self, head: int, written_since: Callable[[int], set[str]]) -> bool:
-        """Called with the write lock held at ``head``: True when every entry is now
+    def catch_up(self, head: int, written_since: Callable[[int], set[str]]) -> None:
+        """Called with the write lock held at ``head``; afterwards every entry is
         current. ``written_since(p)`` names the streams written after position p."""
         with self._lock:
             known = self.known_head
         if known == head:
-            return True
+            return
         if known is None or head < known or head - known > self._capacity:
             stale: set[str] | None = None  # unknown history: drop everything
         else:
@@ -40,7 +40,6 @@ class StateCache:
                 for stream_id in stale:
                     self._items.pop(stream_id, None)
             self.known_head = head
-        return True
 
     def advance(self, from_head: int, to_head: int) -> None:
         """A commit moved the log from ``from_head`` to ``to_head`` under the lock."""

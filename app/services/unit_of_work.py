@@ -58,7 +58,8 @@ class UnitOfWork:
         # Held to commit: commands run one at a time against the log, so the
         # invariants they check across streams cannot be raced.
         self._head = self._store.lock(self.conn)
-        self._cache_current = self._cache.catch_up(
+        # After this, every state still in the cache is current at the locked head.
+        self._cache.catch_up(
             self._head, lambda after: self._store.streams_written(self.conn, after, self._head)
         )
         return self
@@ -73,8 +74,8 @@ class UnitOfWork:
         tracked = self._tracked.get(sid)
         if tracked is None:
             version, state = self._cache.get(sid)
-            if state is None or not self._cache_current:
-                for stored in self._store.read_stream(self.conn, sid, after_version=version):
+            if state is None:
+                for stored in self._store.read_stream(self.conn, sid):
                     state = kind.apply(stored.to_domain(), state)
                     version = stored.version
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [])

@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain import commands as c
-from app.domain.errors import DomainError
 from app.events.schema import projection_checkpoints
 from app.projections import tables as t
 from app.projections.projector import CHECKPOINT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from app.events import codec
 from app.events.schema import events, snapshots as snapshot_table
