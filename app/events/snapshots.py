@@ -12,11 +12,17 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.domain import pact
 from app.domain.pact import Award, Pact, Result, Signature, Target
 from app.events.schema import snapshots
 
 SNAPSHOT_EVERY = 200
 FORMAT = 1
+
+
+def wanted(stream_type: str) -> bool:
+    """Whether streams of this type are snapshotted (every SNAPSHOT_EVERY versions)."""
+    return stream_type == pact.STREAM_TYPE
 
 
 def _day(value: str | None) -> date | None:

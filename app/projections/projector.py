@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,9 +25,8 @@ from app.projections import tables as t
 CHECKPOINT = "read_models"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One stored event with the aggregate state right after it."""
+class Change(NamedTuple):
+    """One stored event, and its aggregate's state at the end of the commit."""
 
     stored: StoredEvent
     event: e.Event
@@ -78,7 +78,7 @@ class _PactDelta:
     signers: list[str] = field(default_factory=list)
     targets: set[str] = field(default_factory=set)
     results: set[tuple[str, str]] = field(default_factory=set)
-    awards_before: int | None = None
+    awards_added: int = 0
     rescore_all: bool = False
     rescore: set[str] = field(default_factory=set)
 
@@ -97,8 +97,7 @@ class _PactDelta:
                 self.results.add((unit_id, code))
                 self.rescore.add(unit_id)
             case e.AwardGranted():
-                if self.awards_before is None:
-                    self.awards_before = len(state.awards) - 1
+                self.awards_added += 1
             case e.PactClosed():
                 pass
             case _:
@@ -117,8 +116,8 @@ class _PactDelta:
             upsert(conn, t.pact_targets, [rows.target_row(pact, c, ordinals[c]) for c in self.targets])
         if self.results:
             upsert(conn, t.pact_results, [rows.result_row(pact, u, c) for u, c in self.results])
-        if self.awards_before is not None:
-            seqs = range(self.awards_before + 1, len(pact.awards) + 1)
+        if self.awards_added:
+            seqs = range(len(pact.awards) - self.awards_added + 1, len(pact.awards) + 1)
             conn.execute(t.pact_awards.insert(), [rows.award_row(pact, seq) for seq in seqs])
         rescore = pact.parties if self.rescore_all else sorted(self.rescore)
         if rescore:

@@ -30,7 +30,10 @@ class _Tracked:
     state: object
     loaded_version: int
     new_events: list[Event]
-    states_after: list[object]
+    # (version, state) at the versions the snapshot policy keeps. Not a state per
+    # event: a 10,000-result import would hold 10,000 pact copies for the
+    # garbage collector to walk, and the read models need only the final state.
+    snapshot_states: list[tuple[int, object]]
 
 
 def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
@@ -115,10 +118,12 @@ class UnitOfWork:
         if expected_version is not None and expected_version != current:
             raise errors.VersionConflict(sid, expected_version, current)
         state = tracked.state
-        for event in new_events:
+        snapshotted = snapshots.wanted(kind.STREAM_TYPE)
+        for version, event in enumerate(new_events, current + 1):
             state = kind.apply(event, state)
             tracked.new_events.append(event)
-            tracked.states_after.append(state)
+            if snapshotted and version % snapshots.SNAPSHOT_EVERY == 0:
+                tracked.snapshot_states.append((version, state))
         tracked.state = state
 
     def commit(self, metadata: dict) -> list[StoredEvent]:
@@ -130,14 +135,15 @@ class UnitOfWork:
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
             self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
-            states = [s for t in self._tracked.values() if t.new_events for s in t.states_after]
-            events = [ev for t in self._tracked.values() if t.new_events for ev in t.new_events]
-            changes = [Change(*item) for item in zip(self.stored, events, states)]
-            self._projector.apply(self.conn, changes)
+            # Each change carries its stream's state after the whole commit.
+            finals = [t.state for t in self._tracked.values() for _ in t.new_events]
+            events = [ev for t in self._tracked.values() for ev in t.new_events]
+            self._projector.apply(self.conn, list(map(Change, self.stored, events, finals)))
+            position_of = {(s.stream_id, s.version): s.position for s in self.stored
+                           if s.version % snapshots.SNAPSHOT_EVERY == 0}
             snapshots.write(self.conn, [
-                snapshots.snapshot_row(ch.stored.stream_id, ch.stored.version, ch.stored.position, ch.state)
-                for ch in changes
-                if ch.stored.stream_type == "pact" and ch.stored.version % snapshots.SNAPSHOT_EVERY == 0
+                snapshots.snapshot_row(sid, version, position_of[(sid, version)], state)
+                for sid, t in self._tracked.items() for version, state in t.snapshot_states
             ])
         self.conn.commit()
         for sid, t in self._tracked.items():
