@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.domain.commands import Command
 from app.events.store import StoredEvent
+from app.services import collector
 from app.services.handlers import HANDLERS
 from app.services.unit_of_work import UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class Ack:
-    """What a write answers: the aggregate, its new version, and where the log now ends."""
+class Ack(NamedTuple):
+    """What a write answers: the aggregate, its new version, and where the log now ends.
+
+    (A named tuple: an import answers one per command, by the thousand.)"""
 
     id: str
     version: int
@@ -50,7 +53,7 @@ class MessageBus:
 
     def handle_many(self, commands: Sequence[Command], meta: Meta = Meta()) -> list[Ack]:
         """Several commands in one transaction: all are recorded, or none (imports)."""
-        with self._uow_factory() as uow:
+        with collector.paused(), self._uow_factory() as uow:
             touched = [HANDLERS[type(cmd)](cmd, uow) for cmd in commands]
             stored = uow.commit(meta.as_dict(commands[0]) if commands else {})
             last = stored[-1].position if stored else None
