@@ -8,6 +8,7 @@ writers so a command never fails half-way upgrading a read lock to a write lock.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,9 +17,36 @@ from sqlalchemy.engine import Connection, Engine
 WRITE_OPTION = "pacts_write"
 
 
+# One encoder, built once: json.dumps builds a new JSONEncoder per call when
+# given options, and JSONEncoder.encode builds a new C encoder per call. The
+# store encodes every appended event, so the C encoder is made once here (the
+# same call JSONEncoder.iterencode makes, minus the circular-reference markers:
+# the store's values are plain data from our own code).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _one_shot_encoder() -> Callable[[object], str]:
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is not None:
+        try:
+            chunks = make(
+                None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+                False, False, True,
+            )
+            sample = {"tên": "Sở Công Thương", "n": [1, 2.5, None, True], "d": {}}
+            if "".join(chunks(sample, 0)) == _ENCODER.encode(sample):
+                return lambda value: "".join(chunks(value, 0))
+        except TypeError:  # another interpreter's signature: use the public API
+            pass
+    return _ENCODER.encode
+
+
+_encode = _one_shot_encoder()
+
+
 def dumps(value: object) -> str:
     """The one JSON encoding of the store: compact, UTF-8 text kept as is."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encode(value)
 
 
 def create_engine(url: str) -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 import typing
 from collections.abc import Callable
 from datetime import date
@@ -33,6 +34,8 @@ class _Shape:
     fields: tuple[str, ...]
     dates: frozenset[str]
     tuples: frozenset[str]
+    # Every field's value in one C call (encode runs once per event appended).
+    values: Callable[[Event], tuple]
 
 
 def _shape(cls: type[Event]) -> _Shape:
@@ -40,7 +43,9 @@ def _shape(cls: type[Event]) -> _Shape:
     names = tuple(f.name for f in dataclasses.fields(cls))
     dates = frozenset(n for n in names if date in _plain_types(hints[n]))
     tuples = frozenset(n for n in names if tuple in _plain_types(hints[n]))
-    return _Shape(cls, names, dates, tuples)
+    getter = operator.attrgetter(*names)
+    values = getter if len(names) > 1 else (lambda event: (getter(event),))
+    return _Shape(cls, names, dates, tuples, values)
 
 
 _SHAPES = {name: _shape(cls) for name, cls in EVENT_TYPES.items()}
@@ -48,14 +53,15 @@ _SHAPES = {name: _shape(cls) for name, cls in EVENT_TYPES.items()}
 
 def encode(event: Event) -> dict:
     shape = _SHAPES[type(event).__name__]
-    data = {}
-    for name in shape.fields:
-        value = getattr(event, name)
-        if value is not None and name in shape.dates:
-            value = value.isoformat()
-        elif value is not None and name in shape.tuples:
-            value = list(value)
-        data[name] = value
+    data = dict(zip(shape.fields, shape.values(event)))
+    for name in shape.dates:
+        value = data[name]
+        if value is not None:
+            data[name] = value.isoformat()
+    for name in shape.tuples:
+        value = data[name]
+        if value is not None:
+            data[name] = list(value)
     return data
 
 
