@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,11 +83,7 @@ class Pact:
 
     @property
     def status(self) -> str:
-        if self.closed_on is not None:
-            return "closed"
-        if all(p in self.signatures for p in self.parties):
-            return "in_force"
-        return "proposed"
+        return status_of(self.parties, self.signatures, self.closed_on)
 
     def covers_year(self, year: int) -> bool:
         if self.year is not None:
@@ -101,6 +97,15 @@ class Pact:
     def ensure_party(self, unit_id: str) -> None:
         if unit_id not in self.parties:
             raise errors.NotAMember(f"unit {unit_id} is not a party to pact {self.id}")
+
+
+def status_of(parties: tuple[str, ...], signed: Container[str], closed_on: object) -> str:
+    """closed once closed; in force once every party has signed; proposed before."""
+    if closed_on is not None:
+        return "closed"
+    if all(p in signed for p in parties):
+        return "in_force"
+    return "proposed"
 
 
 def propose(existing: Pact | None, cluster: Cluster, cmd: c.ProposePact) -> list[e.Event]:

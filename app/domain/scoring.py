@@ -59,21 +59,34 @@ def round_score(value: float | Decimal) -> float:
 
 
 def unit_score(pact: Pact, unit_id: str) -> UnitScore:
+    actuals = {code: r.value for (unit, code), r in pact.results.items() if unit == unit_id}
+    return score_targets(unit_id, pact.targets.values(), actuals, pact.attainment_cap)
+
+
+def score_targets(
+    unit_id: str, targets: Iterable[Target], actuals: Mapping[str, float], cap: float
+) -> UnitScore:
+    """A unit's score from the targets in order and its latest result per target code."""
     points: dict[str, float] = {}
     missing: list[str] = []
-    total_weight = Decimal(0)
-    for code, target in pact.targets.items():
+    weights: list[float] = []
+    for target in targets:
         if not target.applies(unit_id):
             continue
-        total_weight += _decimal(target.weight)
-        result = pact.results.get((unit_id, code))
-        if result is None:
+        code = target.code
+        weights.append(target.weight)
+        actual = actuals.get(code)
+        if actual is None:
             missing.append(code)
             points[code] = 0.0
         else:
-            points[code] = target_points(target, result.value, pact.attainment_cap)
+            points[code] = target_points(target, actual, cap)
+    if not weights:
+        return UnitScore(unit_id, 0.0, points, ())
     # Sum and divide in decimal: in floats 100 x 1.2345 / 10 is 12.344999..., which rounds down.
-    total_points = sum(map(_decimal, points.values()), Decimal(0))
+    # Each float counts as the decimal it was written as (_decimal), mapped in C.
+    total_weight = sum(map(Decimal, map(repr, weights)), Decimal(0))
+    total_points = sum(map(Decimal, map(repr, points.values())), Decimal(0))
     score = round_score(100 * total_points / total_weight) if total_weight else 0.0
     return UnitScore(unit_id, score, points, tuple(sorted(missing)))
 

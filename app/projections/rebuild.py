@@ -21,15 +21,14 @@ from app.domain import cluster, pact, unit
 from app.events import snapshots
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
-from app.projections import replay, rows
+from app.projections import bulk_rows, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
 
 KINDS = {m.STREAM_TYPE: m for m in (unit, cluster, pact)}
 ROWS_OF = {
-    "unit": rows.all_unit_rows,
-    "cluster": rows.all_cluster_rows,
-    "pact": rows.all_pact_rows,
+    unit.STREAM_TYPE: rows.all_unit_rows,
+    cluster.STREAM_TYPE: rows.all_cluster_rows,
 }
 INSERT_CHUNK = 5000
 
@@ -70,65 +69,80 @@ def fold_log(
 
 
 class _Writer:
-    """Queues rows per table and inserts them ``chunk`` at a time.
+    """Queues rows per table, as tuples in the table's column order, and writes
+    them ``chunk`` at a time: ``executemany`` on SQLite, COPY on PostgreSQL.
 
-    The INSERT is compiled once per table by SQLAlchemy for the connection's
-    dialect, and each value goes through the column type's own bind processor
-    (JSON serializer, dates on SQLite...), exactly as ``conn.execute(insert,
-    rows)`` would; then the driver's executemany runs it without SQLAlchemy's
-    per-row parameter machinery, which cost more than the inserts themselves.
+    Pact rows arrive as tuples ready for the driver (app.projections.bulk_rows).
+    The few unit, cluster and snapshot rows arrive as dicts from
+    app.projections.rows; each value goes through its column type's own bind
+    processor (JSON serializer, dates on SQLite...), as ``conn.execute(insert,
+    rows)`` would do, and they join the same queues.
     """
 
     def __init__(self, conn: Connection, chunk: int) -> None:
-        self.conn = conn
         self.chunk = chunk
-        self.cursor = conn.connection.dbapi_connection.cursor()
-        dialect = conn.dialect
-        self.statements: dict[str, tuple] = {}
+        self.dbapi = conn.connection.dbapi_connection
+        self.copy = conn.dialect.name == "postgresql"
+        marker = "%s" if self.copy else "?"
+        self.sql: dict[str, str] = {}
+        self.names: dict[str, tuple[str, ...]] = {}
+        self.procs: dict[str, tuple] = {}
         for table in (*t.ALL, snapshot_table):
-            compiled = table.insert().compile(dialect=dialect)
-            if compiled.positional:
-                names = tuple(compiled.positiontup)
-            else:
-                names = tuple(c.name for c in table.columns)
-            procs = tuple(
-                (i, proc) for i, name in enumerate(names)
-                if (proc := table.c[name].type.bind_processor(dialect)) is not None
+            names = tuple(c.name for c in table.columns)
+            columns = ", ".join(names)
+            self.names[table.name] = names
+            self.sql[table.name] = (
+                f"COPY {table.name} ({columns}) FROM STDIN" if self.copy else
+                f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(marker for _ in names)})"
             )
-            self.statements[table.name] = (str(compiled), compiled.positional, names, procs)
-        self.pending: dict[str, list[dict]] = {name: [] for name in self.statements}
+            self.procs[table.name] = tuple(
+                (i, proc) for i, name in enumerate(names)
+                if (proc := table.c[name].type.bind_processor(conn.dialect)) is not None
+            )
+        for name, columns in bulk_rows.COLUMNS.items():
+            if columns != self.names[name]:
+                raise RuntimeError(f"bulk_rows builds {name} as {columns}, the table has {self.names[name]}")
+        self.pending: dict[str, list[tuple]] = {name: [] for name in self.sql}
 
-    def add(self, name: str, values: list[dict]) -> None:
+    def add(self, name: str, rows: list[tuple]) -> None:
         queue = self.pending[name]
-        queue.extend(values)
+        queue.extend(rows)
         if len(queue) >= self.chunk:
             self.flush(name)
 
+    def add_dicts(self, name: str, rows: list[dict]) -> None:
+        get = itemgetter(*self.names[name])
+        tuples = [get(row) for row in rows]
+        procs = self.procs[name]
+        if procs:
+            converted = []
+            for row in tuples:
+                values = list(row)
+                for i, proc in procs:
+                    values[i] = proc(values[i])
+                converted.append(tuple(values))
+            tuples = converted
+        self.add(name, tuples)
+
     def flush(self, name: str) -> None:
-        queue = self.pending[name]
-        if not queue:
+        rows = self.pending[name]
+        if not rows:
             return
         self.pending[name] = []
-        sql, positional, names, procs = self.statements[name]
-        get = itemgetter(*names)
-        if len(names) == 1:
-            params = [(get(row),) for row in queue]
-        else:
-            params = list(map(get, queue))
-        if procs:
-            # Column by column: map and zip run in C.
-            columns = list(zip(*params))
-            for i, proc in procs:
-                columns[i] = list(map(proc, columns[i]))
-            params = list(zip(*columns))
-        if not positional:
-            params = [dict(zip(names, values)) for values in params]
-        self.cursor.executemany(sql, params)
+        cursor = self.dbapi.cursor()
+        try:
+            if self.copy:
+                with cursor.copy(self.sql[name]) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql[name], rows)
+        finally:
+            cursor.close()
 
     def flush_all(self) -> None:
         for name in self.pending:
             self.flush(name)
-        self.cursor.close()
 
 
 def rebuild(
@@ -146,15 +160,20 @@ def rebuild(
                 conn.execute(table.delete())
             conn.execute(snapshot_table.delete())
             writer = _Writer(conn, chunk)
-            add = writer.add
+            add, add_dicts = writer.add, writer.add_dicts
 
-            def on_stream(stream_type: str, state: object, version: int) -> None:
-                for name, values in ROWS_OF[stream_type](state, version).items():
+            def on_stream(stream_type: str, folded: object, version: int) -> None:
+                if stream_type == pact.STREAM_TYPE:
+                    for name, values in bulk_rows.pact_rows(folded, version):
+                        if values:
+                            add(name, values)
+                    return
+                for name, values in ROWS_OF[stream_type](folded, version).items():
                     if values:
-                        add(name, values)
+                        add_dicts(name, values)
 
             def on_snapshot(row: dict) -> None:
-                add(snapshot_table.name, [row])
+                add_dicts(snapshot_table.name, [row])
 
             events, streams = replay.replay(conn, on_stream, on_snapshot, progress)
             writer.flush_all()
