@@ -68,7 +68,13 @@ def demo() -> None:
 
 
 @cli.command()
-def rebuild() -> None:
+def rebuild(
+    workers: int | None = typer.Option(
+        None, min=0,
+        help="Processes that fold the log while this one writes: 0 replays in this process; "
+             "default: none for logs under 50,000 events, else one per core (at most 4).",
+    ),
+) -> None:
     """Truncate every read model and replay the whole log into it."""
     from app.projections.rebuild import rebuild as run_rebuild
 
@@ -85,6 +91,7 @@ def rebuild() -> None:
                 ledger.engine, ledger.store,
                 progress=lambda n: progress.advance(task, n),
                 on_total=lambda total: progress.update(task, total=total),
+                workers=workers,
             )
     finally:
         ledger.close()

@@ -10,7 +10,8 @@ new ones, never a half-replayed mix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -21,7 +22,7 @@ from app.domain import cluster, pact, unit
 from app.events import snapshots
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
-from app.projections import bulk_rows, replay, rows
+from app.projections import bulk_rows, parallel, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
 
@@ -31,6 +32,21 @@ ROWS_OF = {
     cluster.STREAM_TYPE: rows.all_cluster_rows,
 }
 INSERT_CHUNK = 5000
+PARALLEL_FROM = 50_000
+MAX_WORKERS = 4
+
+
+def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:
+    """(table, rows, as_dicts) for one replayed stream: pacts as driver-ready tuples
+    (bulk_rows), units and clusters as dicts (rows, the live projector's own)."""
+    if stream_type == pact.STREAM_TYPE:
+        for name, values in bulk_rows.pact_rows(folded, version):
+            if values:
+                yield name, values, False
+        return
+    for name, values in ROWS_OF[stream_type](folded, version).items():
+        if values:
+            yield name, values, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +161,41 @@ class _Writer:
             self.flush(name)
 
 
+def auto_workers(events: int) -> int:
+    """Worker processes for a log this long: none below PARALLEL_FROM events (starting
+    a process costs more than it saves), else one per core, at least one: the
+    rebuilding process itself is busy writing."""
+    if events < PARALLEL_FROM:
+        return 0
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _replay_here(
+    conn: Connection, writer: _Writer, progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    """Replay in this process: fold, derive rows, write, one stream after another."""
+    def on_stream(stream_type: str, folded: object, version: int) -> None:
+        for name, values, as_dicts in stream_rows(stream_type, folded, version):
+            (writer.add_dicts if as_dicts else writer.add)(name, values)
+
+    def on_snapshot(row: dict) -> None:
+        writer.add_dicts(snapshot_table.name, [row])
+
+    return replay.replay(conn, on_stream, on_snapshot, progress)
+
+
 def rebuild(
     engine: Engine, store: EventStore,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     chunk: int = INSERT_CHUNK,
+    workers: int | None = None,
 ) -> RebuildReport:
+    """Replay the whole log into emptied read models, in one transaction.
+
+    ``workers``: processes that fold ranges of streams while this one writes
+    (app.projections.parallel); 0 replays here; None picks by the log's length.
+    """
     with write_connection(engine) as conn:
         with conn.begin():
             position = store.lock(conn)
@@ -160,22 +205,14 @@ def rebuild(
                 conn.execute(table.delete())
             conn.execute(snapshot_table.delete())
             writer = _Writer(conn, chunk)
-            add, add_dicts = writer.add, writer.add_dicts
-
-            def on_stream(stream_type: str, folded: object, version: int) -> None:
-                if stream_type == pact.STREAM_TYPE:
-                    for name, values in bulk_rows.pact_rows(folded, version):
-                        if values:
-                            add(name, values)
-                    return
-                for name, values in ROWS_OF[stream_type](folded, version).items():
-                    if values:
-                        add_dicts(name, values)
-
-            def on_snapshot(row: dict) -> None:
-                add_dicts(snapshot_table.name, [row])
-
-            events, streams = replay.replay(conn, on_stream, on_snapshot, progress)
+            if workers is None:
+                workers = auto_workers(position)
+            if workers:
+                url = engine.url.render_as_string(hide_password=False)
+                ranges = parallel.stream_ranges(conn, position, workers)
+                events, streams = parallel.replay(url, ranges, writer, progress)
+            else:
+                events, streams = _replay_here(conn, writer, progress)
             writer.flush_all()
             Projector.save_checkpoint(conn, position)
     return RebuildReport(events, streams, position)

@@ -29,10 +29,8 @@ _fromiso = date.fromisoformat
 
 # No stream_type column: a stream id is "<stream type>:<id>" (app.services.unit_of_work),
 # and one column fewer per row is a quarter of the read's cost.
-SELECT_BY_STREAM = (
-    "SELECT stream_id, version, position, type, schema_version, data "
-    "FROM events ORDER BY stream_id, version"
-)
+SELECT_BY_STREAM = "SELECT stream_id, version, position, type, schema_version, data FROM events"
+ORDER_BY_STREAM = " ORDER BY stream_id, version"
 FETCH = 10_000
 _CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
 _OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster)}
@@ -52,17 +50,29 @@ def _loads(text: str) -> object:
     return value
 
 
-def read_by_stream(conn: Connection, fetch: int = FETCH) -> Iterator[list[tuple]]:
-    """Rows (stream_id, version, position, type, schema_version, data) in chunks."""
+def read_by_stream(
+    conn: Connection, fetch: int = FETCH, streams: tuple[str | None, str | None] = (None, None),
+) -> Iterator[list[tuple]]:
+    """Rows (stream_id, version, position, type, schema_version, data) in chunks.
+
+    ``streams`` = (low, high) keeps the streams with low <= stream_id < high
+    (None: unbounded), so that workers can share the log (app.projections.workers).
+    """
     dbapi = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
+    postgres = conn.dialect.name == "postgresql"
+    marker = "%s" if postgres else "?"
+    low, high = streams
+    bounds = [f"stream_id >= {marker}"] * (low is not None) + [f"stream_id < {marker}"] * (high is not None)
+    sql = SELECT_BY_STREAM + (" WHERE " + " AND ".join(bounds) if bounds else "") + ORDER_BY_STREAM
+    params = tuple(b for b in (low, high) if b is not None)
+    if postgres:
         # A server-side cursor: a client-side one would pull the whole log into memory.
         cursor = dbapi.cursor(name="pacts_rebuild_replay")
         cursor.itersize = fetch
     else:
         cursor = dbapi.cursor()
     try:
-        cursor.execute(SELECT_BY_STREAM)
+        cursor.execute(sql, params)
         while True:
             chunk = cursor.fetchmany(fetch)
             if not chunk:
@@ -151,18 +161,20 @@ def replay(
     on_snapshot: Callable[[dict], None] | None = None,
     progress: Callable[[int], None] | None = None,
     fetch: int | None = None,
+    streams: tuple[str | None, str | None] = (None, None),
 ) -> tuple[int, int]:
     """Fold every stream; call ``on_stream(stream_type, folded, version)`` at each stream's end.
 
     ``folded`` is the domain state for units and clusters, and the PactBuilder
     for pacts (``.state()`` gives the domain Pact). ``on_snapshot`` gets the
     snapshot row of every pact version that is a multiple of SNAPSHOT_EVERY.
+    ``streams`` limits the replay to a range of stream ids (read_by_stream).
     Returns (events, streams).
     """
     every = snapshots.SNAPSHOT_EVERY
     loads = _loads
     current = _CURRENT
-    events = streams = 0
+    events = count = 0
     stream_id: str | None = None
     stream_type = ""
     version = 0
@@ -173,13 +185,13 @@ def replay(
     def finish() -> None:
         on_stream(stream_type, builder if builder is not None else state, version)
 
-    for chunk in read_by_stream(conn, fetch or FETCH):
+    for chunk in read_by_stream(conn, fetch or FETCH, streams):
         for sid, version_, position, type_name, schema_version, data in chunk:
             if sid != stream_id:
                 if stream_id is not None:
                     finish()
                 stype = sid.partition(":")[0]
-                stream_id, stream_type, streams = sid, stype, streams + 1
+                stream_id, stream_type, count = sid, stype, count + 1
                 if stype == "pact":
                     builder, kind = PactBuilder(), None
                 else:
@@ -201,4 +213,4 @@ def replay(
             progress(len(chunk))
     if stream_id is not None:
         finish()
-    return events, streams
+    return events, count

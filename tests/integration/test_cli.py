@@ -33,6 +33,10 @@ def test_migrate_demo_rebuild_on_a_fresh_sqlite_file(tmp_path):
     assert events > 50 and units > 10
     assert rebuilt.returncode == 0 and f"from {events} events" in rebuilt.stdout
 
+    in_workers = pacts("rebuild", "--workers", "2", url=url)
+    assert in_workers.returncode == 0, in_workers.stderr
+    assert f"from {events} events" in in_workers.stdout
+
 
 def test_commands_refuse_an_unmigrated_database(tmp_path):
     result = pacts("demo", url=f"sqlite:///{tmp_path}/empty.db")

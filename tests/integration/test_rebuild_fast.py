@@ -6,7 +6,8 @@ import pytest
 
 from app.events import codec
 from app.events.schema import events, snapshots as snapshot_table
-from app.projections import replay
+from app.projections import parallel, replay
+from app.projections import rebuild as rebuild_module
 from app.projections import tables as t
 from app.projections.rebuild import rebuild
 from tests.integration.test_rebuild import live, snapshot
@@ -32,10 +33,66 @@ def test_tiny_chunks_and_fetches_store_byte_for_byte_what_the_projector_stored(l
     assert expected["snapshots"]
     monkeypatch.setattr(replay, "FETCH", 7)
 
-    report = rebuild(ledger.engine, ledger.store, chunk=3)
+    report = rebuild(ledger.engine, ledger.store, chunk=3, workers=0)
 
     assert raw_rows(ledger.engine) == expected
     assert report.events == report.position
+
+
+def test_worker_processes_store_byte_for_byte_what_the_projector_stored(ledger):
+    scenario = live(ledger, seed=9, steps=150)
+    _given_a_long_pact(ledger.bus)
+    expected = raw_rows(ledger.engine)
+    with ledger.engine.connect() as conn:
+        streams = conn.exec_driver_sql("SELECT COUNT(DISTINCT stream_id) FROM events").scalar_one()
+
+    report = rebuild(ledger.engine, ledger.store, workers=3)
+
+    assert raw_rows(ledger.engine) == expected
+    assert (report.events, report.streams) == (report.position, streams)
+    assert scenario  # the scenario ran
+
+
+def test_stream_ranges_cover_every_stream_once_and_share_the_events(sqlite_ledger):
+    live(sqlite_ledger, seed=10, steps=150)
+    _given_a_long_pact(sqlite_ledger.bus)
+    with sqlite_ledger.engine.connect() as conn:
+        per_stream = dict(conn.exec_driver_sql(
+            "SELECT stream_id, COUNT(*) FROM events GROUP BY stream_id").all())
+        total = sum(per_stream.values())
+        ranges = parallel.stream_ranges(conn, total, 3)
+
+    assert ranges[0][0] is None and ranges[-1][1] is None
+    assert all(high == low for (_, high), (low, _) in zip(ranges, ranges[1:]))
+    owners = {
+        sid: [i for i, (low, high) in enumerate(ranges)
+              if (low is None or sid >= low) and (high is None or sid < high)]
+        for sid in per_stream
+    }
+    assert all(len(found) == 1 for found in owners.values())
+    # The long pact holds over half the events: two of the three cuts fall in it,
+    # and a stream is never split, so there are two ranges, neither empty.
+    loads = [sum(n for sid, n in per_stream.items() if owners[sid] == [i]) for i in range(len(ranges))]
+    assert max(per_stream.values()) > total / 2
+    assert len(ranges) == 2 and all(loads)
+
+
+def test_small_logs_replay_in_process_and_long_ones_in_workers():
+    assert rebuild_module.auto_workers(rebuild_module.PARALLEL_FROM - 1) == 0
+    assert rebuild_module.auto_workers(rebuild_module.PARALLEL_FROM) >= 1
+
+
+def test_a_worker_error_fails_the_rebuild_and_writes_nothing(ledger):
+    _given_a_long_pact(ledger.bus)
+    before = raw_rows(ledger.engine)
+    with ledger.engine.begin() as conn:
+        conn.execute(
+            events.update().where(events.c.type == "AwardGranted").values(type="AwardRevoked")
+        )
+    with pytest.raises(codec.UnknownEventType) as raised:
+        rebuild(ledger.engine, ledger.store, workers=2)
+    assert any("rebuild worker" in note for note in raised.value.__notes__)
+    assert raw_rows(ledger.engine) == before
 
 
 def test_an_old_schema_version_is_upcast(sqlite_ledger, monkeypatch):
@@ -52,7 +109,8 @@ def test_an_old_schema_version_is_upcast(sqlite_ledger, monkeypatch):
         return data
 
     monkeypatch.setitem(codec.UPCASTERS, ("ResultRecorded", 0), upcast)
-    rebuild(sqlite_ledger.engine, sqlite_ledger.store)
+    # In process: a spawned worker would not see this test's upcaster.
+    rebuild(sqlite_ledger.engine, sqlite_ledger.store, workers=0)
     assert snapshot(sqlite_ledger.engine) == expected
     assert len(calls) == 2 * 200 + 37
 
