@@ -5,13 +5,15 @@ clusters first, then whole pacts, many pacts per transaction: the real code path
 invariants checked). The reference's log has the same pacts, same events,
 written by eventsourcing (many aggregates per ``save``).
 
-Measured in a child process each (``bench.child``), which reports its own peak RSS (VmHWM):
-ours = ``app.projections.rebuild.rebuild`` (fold the whole log, then delete and
-re-insert every read-model row, one transaction); reference = plain replay
+Measured in a child process each (``bench.child``), which reports its own peak RSS (VmHWM),
+plus, for ours, the peak of every process it starts (the rebuild's workers), summed:
+ours = ``app.projections.rebuild.rebuild`` with its defaults (delete every read-model
+row, replay the log in worker processes, one per core, and re-insert every row from
+the rebuilding process, one transaction); reference = plain replay
 (select the notification log in pages of 5,000, decode, ``mutate``, no writes).
-A third, informational row times our read + fold alone (``app.projections.replay``
-with no-op callbacks, or ``fold_log`` on older code) so the fold and the writes can be
-told apart.
+A third, informational row times our read + fold alone, in one process
+(``app.projections.replay`` with no-op callbacks, or ``fold_log`` on older code), so
+the fold and the writes can be told apart.
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
         row.ours, row.reference = median(row.runs), median(row.ref_runs)
     rate.met = rate.ours >= GOAL_RATE and rate.ratio >= GOAL_RATIO
     memory.met = memory.ours <= GOAL_MB
-    memory.note = "reference = peak RSS of its plain replay (no read models held or written)"
+    memory.note = ("ours = rebuilding process + its workers, peaks summed; reference = peak RSS "
+                   "of its plain replay (no read models held or written)")
     if ref_events != ours_events:
         rate.note = f"reference log holds {ref_events:,} events (no unit/cluster streams)"
     return [rate, memory, fold]
