@@ -13,10 +13,8 @@ child across exec, so a child of a big parent would report the parent's size.
 
 from __future__ import annotations
 
-import glob
 import json
 import sys
-import threading
 import time
 import warnings
 
@@ -29,21 +27,22 @@ def main(argv: list[str]) -> None:
         from app.settings import Settings
 
         ledger = bootstrap(Settings(database_url=arg))
-        watcher = ChildPeaks()
+        workers_mb = 0.0
         try:
             start = time.perf_counter()
             if what == "rebuild":
-                with watcher:
-                    report = rebuild(ledger.engine, ledger.store)
-                events = report.events
+                # As `pacts rebuild` runs it: workers picked by the log's length.
+                report = rebuild(ledger.engine, ledger.store, workers=None)
+                events, workers_mb = report.events, report.worker_peak_mb
             else:
                 events = _fold_only(ledger)
             seconds = time.perf_counter() - start
         finally:
             ledger.close()
+        # The rebuild's peak: this process's plus each worker's (their own VmHWM,
+        # sent when they finish), summed: an upper bound, as if all peaked at once.
         print(json.dumps({"seconds": seconds, "events": events,
-                          "peak_mb": peak_mb() + watcher.total_mb(),
-                          "children": len(watcher.peaks)}), flush=True)
+                          "peak_mb": peak_mb() + workers_mb}), flush=True)
         return
     elif what == "replay":
         warnings.simplefilter("ignore")
@@ -73,59 +72,6 @@ def _fold_only(ledger) -> int:  # noqa: ANN001
             return sum(v[2] for v in states.values())
         events, _streams = replay.replay(conn, lambda *_: None, lambda _row: None)
         return events
-
-
-class ChildPeaks:
-    """Peak RSS of this process's children (the rebuild's worker processes), sampled.
-
-    VmHWM only grows, so the last value read from a child before it exits is its
-    peak, give or take the last 20 ms. The rebuild's peak is reported as this
-    process's peak plus every worker's peak: an upper bound, as if all peaked at once.
-    """
-
-    def __init__(self, every: float = 0.02) -> None:
-        self.every = every
-        self.peaks: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> ChildPeaks:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def total_mb(self) -> float:
-        return sum(self.peaks.values())
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            for pid in _children():
-                mb = _hwm_mb(pid)
-                if mb is not None:
-                    self.peaks[pid] = max(mb, self.peaks.get(pid, 0.0))
-
-
-def _children() -> list[int]:
-    pids: list[int] = []
-    for task in glob.glob("/proc/self/task/*/children"):
-        try:
-            pids += [int(p) for p in open(task).read().split()]
-        except OSError:
-            pass
-    return pids
-
-
-def _hwm_mb(pid: int) -> float | None:
-    try:
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def peak_mb() -> float:

@@ -40,6 +40,8 @@ def _target(code: str, d: dict) -> Target:
 def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:  # noqa: ANN001
     """(table name, rows) for every pact table, from a PactBuilder at ``version``."""
     p = builder.proposed
+    if p is None:
+        raise TypeError("a pact stream must start with PactProposed")
     pact_id = p["id"]
     parties = p["parties"]
     cap = p.get("attainment_cap", 1.0)

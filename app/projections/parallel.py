@@ -21,16 +21,25 @@ transaction rolls back; a worker that dies without a word fails the rebuild too.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe, wait
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
 
 Range = tuple[str | None, str | None]
 # Rows per message: big enough that pickling is per chunk, small enough to keep memory flat.
 SEND_EVERY = 5000
+# Seconds between checks that silent workers are still alive.
+LIVENESS_CHECK = 1.0
+
+
+class Replayed(NamedTuple):
+    events: int
+    streams: int
+    peak_mb: float  # the workers' peak resident memory, summed
 
 
 class Writer(Protocol):
@@ -57,29 +66,43 @@ def stream_ranges(conn: Connection, events: int, count: int) -> list[Range]:
 
 
 def replay(
-    url: str, ranges: list[Range], writer: Writer, progress: Callable[[int], None] | None = None,
-) -> tuple[int, int]:
-    """Replay every range in its own worker process and write the rows; (events, streams)."""
+    url: str, ranges: list[Range], to_position: int, writer: Writer,
+    progress: Callable[[int], None] | None = None,
+) -> Replayed:
+    """Replay every range in its own worker process, up to ``to_position``, and write the rows."""
     context = multiprocessing.get_context("spawn")
     workers: dict[Pipe, multiprocessing.Process] = {}
+    finished = False
     try:
         for streams in ranges:
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(
-                target=work, args=(url, streams, sender), name="pacts-rebuild", daemon=True,
+                target=work, args=(url, streams, to_position, sender),
+                name="pacts-rebuild", daemon=True,
             )
             process.start()
             sender.close()
             workers[receiver] = process
-        events = count = 0
+        done = Replayed(0, 0, 0.0)
         running = dict(workers)
         while running:
-            for receiver in wait(list(running)):
+            ready = wait(list(running), timeout=LIVENESS_CHECK)
+            if not ready:
+                # Nothing to read: a worker killed before it could close its pipe end
+                # (out of memory, say) must not leave us waiting with the lock held.
+                for process in running.values():
+                    if not process.is_alive():
+                        raise RuntimeError(f"a rebuild worker died (exit {process.exitcode})")
+                continue
+            for receiver in ready:
                 try:
                     message = receiver.recv()
                 except EOFError:
-                    code = running[receiver].exitcode
-                    raise RuntimeError(f"a rebuild worker stopped without finishing (exit {code})") from None
+                    process = running[receiver]
+                    process.join(timeout=5)
+                    raise RuntimeError(
+                        f"a rebuild worker stopped without finishing (exit {process.exitcode})"
+                    ) from None
                 kind = message[0]
                 if kind == "rows":
                     _, batch, replayed = message
@@ -88,62 +111,89 @@ def replay(
                     if progress and replayed:
                         progress(replayed)
                 elif kind == "done":
-                    events, count = events + message[1], count + message[2]
+                    _, events, streams, peak_mb = message
+                    done = Replayed(done.events + events, done.streams + streams, done.peak_mb + peak_mb)
                     del running[receiver]
                 else:
                     _, error, trace = message
                     error.add_note(f"in a rebuild worker:\n{trace}")
                     raise error
-        return events, count
+        finished = True
+        return done
     finally:
         for receiver, process in workers.items():
+            if finished:  # they said "done": let them close their connections cleanly
+                process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
-            process.join()
+                process.join()
             receiver.close()
 
 
-def work(url: str, streams: Range, sender: Pipe) -> None:
+def work(url: str, streams: Range, to_position: int, sender: Pipe) -> None:
     """A worker's life: replay one range of streams and send its rows; then "done", or the error."""
-    # Imported here: this runs in a freshly spawned interpreter.
-    from app.db import create_engine
-    from app.events.schema import snapshots
-    from app.projections import replay as replaying
-    from app.projections.rebuild import stream_rows
-
-    engine = create_engine(url)
-    batch: list[tuple[str, list, bool]] = []
-    pending = replayed = 0
-
-    def send() -> None:
-        nonlocal batch, pending, replayed
-        sender.send(("rows", batch, replayed))
-        batch, pending, replayed = [], 0, 0
-
-    def on_stream(stream_type: str, folded: object, version: int) -> None:
-        nonlocal pending
-        for item in stream_rows(stream_type, folded, version):
-            batch.append(item)
-            pending += len(item[1])
-        if pending >= SEND_EVERY:
-            send()
-
-    def on_snapshot(row: dict) -> None:
-        batch.append((snapshots.name, [row], True))
-
-    def on_progress(n: int) -> None:
-        nonlocal replayed
-        replayed += n
-
+    engine = None
     try:
+        # Imported here: this runs in a freshly spawned interpreter.
+        from app.db import create_engine
+        from app.events.schema import snapshots
+        from app.projections import replay as replaying
+        from app.projections.rebuild import stream_rows
+
+        engine = create_engine(url)
+        batch: list[tuple[str, list, bool]] = []
+        pending = replayed = 0
+
+        def send() -> None:
+            nonlocal batch, pending, replayed
+            sender.send(("rows", batch, replayed))
+            batch, pending, replayed = [], 0, 0
+
+        def on_stream(stream_type: str, folded: object, version: int) -> None:
+            nonlocal pending
+            for item in stream_rows(stream_type, folded, version):
+                batch.append(item)
+                pending += len(item[1])
+            if pending >= SEND_EVERY:
+                send()
+
+        def on_snapshot(row: dict) -> None:
+            batch.append((snapshots.name, [row], True))
+
+        def on_progress(n: int) -> None:
+            nonlocal replayed
+            replayed += n
+
         with engine.connect() as conn, conn.begin():
             events, count = replaying.replay(
-                conn, on_stream, on_snapshot, on_progress, streams=streams,
+                conn, on_stream, on_snapshot, on_progress, streams=streams, to_position=to_position,
             )
         send()
-        sender.send(("done", events, count))
+        sender.send(("done", events, count, peak_rss_mb()))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-        sender.send(("error", error, traceback.format_exc()))
+        sender.send(("error", _transportable(error), traceback.format_exc()))
     finally:
         sender.close()
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
+
+
+def _transportable(error: BaseException) -> BaseException:
+    """The error itself if it survives pickling, else a RuntimeError that names it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 - any failure to round-trip
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

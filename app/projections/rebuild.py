@@ -54,6 +54,8 @@ class RebuildReport:
     events: int
     streams: int
     position: int
+    # Peak resident memory of the worker processes, summed (0 when replayed in process).
+    worker_peak_mb: float = 0.0
 
 
 def fold_log(
@@ -161,11 +163,14 @@ class _Writer:
             self.flush(name)
 
 
-def auto_workers(events: int) -> int:
+def auto_workers(events: int, engine: Engine | None = None) -> int:
     """Worker processes for a log this long: none below PARALLEL_FROM events (starting
-    a process costs more than it saves), else one per core, at least one: the
-    rebuilding process itself is busy writing."""
+    a process costs more than it saves), nor for a database other processes cannot
+    open (in-memory SQLite); else one per core, at least one: the rebuilding process
+    itself is busy writing."""
     if events < PARALLEL_FROM:
+        return 0
+    if engine is not None and engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
         return 0
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
@@ -189,12 +194,14 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     chunk: int = INSERT_CHUNK,
-    workers: int | None = None,
+    workers: int | None = 0,
 ) -> RebuildReport:
     """Replay the whole log into emptied read models, in one transaction.
 
     ``workers``: processes that fold ranges of streams while this one writes
-    (app.projections.parallel); 0 replays here; None picks by the log's length.
+    (app.projections.parallel); 0 replays here; None picks by the log's length
+    (auto_workers), as ``pacts rebuild`` does. Workers are spawned: a script that
+    asks for them must guard its entry point with ``if __name__ == "__main__"``.
     """
     with write_connection(engine) as conn:
         with conn.begin():
@@ -206,13 +213,14 @@ def rebuild(
             conn.execute(snapshot_table.delete())
             writer = _Writer(conn, chunk)
             if workers is None:
-                workers = auto_workers(position)
+                workers = auto_workers(position, engine)
+            worker_peak_mb = 0.0
             if workers:
                 url = engine.url.render_as_string(hide_password=False)
                 ranges = parallel.stream_ranges(conn, position, workers)
-                events, streams = parallel.replay(url, ranges, writer, progress)
+                events, streams, worker_peak_mb = parallel.replay(url, ranges, position, writer, progress)
             else:
                 events, streams = _replay_here(conn, writer, progress)
             writer.flush_all()
             Projector.save_checkpoint(conn, position)
-    return RebuildReport(events, streams, position)
+    return RebuildReport(events, streams, position, worker_peak_mb)

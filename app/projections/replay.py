@@ -52,19 +52,25 @@ def _loads(text: str) -> object:
 
 def read_by_stream(
     conn: Connection, fetch: int = FETCH, streams: tuple[str | None, str | None] = (None, None),
+    to_position: int | None = None,
 ) -> Iterator[list[tuple]]:
     """Rows (stream_id, version, position, type, schema_version, data) in chunks.
 
     ``streams`` = (low, high) keeps the streams with low <= stream_id < high
-    (None: unbounded), so that workers can share the log (app.projections.workers).
+    (None: unbounded), so that workers can share the log (app.projections.parallel);
+    ``to_position`` keeps the events at or before it.
     """
     dbapi = conn.connection.dbapi_connection
     postgres = conn.dialect.name == "postgresql"
     marker = "%s" if postgres else "?"
     low, high = streams
-    bounds = [f"stream_id >= {marker}"] * (low is not None) + [f"stream_id < {marker}"] * (high is not None)
+    conditions = [
+        (f"stream_id >= {marker}", low), (f"stream_id < {marker}", high),
+        (f"position <= {marker}", to_position),
+    ]
+    bounds = [sql for sql, value in conditions if value is not None]
+    params = tuple(value for _, value in conditions if value is not None)
     sql = SELECT_BY_STREAM + (" WHERE " + " AND ".join(bounds) if bounds else "") + ORDER_BY_STREAM
-    params = tuple(b for b in (low, high) if b is not None)
     if postgres:
         # A server-side cursor: a client-side one would pull the whole log into memory.
         cursor = dbapi.cursor(name="pacts_rebuild_replay")
@@ -162,13 +168,15 @@ def replay(
     progress: Callable[[int], None] | None = None,
     fetch: int | None = None,
     streams: tuple[str | None, str | None] = (None, None),
+    to_position: int | None = None,
 ) -> tuple[int, int]:
     """Fold every stream; call ``on_stream(stream_type, folded, version)`` at each stream's end.
 
     ``folded`` is the domain state for units and clusters, and the PactBuilder
     for pacts (``.state()`` gives the domain Pact). ``on_snapshot`` gets the
     snapshot row of every pact version that is a multiple of SNAPSHOT_EVERY.
-    ``streams`` limits the replay to a range of stream ids (read_by_stream).
+    ``streams`` limits the replay to a range of stream ids, ``to_position`` to the
+    events at or before a position (read_by_stream).
     Returns (events, streams).
     """
     every = snapshots.SNAPSHOT_EVERY
@@ -185,7 +193,7 @@ def replay(
     def finish() -> None:
         on_stream(stream_type, builder if builder is not None else state, version)
 
-    for chunk in read_by_stream(conn, fetch or FETCH, streams):
+    for chunk in read_by_stream(conn, fetch or FETCH, streams, to_position):
         for sid, version_, position, type_name, schema_version, data in chunk:
             if sid != stream_id:
                 if stream_id is not None:

@@ -159,6 +159,27 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
     assert snapshot(ledger.engine) == incremental
 
 
+def test_several_awards_in_one_batch_are_numbered_after_the_earlier_ones(ledger):
+    day = date(2031, 1, 10)
+    ledger.bus.handle_many([
+        *(c.RegisterUnit(u, f"Sở {u}", "Hà Tĩnh", day) for u in ("ax", "ay")),
+        c.FormCluster("ka", "Cụm A", "Bắc Trung Bộ", ("ax", "ay"), day),
+        c.ProposePact("pa", "ka", "GƯ", "th", 2031, None, None, (), day),
+        c.GrantAward("pa", "ax", "Cờ thi đua", "Bộ Công Thương", day),
+    ])
+    ledger.bus.handle_many([
+        c.GrantAward("pa", "ay", "Bằng khen", "Bộ trưởng", day, "Nguyễn Văn A"),
+        c.GrantAward("pa", "ax", "Bằng khen", "Bộ trưởng", day),
+    ])
+    incremental = snapshot(ledger.engine)
+    awards = [(a["seq"], a["recipient_unit"], a["title"]) for a in incremental["rm_pact_awards"]]
+    assert sorted(awards) == [(1, "ax", "Cờ thi đua"), (2, "ay", "Bằng khen"), (3, "ax", "Bằng khen")]
+
+    rebuild(ledger.engine, ledger.store)
+
+    assert snapshot(ledger.engine) == incremental
+
+
 def test_both_stores_build_the_same_read_model_from_the_same_commands(sqlite_url, pg_url):
     snapshots = []
     for url in (sqlite_url, pg_url):
