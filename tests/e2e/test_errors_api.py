@@ -111,6 +111,8 @@ def test_odd_inputs_elsewhere_never_make_a_500(seeded):
         seeded.get(f"{API}/pacts/giao-ước"),
         seeded.get(f"{API}/pacts/%00"),
         seeded.get(f"{C}/standings", params={"year": 10**30}),
+        seeded.get(f"{C}/standings", params={"year": 2022, "as_of": 2**63}),
+        seeded.get(f"{C}/standings", params={"year": 2022, "as_of": 10**30}),
         seeded.get(f"{API}/pacts", params={"year": "-"}),
         seeded.post(f"{P}/close", json={"closed_on": "2022-12-31"}, headers={"If-Match": '"' + "9" * 40 + '"'}),
         seeded.post(f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 10**30}),
@@ -119,6 +121,9 @@ def test_odd_inputs_elsewhere_never_make_a_500(seeded):
         seeded.post(f"{C}/leadership", json={"year": 2022.5, "chair": "thanh-hoa", "deputy": "nghe-an",
                                              "decision_ref": "QĐ"}),
         seeded.post(f"{C}/host-handovers", json={"conference_number": 10**6, "year": 2023,
+                                                 "from_unit": "thanh-hoa", "to_unit": "hue",
+                                                 "handed_over_on": "2022-05-13"}),
+        seeded.post(f"{C}/host-handovers", json={"conference_number": 10**30, "year": 2023,
                                                  "from_unit": "thanh-hoa", "to_unit": "hue",
                                                  "handed_over_on": "2022-05-13"}),
     ]
