@@ -19,14 +19,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.db import write_connection
 from app.domain import cluster, pact, unit
-from app.events import snapshots
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
 from app.projections import bulk_rows, parallel, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
 
-KINDS = {m.STREAM_TYPE: m for m in (unit, cluster, pact)}
 ROWS_OF = {
     unit.STREAM_TYPE: rows.all_unit_rows,
     cluster.STREAM_TYPE: rows.all_cluster_rows,
@@ -56,34 +54,6 @@ class RebuildReport:
     position: int
     # Peak resident memory of the worker processes, summed (0 when replayed in process).
     worker_peak_mb: float = 0.0
-
-
-def fold_log(
-    conn: Connection, store: EventStore, to_position: int | None = None,
-    progress: Callable[[int], None] | None = None, snapshot_rows: list[dict] | None = None,
-) -> dict[str, tuple[str, object, int]]:
-    """stream id -> (stream type, state, version) after folding the log up to a position.
-
-    With ``snapshot_rows``, the pact snapshots the live path would have written
-    are collected on the way. (Holds every state: for diagnosis and callers that
-    need a past position; ``rebuild`` replays stream by stream instead.)
-    """
-    states: dict[str, tuple[str, object, int]] = {}
-    for batch in store.read_all(conn, to_position=to_position):
-        for stored in batch:
-            previous = states.get(stored.stream_id)
-            state = previous[1] if previous else None
-            kind = KINDS[stored.stream_type]
-            state = kind.apply(stored.to_domain(), state)
-            states[stored.stream_id] = (stored.stream_type, state, stored.version)
-            if (snapshot_rows is not None and stored.stream_type == "pact"
-                    and stored.version % snapshots.SNAPSHOT_EVERY == 0):
-                snapshot_rows.append(
-                    snapshots.snapshot_row(stored.stream_id, stored.version, stored.position, state)
-                )
-        if progress:
-            progress(len(batch))
-    return states
 
 
 class _Writer:

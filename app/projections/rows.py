@@ -120,14 +120,3 @@ def all_cluster_rows(cluster: Cluster, version: int) -> dict[str, list[dict]]:
         "rm_leadership": leadership_rows(cluster),
         "rm_host_handovers": handover_rows(cluster),
     }
-
-
-def all_pact_rows(pact: Pact, version: int) -> dict[str, list[dict]]:
-    return {
-        "rm_pacts": [pact_row(pact, version)],
-        "rm_pact_signatures": [signature_row(pact, u) for u in pact.signatures],
-        "rm_pact_targets": [target_row(pact, code, i) for i, code in enumerate(pact.targets)],
-        "rm_pact_results": [result_row(pact, u, code) for (u, code) in pact.results],
-        "rm_pact_awards": [award_row(pact, i + 1) for i in range(len(pact.awards))],
-        "rm_pact_scores": [unit_score_row(pact, u) for u in pact.parties],
-    }
