@@ -4,7 +4,8 @@
 folding a pact's 10,000 results made it the largest cost of a replay. The
 states are frozen, slotted dataclasses with no __post_init__, so copying the
 slots is the same thing. The copy is generated once per class (as dataclasses
-generates __init__): one line per slot, no loop, no getattr by name (1.8 us).
+generates __init__): one line per slot, no loop, no getattr by name (2.3 us
+for a pact, against 2.9 us for the loop over the slots).
 """
 
 from __future__ import annotations
