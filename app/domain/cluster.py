@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import evolve
+from app.domain.state import Folds, evolve
 from app.domain.unit import Unit
 
 STREAM_TYPE = "cluster"
@@ -160,9 +159,7 @@ def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Eve
     return [e.HostFlagHandedOver(cmd.conference_number, cmd.year, cmd.from_unit, cmd.to_unit, day)]
 
 
-@singledispatch
-def apply(event: e.Event, state: Cluster | None) -> Cluster:
-    raise TypeError(f"a cluster stream cannot hold {type(event).__name__}")
+apply: Folds = Folds(STREAM_TYPE)
 
 
 @apply.register

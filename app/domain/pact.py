@@ -6,12 +6,11 @@ from collections.abc import Container, Mapping
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import evolve
+from app.domain.state import Folds, evolve
 from app.domain.cluster import Cluster
 from app.domain.unit import Unit
 
@@ -232,9 +231,7 @@ def close(pact: Pact, cmd: c.ClosePact) -> list[e.Event]:
     return [e.PactClosed(cmd.closed_on)]
 
 
-@singledispatch
-def apply(event: e.Event, state: Pact | None) -> Pact:
-    raise TypeError(f"a pact stream cannot hold {type(event).__name__}")
+apply: Folds = Folds(STREAM_TYPE)
 
 
 @apply.register

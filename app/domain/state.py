@@ -1,43 +1,88 @@
-"""Copying immutable states cheaply.
+"""Copying immutable states cheaply, and dispatching an event to its fold.
 
 ``dataclasses.replace`` inspects the fields on every call (4.9 us for a pact);
 folding a pact's 10,000 results made it the largest cost of a replay. The
 states are frozen, slotted dataclasses with no __post_init__, so copying the
-slots is the same thing. The copy is generated once per class (as dataclasses
-generates __init__): one line per slot, no loop, no getattr by name (2.3 us
-for a pact, against 2.9 us for the loop over the slots).
+slots is the same thing. The copy is generated once per class and set of
+changed fields (as dataclasses generates __init__): one line per slot, no loop,
+no test of which fields change, each slot set through its member descriptor
+(1.1 us for a pact's 16 slots, against 2.2 us through object.__setattr__).
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 S = TypeVar("S")
-_copiers: dict[type, tuple[frozenset[str], Callable]] = {}
+E = TypeVar("E")
+_copiers: dict[tuple, Callable] = {}
 
 
-def _copier(cls: type) -> tuple[frozenset[str], Callable]:
-    slots = cls.__slots__  # type: ignore[attr-defined]
-    if isinstance(slots, str) or not all(name.isidentifier() for name in slots):
+def _slots(cls: type) -> list[str]:
+    names = []
+    for klass in reversed(cls.__mro__):
+        slots = klass.__dict__.get("__slots__", ())
+        if isinstance(slots, str) or not all(name.isidentifier() for name in slots):
+            raise TypeError(f"{cls.__name__} is not a slotted state")
+        names += [name for name in slots if name not in ("__weakref__", "__dict__")]
+    if not names:
         raise TypeError(f"{cls.__name__} is not a slotted state")
+    return names
+
+
+def _copier(cls: type, changed: tuple[str, ...]) -> Callable:
+    slots = _slots(cls)
+    unknown = sorted(set(changed) - set(slots))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {unknown}")
+    # Each slot is set through its own member descriptor: half the cost of
+    # object.__setattr__, which looks the descriptor up by name every time.
+    setters = {f"set_{name}": getattr(cls, name).__set__ for name in slots}
     lines = ["def copy(state, changes):", "    new = new_(cls)"]
     lines += [
-        f"    set_(new, {name!r}, changes[{name!r}] if {name!r} in changes else state.{name})"
+        f"    set_{name}(new, changes[{name!r}])" if name in changed
+        else f"    set_{name}(new, state.{name})"
         for name in slots
     ]
     lines.append("    return new")
-    namespace = {"cls": cls, "new_": object.__new__, "set_": object.__setattr__}
+    namespace = {"cls": cls, "new_": object.__new__, **setters}
     exec("\n".join(lines), namespace)  # noqa: S102 - names checked as identifiers above
-    return frozenset(slots), namespace["copy"]
+    return namespace["copy"]
 
 
 def evolve(state: S, **changes: object) -> S:
-    cls = type(state)
-    known = _copiers.get(cls)
-    if known is None:
-        known = _copiers[cls] = _copier(cls)
-    names, copy = known
-    if not names.issuperset(changes):
-        raise TypeError(f"{cls.__name__} has no field {sorted(set(changes) - names)}")
+    key = (type(state), *changes)
+    copy = _copiers.get(key)
+    if copy is None:
+        copy = _copiers[key] = _copier(type(state), key[1:])
     return copy(state, changes)
+
+
+class Folds(Generic[S]):
+    """One aggregate's ``apply(event, state)``: a fold function per event type.
+
+    Used as ``apply = Folds("pact")`` and ``@apply.register`` on functions whose
+    ``event`` parameter names the type. It replaces ``functools.singledispatch``,
+    which consults a weak-keyed cache on every call: 1.8 us, a third of folding
+    one result into a pact. Events are final classes, so one lookup of the exact
+    type is the whole dispatch.
+    """
+
+    def __init__(self, stream_type: str) -> None:
+        self.stream_type = stream_type
+        self._by_type: dict[type, Callable[[typing.Any, S | None], S]] = {}
+
+    def register(self, fold: Callable[[E, S | None], S]) -> Callable[[E, S | None], S]:
+        event_type = typing.get_type_hints(fold)["event"]
+        if event_type in self._by_type:
+            raise TypeError(f"{event_type.__name__} already has a fold in {self.stream_type}")
+        self._by_type[event_type] = fold
+        return fold
+
+    def __call__(self, event: object, state: S | None) -> S:
+        fold = self._by_type.get(type(event))
+        if fold is None:
+            raise TypeError(f"a {self.stream_type} stream cannot hold {type(event).__name__}")
+        return fold(event, state)

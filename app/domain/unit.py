@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import singledispatch
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import evolve
+from app.domain.state import Folds, evolve
 
 STREAM_TYPE = "unit"
 
@@ -58,9 +57,7 @@ def merge(unit: Unit, successor: Unit, cmd: c.MergeUnit) -> list[e.Event]:
     return [e.UnitMerged(successor.id, cmd.effective_on, cmd.legal_basis)]
 
 
-@singledispatch
-def apply(event: e.Event, state: Unit | None) -> Unit:
-    raise TypeError(f"a unit stream cannot hold {type(event).__name__}")
+apply: Folds = Folds(STREAM_TYPE)
 
 
 @apply.register

@@ -29,3 +29,33 @@ def test_evolve_refuses_a_field_the_state_does_not_have():
 
     with pytest.raises(TypeError):
         evolve(Membership("ha-tinh", date(2012, 1, 1)), joined="x")
+
+
+def test_evolve_changing_several_fields_in_any_order():
+    pact = a_pact()
+
+    a = evolve(pact, closed_on=date(2022, 12, 31), title="Giao ước thi đua 2022")
+    b = evolve(pact, title="Giao ước thi đua 2022", closed_on=date(2022, 12, 31))
+
+    assert a == b == dataclasses.replace(pact, closed_on=date(2022, 12, 31), title="Giao ước thi đua 2022")
+
+
+def test_folds_dispatch_on_the_exact_event_type_and_refuse_others():
+    import pytest
+
+    from app.domain import events as e
+    from app.domain import pact as pact_module
+    from app.domain.state import Folds
+
+    with pytest.raises(TypeError, match="a pact stream cannot hold UnitRenamed"):
+        pact_module.apply(e.UnitRenamed("x", "y", date(2020, 1, 1)), a_pact())
+
+    folds = Folds("demo")
+
+    @folds.register
+    def _(event: e.PactClosed, state: object) -> object:
+        return ("closed", event.closed_on, state)
+
+    assert folds(e.PactClosed(date(2022, 12, 31)), "s") == ("closed", date(2022, 12, 31), "s")
+    with pytest.raises(TypeError, match="already has a fold"):
+        folds.register(_)
