@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import operator
+import json
+import math
 import typing
 from collections.abc import Callable
 from datetime import date
 from types import UnionType
 
+from app.db import dumps
 from app.domain.events import EVENT_TYPES, Event
 
 Upcaster = Callable[[dict], dict]
@@ -34,8 +36,51 @@ class _Shape:
     fields: tuple[str, ...]
     dates: frozenset[str]
     tuples: frozenset[str]
-    # Every field's value in one C call (encode runs once per event appended).
-    values: Callable[[Event], tuple]
+    # Generated per event type (an import encodes every event it appends):
+    # the JSON-ready dict, and the same dict's JSON text, straight from the
+    # event's attributes with no dict walked in between.
+    to_dict: Callable[[Event], dict]
+    to_json: Callable[[Event], str]
+
+
+def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozenset[str]) -> tuple[str, str]:
+    """For one field: the expression of its JSON-ready value, and of its JSON text.
+
+    The text equals ``dumps`` of the value: strings through the encoder's own
+    escaping, finite floats through float.__repr__ (what json writes), anything
+    else (None, ints, NaN, tuples, a subclass) through ``dumps`` itself.
+    """
+    v = f"v_{name}"
+    if name in dates:
+        return f"None if {v} is None else {v}.isoformat()", f"'null' if {v} is None else quote({v}.isoformat())"
+    if name in tuples:
+        return f"None if {v} is None else list({v})", f"dumps({v})"
+    plain = _plain_types(hint)
+    if str in plain:
+        return v, f"quote({v}) if type({v}) is str else dumps({v})"
+    if float in plain:
+        return v, f"float_repr({v}) if type({v}) is float and -INF < {v} < INF else dumps({v})"
+    return v, f"dumps({v})"
+
+
+def _generate(cls: type[Event], names: tuple[str, ...], hints: dict, dates: frozenset[str],
+              tuples: frozenset[str]) -> tuple[Callable, Callable]:
+    codes = {n: _value_code(n, hints[n], dates, tuples) for n in names}
+    load = [f"    v_{n} = event.{n}" for n in names]
+    to_dict = ["def to_dict(event):", *load,
+               "    return {" + ", ".join(f"{n!r}: {codes[n][0]}" for n in names) + "}"]
+    # One f-string (BUILD_STRING, no join): '{"key":' literals around each text.
+    body = ",".join(f'{dumps(n)}:{{{codes[n][1]}}}' for n in names)
+    to_json = ["def to_json(event):", *load, f'    return f"""{{{{{body}}}}}"""']
+    namespace = {
+        "quote": json.encoder.encode_basestring, "dumps": dumps,
+        "float_repr": float.__repr__, "INF": math.inf,
+    }
+    for name in names:
+        if not name.isidentifier():
+            raise TypeError(f"{cls.__name__}.{name} is not an identifier")
+    exec("\n".join(to_dict) + "\n\n" + "\n".join(to_json), namespace)  # noqa: S102 - field names checked
+    return namespace["to_dict"], namespace["to_json"]
 
 
 def _shape(cls: type[Event]) -> _Shape:
@@ -43,26 +88,21 @@ def _shape(cls: type[Event]) -> _Shape:
     names = tuple(f.name for f in dataclasses.fields(cls))
     dates = frozenset(n for n in names if date in _plain_types(hints[n]))
     tuples = frozenset(n for n in names if tuple in _plain_types(hints[n]))
-    getter = operator.attrgetter(*names)
-    values = getter if len(names) > 1 else (lambda event: (getter(event),))
-    return _Shape(cls, names, dates, tuples, values)
+    to_dict, to_json = _generate(cls, names, hints, dates, tuples)
+    return _Shape(cls, names, dates, tuples, to_dict, to_json)
 
 
 _SHAPES = {name: _shape(cls) for name, cls in EVENT_TYPES.items()}
 
 
 def encode(event: Event) -> dict:
-    shape = _SHAPES[type(event).__name__]
-    data = dict(zip(shape.fields, shape.values(event)))
-    for name in shape.dates:
-        value = data[name]
-        if value is not None:
-            data[name] = value.isoformat()
-    for name in shape.tuples:
-        value = data[name]
-        if value is not None:
-            data[name] = list(value)
-    return data
+    """The event's data as the log stores it: dates as ISO text, tuples as lists."""
+    return _SHAPES[type(event).__name__].to_dict(event)
+
+
+def encode_json(event: Event) -> str:
+    """``dumps(encode(event))``, made in one step (tested equal on every event type)."""
+    return _SHAPES[type(event).__name__].to_json(event)
 
 
 def decode(type_name: str, schema_version: int, data: dict) -> Event:

@@ -126,6 +126,7 @@ class EventStore:
         recorded_at = datetime.now(timezone.utc)
         ids = iter(new_ids(sum(len(p.events) for p in appends)))
         stored: list[StoredEvent] = []
+        texts: list[str] = []  # each event's data as JSON, made once, for the insert
         for pending in appends:
             actual = (
                 self.stream_version(conn, pending.stream_id) if head is None
@@ -137,6 +138,7 @@ class EventStore:
             for event in pending.events:
                 position += 1
                 version += 1
+                texts.append(codec.encode_json(event))
                 stored.append(
                     StoredEvent(
                         position, next(ids), pending.stream_id, pending.stream_type,
@@ -147,7 +149,7 @@ class EventStore:
         if not stored:
             return stored
         try:
-            self._insert_rows(conn, stored)
+            self._insert_rows(conn, stored, texts)
         except sa.exc.IntegrityError as error:
             # UNIQUE(stream_id, version) is the backstop if a writer skipped the lock.
             first = appends[0]
@@ -155,7 +157,7 @@ class EventStore:
         conn.execute(self._move_head, {"last_position": position})
         return stored
 
-    def _insert_rows(self, conn: Connection, stored: list[StoredEvent]) -> None:
+    def _insert_rows(self, conn: Connection, stored: list[StoredEvent], texts: list[str]) -> None:
         """One driver-level executemany with values already in the column formats.
 
         SQLAlchemy's per-row bind processing (JSON, UUID, dates) cost more than
@@ -169,15 +171,15 @@ class EventStore:
             recorded_text = recorded.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
             rows = [
                 (s.position, s.event_id.replace("-", ""), s.stream_id, s.stream_type, s.version,
-                 s.type, s.schema_version, dumps(s.data), meta_text,
+                 s.type, s.schema_version, text, meta_text,
                  s.occurred_on.isoformat() if s.occurred_on else None, recorded_text)
-                for s in stored
+                for s, text in zip(stored, texts)
             ]
         else:
             rows = [
                 (s.position, s.event_id, s.stream_id, s.stream_type, s.version, s.type,
-                 s.schema_version, dumps(s.data), meta_text, s.occurred_on, recorded)
-                for s in stored
+                 s.schema_version, text, meta_text, s.occurred_on, recorded)
+                for s, text in zip(stored, texts)
             ]
             if len(rows) >= COPY_FROM:
                 # An import's thousands of rows: COPY is PostgreSQL's bulk path.
