@@ -24,12 +24,22 @@ _START_BITS = 70  # leaves room to count 2**74 - 2**70 ids without overflowing
 def new_ids(count: int, now_ns: int | None = None) -> list[str]:
     """``count`` UUIDv7 as 36-character text (8-4-4-4-12 hex digits), in increasing order."""
     millis = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
-    head = (millis & (2**48 - 1)) << 80 | 0x7 << 76
-    variant = 0b10 << 62
-    counter = secrets.randbits(_START_BITS)
-    ids = []
-    for n in range(counter, counter + count):
-        value = head | (n >> _RAND_B_BITS) << 64 | variant | (n & (2**_RAND_B_BITS - 1))
-        h = f"{value:032x}"
-        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    # The top 64 bits (time, version, rand_a) change only when the counter
+    # carries into rand_a: their text is made once per run of ids, and each id
+    # formats only its low 64 bits (variant and rand_b).
+    head = (millis & (2**48 - 1)) << 16 | 0x7 << 12
+    variant = 0b10 << _RAND_B_BITS
+    n = secrets.randbits(_START_BITS)
+    end = n + count
+    ids: list[str] = []
+    while n < end:
+        rand_a = n >> _RAND_B_BITS
+        base = rand_a << _RAND_B_BITS
+        high = f"{head | rand_a:016x}"
+        prefix = f"{high[:8]}-{high[8:12]}-{high[12:]}-"
+        stop = min(end, base + 2**_RAND_B_BITS)
+        for low in range(variant + (n - base), variant + (stop - base)):
+            text = f"{low:016x}"
+            ids.append(f"{prefix}{text[:4]}-{text[4:]}")
+        n = stop
     return ids

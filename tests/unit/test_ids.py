@@ -35,3 +35,24 @@ def test_two_batches_in_the_same_millisecond_do_not_collide():
     now_ns = 1_795_000_000_000_000_000
     first, second = new_ids(5000, now_ns=now_ns), new_ids(5000, now_ns=now_ns)
     assert not set(first) & set(second)
+
+
+def _counter(text: str) -> int:
+    """The 74-bit counter an id carries: rand_a (12 bits) then rand_b (62 bits)."""
+    value = uuid.UUID(text).int
+    return (value >> 64 & 0xFFF) << 62 | value & (2**62 - 1)
+
+
+def test_a_batch_carrying_into_rand_a_stays_consecutive_and_ordered(monkeypatch):
+    from app.events import ids
+
+    start = 5 * 2**62 - 3  # three ids before rand_a goes from 4 to 5
+    monkeypatch.setattr(ids.secrets, "randbits", lambda bits: start)
+
+    batch = new_ids(7, now_ns=1_795_000_000_000_000_000)
+
+    assert [_counter(text) for text in batch] == list(range(start, start + 7))
+    assert batch == sorted(batch)
+    for text in batch:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
