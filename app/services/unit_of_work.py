@@ -72,7 +72,7 @@ class UnitOfWork:
             self.conn.rollback()
         self.conn.close()
 
-    def load(self, kind: Aggregate, entity_id: str) -> object | None:
+    def _track(self, kind: Aggregate, entity_id: str) -> _Tracked:
         sid = stream_id(kind, entity_id)
         tracked = self._tracked.get(sid)
         if tracked is None:
@@ -82,7 +82,10 @@ class UnitOfWork:
                     state = kind.apply(stored.to_domain(), state)
                     version = stored.version
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [])
-        return tracked.state
+        return tracked
+
+    def load(self, kind: Aggregate, entity_id: str) -> object | None:
+        return self._track(kind, entity_id).state
 
     def get(self, kind: Aggregate, entity_id: str) -> object:
         """The aggregate named in the request's path: 404 when it does not exist."""
@@ -111,12 +114,10 @@ class UnitOfWork:
         self, kind: Aggregate, entity_id: str, new_events: list[Event],
         expected_version: int | None = None,
     ) -> None:
-        sid = stream_id(kind, entity_id)
-        self.load(kind, entity_id)
-        tracked = self._tracked[sid]
+        tracked = self._track(kind, entity_id)
         current = tracked.loaded_version + len(tracked.new_events)
         if expected_version is not None and expected_version != current:
-            raise errors.VersionConflict(sid, expected_version, current)
+            raise errors.VersionConflict(stream_id(kind, entity_id), expected_version, current)
         state = tracked.state
         snapshotted = snapshots.wanted(kind.STREAM_TYPE)
         for version, event in enumerate(new_events, current + 1):
