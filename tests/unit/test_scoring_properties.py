@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain import scoring
@@ -81,3 +81,57 @@ def test_ranks_are_non_decreasing_and_follow_1224(scores):
             assert after.rank == position
     if standings:
         assert standings[0].rank == 1
+
+
+def _decimal_score(points: list[float], weights: list[float]) -> float:
+    """The rule itself, all in decimal: each float as the decimal it was written as."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    total = sum((Decimal(repr(p)) for p in points), Decimal(0))
+    weight = sum((Decimal(repr(w)) for w in weights), Decimal(0))
+    return float((100 * total / weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# Few decimal places make exact ties (x.xx5) common: the case floats get wrong.
+short_decimals = st.decimals(min_value=0, max_value=1000, places=4).map(lambda d: float(str(d)))
+
+
+round_weights = st.sampled_from([1.0, 2.0, 3.0, 5.0, 10.0, 0.3, 0.7]) | st.floats(min_value=0.01, max_value=100.0)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.tuples(short_decimals, round_weights), min_size=1, max_size=4))
+def test_the_score_rounds_exactly_as_decimal_arithmetic_does(pairs):
+    points, weights = [p for p, _ in pairs], [w for _, w in pairs]
+
+    assert scoring._score(points, weights) == _decimal_score(points, weights)
+
+
+def test_a_decimal_tie_rounds_up_where_floats_would_round_down():
+    # 100 x 10.6025 / 10 is the tie 106.025 in decimal; in floats the sums land
+    # just below it (10000 x 10.6025 / 10 = 10602.499999999998).
+    assert 10000 * 10.6025 / 10 < 10602.5
+    assert scoring._score([10.6025], [10.0]) == 106.03
+    assert scoring._score([17.7431], [2.0]) == 887.16  # 887.155 exactly
+    assert scoring._score([8.8827, 8.9203], [1.0, 3.0]) == 445.08  # 445.075 exactly
+
+
+@st.composite
+def exact_ties(draw):
+    """(points, weights) whose decimal score is exactly some x.xx5: a tie by construction."""
+    from decimal import Decimal
+
+    score = Decimal(draw(st.integers(min_value=0, max_value=150_000)) * 10 + 5) / 1000
+    weights = draw(st.lists(st.sampled_from([1, 2, 4, 5, 10, 20]), min_size=1, max_size=3))
+    total = score * sum(weights) / 100  # the points needed, split over the targets
+    share = (total / len(weights)).quantize(Decimal("0.000001"))
+    points = [share] * (len(weights) - 1) + [total - share * (len(weights) - 1)]
+    return [float(str(p)) for p in points], [float(w) for w in weights], float(score + Decimal("0.005"))
+
+
+@settings(max_examples=300)
+@given(exact_ties())
+def test_an_exact_tie_always_rounds_half_up(case):
+    points, weights, expected = case
+
+    assert scoring._score(points, weights) == expected == _decimal_score(points, weights)
