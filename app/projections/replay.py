@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
@@ -37,7 +38,7 @@ _CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
 _OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster)}
 
 
-def _loads(text: str) -> object:
+def _loads(text: str | bytes) -> object:
     """The event's JSON, parsed by pydantic-core's parser (jiter, in Rust): 0.74 us
     for a result's data, against 1.5 us for the json module's C scanner. It
     reads the log's JSON as json.loads does (tested on every event type); the
@@ -73,6 +74,8 @@ def read_by_stream(
         # A server-side cursor: a client-side one would pull the whole log into memory.
         cursor = dbapi.cursor(name="pacts_rebuild_replay")
         cursor.itersize = fetch
+        # psycopg parses json columns with json.loads; from_json is twice as fast.
+        set_json_loads(_loads, cursor)
     else:
         cursor = dbapi.cursor()
     try:
