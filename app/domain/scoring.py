@@ -11,6 +11,7 @@ listed under ``missing``. Equal scores share a rank ("1224"), ties by unit id.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -106,9 +107,13 @@ def _score(points: Collection[float], weights: list[float]) -> float:
     the float result is used when it is clearly away from a tie (x.xx5), which
     is where the two could round differently; near a tie it is done in decimal.
     """
-    total_weight = math.fsum(weights)
-    if total_weight > 0 and min(weights) > 0:  # points are then >= 0: no cancellation
-        hundredths = 100 * 100 * math.fsum(points) / total_weight
+    # Only for normal weights (> 0, so points >= 0: no cancellation): a subnormal's
+    # shortest repr can be far from its binary value (9 x 5e-324 prints as 4.4e-323).
+    if min(weights) >= sys.float_info.min:
+        try:
+            hundredths = 100 * 100 * math.fsum(points) / math.fsum(weights)
+        except OverflowError:  # sums past 1.8e308: only Decimal holds them
+            hundredths = math.nan
         if 0 <= hundredths < 1e8:
             below = math.floor(hundredths)
             if abs(hundredths - below - 0.5) > _TIE_MARGIN:

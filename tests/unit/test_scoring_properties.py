@@ -135,3 +135,10 @@ def test_an_exact_tie_always_rounds_half_up(case):
     points, weights, expected = case
 
     assert scoring._score(points, weights) == expected == _decimal_score(points, weights)
+
+
+def test_subnormal_and_huge_values_take_the_exact_path():
+    # 9 x 5e-324 prints as 4.4e-323 and 10 x 5e-324 as 5e-323: the rule reads the printed decimals.
+    assert scoring._score([9 * 5e-324], [10 * 5e-324]) == _decimal_score([9 * 5e-324], [10 * 5e-324]) == 88.0
+    # Sums past the float range overflow math.fsum; Decimal still holds them.
+    assert scoring._score([1e308, 1e308], [1e308, 1e308]) == 100.0
