@@ -47,14 +47,15 @@ def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozense
     """For one field: the expression of its JSON-ready value, and of its JSON text.
 
     The text equals ``dumps`` of the value: strings through the encoder's own
-    escaping, finite floats through float.__repr__ (what json writes), anything
-    else (None, ints, NaN, tuples, a subclass) through ``dumps`` itself.
+    escaping, finite floats through float.__repr__ (what json writes), tuples
+    as the list the dict holds, anything else (None, ints, NaN, a subclass)
+    through ``dumps`` itself.
     """
     v = f"v_{name}"
     if name in dates:
         return f"None if {v} is None else {v}.isoformat()", f"'null' if {v} is None else quote({v}.isoformat())"
     if name in tuples:
-        return f"None if {v} is None else list({v})", f"dumps({v})"
+        return f"None if {v} is None else list({v})", f"'null' if {v} is None else dumps(list({v}))"
     plain = _plain_types(hint)
     if str in plain:
         return v, f"quote({v}) if type({v}) is str else dumps({v})"

@@ -45,7 +45,7 @@ def _loads(text: str | bytes) -> object:
     json module still answers for anything it refuses, with json's own error."""
     try:
         return from_json(text)
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: a str holding a lone surrogate
         return json.loads(text)
 
 

@@ -118,6 +118,9 @@ def test_odd_inputs_elsewhere_never_make_a_500(seeded):
         seeded.post(f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 10**30}),
         seeded.post(f"{P}/close", json={"closed_on": "0000-01-01"}),
         seeded.post(f"{API}/units", json={"id": "x", "name": "😀" * 500, "province": "\u200b"}),
+        # A lone surrogate is valid JSON but no Unicode text: no store can encode it.
+        seeded.post(f"{API}/units", content=b'{"id": "y", "name": "\\ud800", "province": "p"}',
+                    headers={"content-type": "application/json"}),
         seeded.post(f"{C}/leadership", json={"year": 2022.5, "chair": "thanh-hoa", "deputy": "nghe-an",
                                              "decision_ref": "QĐ"}),
         seeded.post(f"{C}/host-handovers", json={"conference_number": 10**6, "year": 2023,

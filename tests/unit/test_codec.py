@@ -31,7 +31,8 @@ def _strategy(hint: object) -> st.SearchStrategy:
         if member is type(None):
             options.append(st.none())
         elif member is str:
-            options.append(st.text())  # quotes, backslashes, control characters, diacritics
+            # Quotes, backslashes, control characters, diacritics, lone surrogates.
+            options.append(st.text(st.characters(codec=None, categories=None)))
         elif member is float:
             options += [st.floats(allow_nan=True, allow_infinity=True), st.integers()]
         elif member is int:
@@ -39,7 +40,9 @@ def _strategy(hint: object) -> st.SearchStrategy:
         elif member is date:
             options += [st.dates(), st.datetimes()]
         elif member is tuple:
-            options.append(st.lists(st.text(), max_size=4).map(tuple))
+            items = st.lists(st.text(), max_size=4)
+            # Other iterables too: encode() lists whatever it is given.
+            options += [items.map(tuple), items, st.text(max_size=3), st.frozensets(st.text(), max_size=3)]
         else:  # a new field type: this test must learn it
             raise AssertionError(f"no strategy for {member}")
     return st.one_of(options)
@@ -51,13 +54,14 @@ def _events(cls: type) -> st.SearchStrategy:
 
 
 def _plain_encoding(event: object) -> dict:
-    """The definition: each field by name, dates to ISO text, tuples to lists."""
+    """The definition: each field by name, dates to ISO text, a tuple field's value as a list."""
+    hints = typing.get_type_hints(type(event))
     data = {}
     for f in dataclasses.fields(event):
         value = getattr(event, f.name)
-        if isinstance(value, date):
+        if value is not None and date in _members(hints[f.name]):
             value = value.isoformat()
-        elif isinstance(value, tuple):
+        elif value is not None and tuple in _members(hints[f.name]):
             value = list(value)
         data[f.name] = value
     return data
