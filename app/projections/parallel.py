@@ -23,6 +23,11 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import traceback
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: pipes keep their default size
+    fcntl = None  # type: ignore[assignment]
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe, wait
 from typing import NamedTuple, Protocol
@@ -34,6 +39,11 @@ Range = tuple[str | None, str | None]
 SEND_EVERY = 5000
 # Seconds between checks that silent workers are still alive.
 LIVENESS_CHECK = 1.0
+# Bytes a worker's pipe holds. A message of rows is ~300 KB and a pipe holds
+# 64 KiB by default, so every send waited until the rebuilding process had
+# finished its current insert and read the whole message: worker and writer
+# took turns on two cores. With 1 MiB a worker runs a few messages ahead.
+PIPE_BYTES = 1 << 20
 
 
 class Replayed(NamedTuple):
@@ -76,6 +86,7 @@ def replay(
     try:
         for streams in ranges:
             receiver, sender = context.Pipe(duplex=False)
+            _widen(receiver)
             process = context.Process(
                 target=work, args=(url, streams, to_position, sender),
                 name="pacts-rebuild", daemon=True,
@@ -176,6 +187,17 @@ def work(url: str, streams: Range, to_position: int, sender: Pipe) -> None:
         sender.close()
         if engine is not None:
             engine.dispose()
+
+
+def _widen(pipe: Pipe) -> None:
+    """Give the pipe PIPE_BYTES of buffer where the system allows it (Linux)."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is None:
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size for this user: keep the default
+        pass
 
 
 def _transportable(error: BaseException) -> BaseException:

@@ -98,6 +98,26 @@ def test_by_default_small_logs_replay_in_process_and_long_ones_in_workers(sqlite
     assert raw_rows(sqlite_ledger.engine) == expected
 
 
+def test_worker_pipes_hold_several_messages_where_the_system_allows():
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("this system cannot size pipes")
+    import multiprocessing
+
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        if int(limit.read()) < parallel.PIPE_BYTES:
+            pytest.skip("pipes are capped below PIPE_BYTES here: they keep their default")
+    receiver, sender = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    try:
+        default = fcntl.fcntl(receiver.fileno(), fcntl.F_GETPIPE_SZ)
+        parallel._widen(receiver)
+        widened = fcntl.fcntl(receiver.fileno(), fcntl.F_GETPIPE_SZ)
+    finally:
+        receiver.close()
+        sender.close()
+    assert default < widened == parallel.PIPE_BYTES
+
+
 def test_an_in_memory_database_is_never_given_to_workers():
     import sqlalchemy as sa
 
