@@ -23,16 +23,16 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import traceback
-
-try:
-    import fcntl
-except ImportError:  # not a POSIX system: pipes keep their default size
-    fcntl = None  # type: ignore[assignment]
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe, wait
 from typing import NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: pipes keep their default size
+    fcntl = None  # type: ignore[assignment]
 
 Range = tuple[str | None, str | None]
 # Rows per message: big enough that pickling is per chunk, small enough to keep memory flat.

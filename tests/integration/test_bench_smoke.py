@@ -53,3 +53,16 @@ def test_store_paths_run_on_postgresql(capsys: pytest.CaptureFixture[str]) -> No
     rows, out = _run(capsys, "--store", "postgresql", "--only", "append", "--only", "batch",
                      "--only", "rebuild", "--only", "asof")
     _check_rows(rows, out, {"postgresql"})
+
+
+@pytest.mark.postgres
+def test_the_postgresql_append_floor_runs_and_writes_every_command() -> None:
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(f"PostgreSQL unreachable: {reason}")
+    from bench import floor_pg_append
+
+    figures = floor_pg_append.main(["5"])  # raises if a command's event is missing
+
+    assert set(figures) == {"pipelined", "one_query"}
+    assert all(len(runs) == 2 and all(ms > 0 for ms in runs) for runs in figures.values())
