@@ -5,18 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean
+.PHONY: lint run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/pip install --quiet -e ".[test,bench,lint]"
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/pacts migrate
 	$(BIN)/pacts demo
 	$(BIN)/pacts serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from alembic import context
-
 from app.db import create_engine
 from app.events.schema import metadata
 from app.projections import tables  # noqa: F401  (registers the read models)
@@ -30,10 +29,8 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001
-    context.configure(
-        connection=connection, target_metadata=metadata, render_as_batch=True
-    )
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from app.projections.read_cache import HeadCache
 from app.db import create_engine
 from app.events.store import EventStore
 from app.projections.projector import Projector
+from app.projections.read_cache import HeadCache
 from app.services.bus import MessageBus
 from app.services.state_cache import StateCache
 from app.services.unit_of_work import UnitOfWork

@@ -23,7 +23,8 @@ def _ensure_migrated() -> None:
         typer.secho(
             f"The database at {settings.database_url} is at migration {current}, "
             f"not {migrations.head_revision()}: run `pacts migrate` first.",
-            fg="red", err=True,
+            fg="red",
+            err=True,
         )
         raise typer.Exit(2)
 
@@ -48,8 +49,11 @@ def serve(
     settings = get_settings()
     _ensure_migrated()
     uvicorn.run(
-        "app.api.main:app", host=host or settings.host, port=port or settings.port,
-        workers=workers, log_level="info",
+        "app.api.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
     )
 
 
@@ -70,9 +74,10 @@ def demo() -> None:
 @cli.command()
 def rebuild(
     workers: int | None = typer.Option(
-        None, min=0,
+        None,
+        min=0,
         help="Processes that fold the log while this one writes: 0 replays in this process; "
-             "default: none for logs under 50,000 events, else one per core (at most 4).",
+        "default: none for logs under 50,000 events, else one per core (at most 4).",
     ),
 ) -> None:
     """Truncate every read model and replay the whole log into it."""
@@ -81,22 +86,28 @@ def rebuild(
     _ensure_migrated()
     ledger = bootstrap()
     columns = (
-        TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("events"),
+        TextColumn("replaying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("events"),
         TimeRemainingColumn(),
     )
     try:
         with Progress(*columns) as progress:
             task = progress.add_task("replay", total=None)
             report = run_rebuild(
-                ledger.engine, ledger.store,
+                ledger.engine,
+                ledger.store,
                 progress=lambda n: progress.advance(task, n),
                 on_total=lambda total: progress.update(task, total=total),
                 workers=workers,
             )
     finally:
         ledger.close()
-    typer.echo(f"rebuilt read models from {report.events} events in {report.streams} streams "
-               f"(log position {report.position})")
+    typer.echo(
+        f"rebuilt read models from {report.events} events in {report.streams} streams "
+        f"(log position {report.position})"
+    )
 
 
 def sa_safe(url: str) -> str:

@@ -30,8 +30,15 @@ def _one_shot_encoder() -> Callable[[object], str]:
     if make is not None:
         try:
             chunks = make(
-                None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
-                False, False, True,
+                None,
+                _ENCODER.default,
+                json.encoder.encode_basestring,
+                None,
+                ":",
+                ",",
+                False,
+                False,
+                True,
             )
             sample = {"tên": "Sở Công Thương", "n": [1, 2.5, None, True], "d": {}}
             if "".join(chunks(sample, 0)) == _ENCODER.encode(sample):
@@ -58,7 +65,10 @@ def create_engine(url: str) -> Engine:
     return sa.create_engine(
         # No pre-ping: it would cost a round trip per command. A dropped connection
         # fails its request once and invalidates the pool.
-        url_obj, json_serializer=dumps, pool_size=10, max_overflow=20
+        url_obj,
+        json_serializer=dumps,
+        pool_size=10,
+        max_overflow=20,
     )
 
 
@@ -74,7 +84,7 @@ def _sqlite_engine(url: sa.URL) -> Engine:
     )
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

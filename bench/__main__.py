@@ -41,8 +41,16 @@ def machine() -> dict[str, str]:
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "commit": _sh("git", "rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else ""),
         "cpus": _sh("nproc"),
-        "cpu": next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor(),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor(),
         "memory": mem[1].split()[1] if len(mem) > 1 else "?",
         "python": platform.python_version(),
         "os": platform.platform(),
@@ -52,8 +60,9 @@ def machine() -> dict[str, str]:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[2])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--only", action="append", metavar="PATH",
-                        help="append|batch|rebuild|asof|http (or 1-5); repeatable")
+    parser.add_argument(
+        "--only", action="append", metavar="PATH", help="append|batch|rebuild|asof|http (or 1-5); repeatable"
+    )
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, help="runs per path (default: 3 for full, 1 for small)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as markdown")
@@ -79,8 +88,10 @@ def main(argv: list[str] | None = None) -> list[report.Row]:
             notes.append(f"PostgreSQL SKIPPED: {stores.PG_ADMIN_URL} unreachable ({reason})")
     info = machine()
     print(f"Pact Ledger benchmarks, size={size.name}: {info['date']}, commit {info['commit']}")
-    print(f"machine: {info['cpus']} cpus ({info['cpu']}), {info['memory']} RAM, "
-          f"Python {info['python']}, {info['os']}")
+    print(
+        f"machine: {info['cpus']} cpus ({info['cpu']}), {info['memory']} RAM, "
+        f"Python {info['python']}, {info['os']}"
+    )
     for store in wanted:
         both = "" if store == "sqlite" else "ours and reference (same server): "
         print(f"durability {store}: {both}{stores.durability(store)}")

@@ -41,8 +41,9 @@ def main(argv: list[str]) -> None:
             ledger.close()
         # The rebuild's peak: this process's plus each worker's (their own VmHWM,
         # sent when they finish), summed: an upper bound, as if all peaked at once.
-        print(json.dumps({"seconds": seconds, "events": events,
-                          "peak_mb": peak_mb() + workers_mb}), flush=True)
+        print(
+            json.dumps({"seconds": seconds, "events": events, "peak_mb": peak_mb() + workers_mb}), flush=True
+        )
         return
     elif what == "replay":
         warnings.simplefilter("ignore")
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> None:
     print(json.dumps({"seconds": seconds, "events": events, "peak_mb": peak_mb()}), flush=True)
 
 
-def _fold_only(ledger) -> int:  # noqa: ANN001
+def _fold_only(ledger) -> int:
     """The rebuild's own read + fold with the writes left out: app.projections.replay when
     the rebuild uses it, else fold_log (what older rebuilds called)."""
     with ledger.engine.connect() as conn:
@@ -76,9 +77,10 @@ def _fold_only(ledger) -> int:  # noqa: ANN001
 
 def peak_mb() -> float:
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     import resource

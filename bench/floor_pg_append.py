@@ -42,24 +42,56 @@ create table scores (pact_id text, unit_id text, score float8, points json, miss
   primary key (pact_id, unit_id));
 """
 LOCK = "select last_position from head where id = 1 for update"
-DATA = json.dumps({"unit_id": "u1", "target_code": "T01", "value": 70.0, "reported_on": "2025-01-01",
-                   "source": "báo cáo năm", "note": None}, ensure_ascii=False)
-META = json.dumps({"actor": "system", "source": "api", "correlation_id": None, "reason": None,
-                   "command": "RecordResult"})
+DATA = json.dumps(
+    {
+        "unit_id": "u1",
+        "target_code": "T01",
+        "value": 70.0,
+        "reported_on": "2025-01-01",
+        "source": "báo cáo năm",
+        "note": None,
+    },
+    ensure_ascii=False,
+)
+META = json.dumps(
+    {"actor": "system", "source": "api", "correlation_id": None, "reason": None, "command": "RecordResult"}
+)
 DAY = datetime.date(2025, 1, 1)
 WRITES: list[tuple[str, Callable[[int], tuple]]] = [
-    ("insert into events values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-     lambda i: (i, str(uuid.uuid4()), "pact:p", "pact", i, "ResultRecorded", 1, DATA, META, DAY,
-                datetime.datetime.now(datetime.timezone.utc))),
+    (
+        "insert into events values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        lambda i: (
+            i,
+            str(uuid.uuid4()),
+            "pact:p",
+            "pact",
+            i,
+            "ResultRecorded",
+            1,
+            DATA,
+            META,
+            DAY,
+            datetime.datetime.now(datetime.UTC),
+        ),
+    ),
     ("update head set last_position = %s where id = 1", lambda i: (i,)),
     ("update pacts set status = %s, version = %s where id = %s", lambda i: ("open", i, "p")),
-    (("insert into results values (%s, %s, %s, %s, %s, %s, %s) on conflict (pact_id, unit_id, target_code)"
-      " do update set value = excluded.value, reported_on = excluded.reported_on,"
-      " source = excluded.source, note = excluded.note"),
-     lambda i: ("p", "u1", f"T{i % 10}", float(i), DAY, "báo cáo năm", None)),
-    (("insert into scores values (%s, %s, %s, %s, %s) on conflict (pact_id, unit_id)"
-      " do update set score = excluded.score, points = excluded.points, missing = excluded.missing"),
-     lambda i: ("p", "u1", 50.0, '{"T01": 1.0}', "[]")),
+    (
+        (
+            "insert into results values (%s, %s, %s, %s, %s, %s, %s)"
+            " on conflict (pact_id, unit_id, target_code)"
+            " do update set value = excluded.value, reported_on = excluded.reported_on,"
+            " source = excluded.source, note = excluded.note"
+        ),
+        lambda i: ("p", "u1", f"T{i % 10}", float(i), DAY, "báo cáo năm", None),
+    ),
+    (
+        (
+            "insert into scores values (%s, %s, %s, %s, %s) on conflict (pact_id, unit_id)"
+            " do update set score = excluded.score, points = excluded.points, missing = excluded.missing"
+        ),
+        lambda i: ("p", "u1", 50.0, '{"T01": 1.0}', "[]"),
+    ),
 ]
 
 
@@ -104,9 +136,12 @@ def main(argv: list[str]) -> dict[str, list[float]]:
             seconds, used = time.perf_counter() - start, os.times()
             first += count
             figures.setdefault(way.__name__, []).append(seconds / count * 1e3)
-            print(f"{way.__name__:10s} {seconds / count * 1e3:.3f} ms per command "
-                  f"(client CPU: user {(used.user - cpu.user) / count * 1e3:.3f} ms, "
-                  f"system {(used.system - cpu.system) / count * 1e3:.3f} ms)", flush=True)
+            print(
+                f"{way.__name__:10s} {seconds / count * 1e3:.3f} ms per command "
+                f"(client CPU: user {(used.user - cpu.user) / count * 1e3:.3f} ms, "
+                f"system {(used.system - cpu.system) / count * 1e3:.3f} ms)",
+                flush=True,
+            )
         with psycopg.connect(dsn) as conn:
             written = conn.execute("select count(*), max(position) from events").fetchone()
         if written != (first - 1, first - 1):

@@ -68,8 +68,16 @@ class Pact(Aggregate):
 
     @event("Proposed")
     def __init__(
-        self, pact_id: str, cluster_id: str, title: str, theme: str, year: int,
-        content_items: list[str], parties: list[str], proposed_on: date, attainment_cap: float,
+        self,
+        pact_id: str,
+        cluster_id: str,
+        title: str,
+        theme: str,
+        year: int,
+        content_items: list[str],
+        parties: list[str],
+        proposed_on: date,
+        attainment_cap: float,
     ) -> None:
         self.pact_id, self.cluster_id, self.title, self.theme = pact_id, cluster_id, title, theme
         self.year, self.content_items, self.parties = year, content_items, parties
@@ -98,8 +106,16 @@ class Pact(Aggregate):
         self.signatures[unit_id] = {"signed_by": signed_by, "signed_on": signed_on}
 
     def set_target(
-        self, code: str, title: str, kind: str, measure: str, direction: str,
-        value: float | None, weight: float, applies_to: list[str] | None, set_on: date | None,
+        self,
+        code: str,
+        title: str,
+        kind: str,
+        measure: str,
+        direction: str,
+        value: float | None,
+        weight: float,
+        applies_to: list[str] | None,
+        set_on: date | None,
     ) -> None:
         self._ensure_open()
         if kind not in ("quantitative", "qualitative") or direction not in ("at_least", "at_most"):
@@ -110,16 +126,35 @@ class Pact(Aggregate):
 
     @event("TargetSet")
     def _target_set(
-        self, code: str, title: str, kind: str, measure: str, direction: str,
-        value: float | None, weight: float, applies_to: list[str] | None, set_on: date | None,
+        self,
+        code: str,
+        title: str,
+        kind: str,
+        measure: str,
+        direction: str,
+        value: float | None,
+        weight: float,
+        applies_to: list[str] | None,
+        set_on: date | None,
     ) -> None:
         self.targets[code] = {
-            "title": title, "kind": kind, "measure": measure, "direction": direction,
-            "value": value, "weight": weight, "applies_to": applies_to, "set_on": set_on,
+            "title": title,
+            "kind": kind,
+            "measure": measure,
+            "direction": direction,
+            "value": value,
+            "weight": weight,
+            "applies_to": applies_to,
+            "set_on": set_on,
         }
 
     def record_result(
-        self, unit_id: str, target_code: str, value: float, reported_on: date, source: str,
+        self,
+        unit_id: str,
+        target_code: str,
+        value: float,
+        reported_on: date,
+        source: str,
         note: str | None,
     ) -> None:
         self._ensure_open()
@@ -134,11 +169,19 @@ class Pact(Aggregate):
 
     @event("ResultRecorded")
     def _result_recorded(
-        self, unit_id: str, target_code: str, value: float, reported_on: date, source: str,
+        self,
+        unit_id: str,
+        target_code: str,
+        value: float,
+        reported_on: date,
+        source: str,
         note: str | None,
     ) -> None:
         self.results[f"{unit_id}|{target_code}"] = {
-            "value": value, "reported_on": reported_on, "source": source, "note": note,
+            "value": value,
+            "reported_on": reported_on,
+            "source": source,
+            "note": note,
         }
 
 
@@ -189,9 +232,14 @@ class Pacts(Application):
 
     def _propose(self, cmd: c.ProposePact) -> Pact:
         return Pact(
-            pact_id=cmd.id, cluster_id=cmd.cluster_id, title=cmd.title, theme=cmd.theme,
-            year=cmd.year, content_items=list(cmd.content_items),
-            parties=list(self.parties_of[cmd.cluster_id]), proposed_on=cmd.proposed_on,
+            pact_id=cmd.id,
+            cluster_id=cmd.cluster_id,
+            title=cmd.title,
+            theme=cmd.theme,
+            year=cmd.year,
+            content_items=list(cmd.content_items),
+            parties=list(self.parties_of[cmd.cluster_id]),
+            proposed_on=cmd.proposed_on,
             attainment_cap=cmd.attainment_cap,
         )
 
@@ -225,8 +273,15 @@ def _sign(pact: Pact, cmd: c.SignPact) -> None:
 
 def _set_target(pact: Pact, cmd: c.SetTarget) -> None:
     pact.set_target(
-        cmd.code, cmd.title, cmd.kind, cmd.measure, cmd.direction, cmd.value, cmd.weight,
-        list(cmd.applies_to) if cmd.applies_to is not None else None, cmd.set_on,
+        cmd.code,
+        cmd.title,
+        cmd.kind,
+        cmd.measure,
+        cmd.direction,
+        cmd.value,
+        cmd.weight,
+        list(cmd.applies_to) if cmd.applies_to is not None else None,
+        cmd.set_on,
     )
 
 
@@ -257,7 +312,9 @@ def sqlite_synchronous(app: Pacts) -> str:
         mode = cursor.fetchone()[0]
         cursor.execute("PRAGMA synchronous")
         sync = cursor.fetchone()[0]
-    return f"journal_mode={mode}, synchronous={ {0: 'OFF', 1: 'NORMAL', 2: 'FULL', 3: 'EXTRA'}.get(sync, sync) }"
+    return (
+        f"journal_mode={mode}, synchronous={ {0: 'OFF', 1: 'NORMAL', 2: 'FULL', 3: 'EXTRA'}.get(sync, sync) }"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual check

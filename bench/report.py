@@ -59,8 +59,14 @@ HEADERS = ("path", "store", "workload", "ours", "reference", "ratio", "goal", "m
 
 def cells(row: Row) -> tuple[str, ...]:
     return (
-        row.path, row.store, row.workload, fmt(row.ours, row.unit), fmt(row.reference, row.unit),
-        fmt_ratio(row.ratio), row.goal, fmt_met(row.met),
+        row.path,
+        row.store,
+        row.workload,
+        fmt(row.ours, row.unit),
+        fmt(row.reference, row.unit),
+        fmt_ratio(row.ratio),
+        row.goal,
+        fmt_met(row.met),
     )
 
 

@@ -35,7 +35,7 @@ def pg_unreachable_reason() -> str | None:
             conn.execute(sa.text("select 1"))
         engine.dispose()
         return None
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         return f"{type(error).__name__}: {error}".splitlines()[0]
 
 
@@ -60,7 +60,8 @@ def fresh_database(store: str, prefix: str) -> Iterator[Database]:
         try:
             path = tmp / f"{prefix}.db"
             yield Database(
-                store, f"sqlite:///{path}",
+                store,
+                f"sqlite:///{path}",
                 {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
             )
         finally:
@@ -74,7 +75,8 @@ def fresh_database(store: str, prefix: str) -> Iterator[Database]:
     url = _pg_url(name)
     try:
         yield Database(
-            store, url.render_as_string(hide_password=False),
+            store,
+            url.render_as_string(hide_password=False),
             {
                 "PERSISTENCE_MODULE": "eventsourcing.postgres",
                 "POSTGRES_DBNAME": name,

@@ -44,12 +44,8 @@ def setup_commands(clusters: int) -> list[c.Command]:
     commands: list[c.Command] = []
     for j in range(clusters):
         for m, uid in enumerate(members_of(j)):
-            commands.append(
-                c.RegisterUnit(uid, f"Sở Công Thương {uid}", f"Tỉnh {j}-{m}", date(1949, 1, 1))
-            )
-        commands.append(
-            c.FormCluster(cluster_id(j), f"Cụm thi đua {j}", "Bắc Bộ", members_of(j), FORMED_ON)
-        )
+            commands.append(c.RegisterUnit(uid, f"Sở Công Thương {uid}", f"Tỉnh {j}-{m}", date(1949, 1, 1)))
+        commands.append(c.FormCluster(cluster_id(j), f"Cụm thi đua {j}", "Bắc Bộ", members_of(j), FORMED_ON))
     return commands
 
 
@@ -86,8 +82,14 @@ def result_value(n: int, i: int) -> float:
 
 def propose(p: PactSpec) -> c.ProposePact:
     return c.ProposePact(
-        p.id, cluster_id(p.cluster), f"Giao ước thi đua năm {p.year}", "Đổi mới, sáng tạo",
-        p.year, None, None, ("Hoàn thành chỉ tiêu", "Cải cách hành chính"),
+        p.id,
+        cluster_id(p.cluster),
+        f"Giao ước thi đua năm {p.year}",
+        "Đổi mới, sáng tạo",
+        p.year,
+        None,
+        None,
+        ("Hoàn thành chỉ tiêu", "Cải cách hành chính"),
         date(p.year, 1, 10),
     )
 
@@ -98,8 +100,16 @@ def sign(p: PactSpec, uid: str) -> c.SignPact:
 
 def set_target(p: PactSpec, k: int) -> c.SetTarget:
     return c.SetTarget(
-        p.id, target_code(k), f"Chỉ tiêu {k + 1}", "quantitative", "tỷ đồng", "at_least",
-        100.0, 10.0, None, date(p.year, 2, 1),
+        p.id,
+        target_code(k),
+        f"Chỉ tiêu {k + 1}",
+        "quantitative",
+        "tỷ đồng",
+        "at_least",
+        100.0,
+        10.0,
+        None,
+        date(p.year, 2, 1),
     )
 
 
@@ -107,8 +117,12 @@ def record_result(p: PactSpec, i: int) -> c.RecordResult:
     """The i-th result of the pact: unit i % 6, target (i // 6) % 10 (re-reported past 60)."""
     uid = p.members[i % MEMBERS]
     return c.RecordResult(
-        p.id, uid, target_code((i // MEMBERS) % TARGETS), result_value(p.n, i),
-        date(p.year, 12, 1 + i % 28), "báo cáo năm",
+        p.id,
+        uid,
+        target_code((i // MEMBERS) % TARGETS),
+        result_value(p.n, i),
+        date(p.year, 12, 1 + i % 28),
+        "báo cáo năm",
     )
 
 

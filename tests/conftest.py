@@ -34,7 +34,7 @@ def _pg_reachable() -> str | None:
             conn.execute(sa.text("select 1"))
         engine.dispose()
         return None
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         return f"{type(error).__name__}: {error}".splitlines()[0]
 
 
@@ -48,7 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter) -> None:
     if _pg_reason:
         terminalreporter.write_sep(
             "!", f"POSTGRESQL TESTS SKIPPED: {PG_ADMIN_URL} unreachable ({_pg_reason})", red=True
@@ -66,7 +66,7 @@ def _url_for(database: str) -> str:
 @pytest.fixture(scope="session")
 def pg_template() -> str:
     if _pg_reason:
-        warnings.warn(f"PostgreSQL unreachable, its tests are skipped: {_pg_reason}")
+        warnings.warn(f"PostgreSQL unreachable, its tests are skipped: {_pg_reason}", stacklevel=2)
         pytest.skip(f"PostgreSQL unreachable: {_pg_reason}")
     name = f"pacts_tmpl_{uuid.uuid4().hex[:10]}"
     admin = _admin()
@@ -103,7 +103,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def sqlite_url(sqlite_template: str, tmp_path) -> str:  # noqa: ANN001
+def sqlite_url(sqlite_template: str, tmp_path) -> str:
     path = tmp_path / "pacts.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"

@@ -6,6 +6,7 @@ Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "20261123_0001"
@@ -176,9 +177,19 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "rm_pact_scores", "rm_pact_awards", "rm_pact_results", "rm_pact_targets",
-        "rm_pact_signatures", "rm_pacts", "rm_host_handovers", "rm_leadership",
-        "rm_cluster_members", "rm_clusters", "rm_units", "projection_checkpoints",
-        "event_log_head", "events",
+        "rm_pact_scores",
+        "rm_pact_awards",
+        "rm_pact_results",
+        "rm_pact_targets",
+        "rm_pact_signatures",
+        "rm_pacts",
+        "rm_host_handovers",
+        "rm_leadership",
+        "rm_cluster_members",
+        "rm_clusters",
+        "rm_units",
+        "projection_checkpoints",
+        "event_log_head",
+        "events",
     ):
         op.drop_table(table)

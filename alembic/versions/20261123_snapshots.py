@@ -6,6 +6,7 @@ Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "20261123_0002"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import uuid
@@ -70,8 +71,10 @@ def request_meta(
     correlation_id = _header_text(x_correlation_id) or str(uuid.uuid4())
     request.state.correlation_id = correlation_id
     return Meta(
-        actor=_header_text(x_actor) or "anonymous", source="api",
-        correlation_id=correlation_id, reason=_header_text(x_reason),
+        actor=_header_text(x_actor) or "anonymous",
+        source="api",
+        correlation_id=correlation_id,
+        reason=_header_text(x_reason),
     )
 
 
@@ -80,10 +83,8 @@ def _header_text(value: str | None) -> str | None:
     which the server hands over decoded as latin-1; undo that, or keep the value as is."""
     if value is None:
         return None
-    try:
+    with contextlib.suppress(UnicodeError):
         value = value.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        pass
     return unicodedata.normalize("NFC", value)
 
 

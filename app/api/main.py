@@ -41,9 +41,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         if own:
             app.state.ledger.close()
 
-    app = FastAPI(
-        title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
-    )
+    app = FastAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     # Routes are matched in order: the frontends' hottest read (standings) first.
     for module in (clusters, pacts, units):

@@ -29,18 +29,28 @@ def _field(loc: tuple) -> str:
 
 async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
     found = error.errors()
-    if any(e["type"] in ("json_invalid", "model_attributes_type") and e["loc"][:1] == ("body",)
-           for e in found) or any(e["type"] == "missing" and e["loc"] == ("body",) for e in found):
-        return problem(400, "malformed-body", "Malformed request body",
-                       "the body must be a JSON object matching the documented schema")
+    if any(
+        e["type"] in ("json_invalid", "model_attributes_type") and e["loc"][:1] == ("body",) for e in found
+    ) or any(e["type"] == "missing" and e["loc"] == ("body",) for e in found):
+        return problem(
+            400,
+            "malformed-body",
+            "Malformed request body",
+            "the body must be a JSON object matching the documented schema",
+        )
     fields = [{"field": _field(e["loc"]), "reason": e["msg"].removeprefix("Value error, ")} for e in found]
     detail = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
     return problem(422, "invalid-fields", "Invalid fields", detail, errors=fields)
 
 
 async def on_invalid_value(request: Request, error: errors.InvalidValue) -> JSONResponse:
-    return problem(422, error.slug, "Invalid field", error.detail,
-                   errors=[{"field": error.field, "reason": error.reason}])
+    return problem(
+        422,
+        error.slug,
+        "Invalid field",
+        error.detail,
+        errors=[{"field": error.field, "reason": error.reason}],
+    )
 
 
 async def on_version_conflict(request: Request, error: errors.VersionConflict) -> JSONResponse:
@@ -48,8 +58,9 @@ async def on_version_conflict(request: Request, error: errors.VersionConflict) -
     # from the body it is a plain conflict (409).
     status = 412 if "if-match" in request.headers else 409
     title = "Precondition failed" if status == 412 else "Version conflict"
-    return problem(status, error.slug, title, error.detail,
-                   expected_version=error.expected, current_version=error.actual)
+    return problem(
+        status, error.slug, title, error.detail, expected_version=error.expected, current_version=error.actual
+    )
 
 
 async def on_not_found(request: Request, error: errors.NotFound) -> JSONResponse:
@@ -61,14 +72,23 @@ async def on_rule_violated(request: Request, error: errors.DomainError) -> JSONR
 
 
 async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
-    return problem(400, "malformed-header", "Malformed header", str(error),
-                   errors=[{"field": error.header, "reason": error.reason}])
+    return problem(
+        400,
+        "malformed-header",
+        "Malformed header",
+        str(error),
+        errors=[{"field": error.header, "reason": error.reason}],
+    )
 
 
 async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     titles = {404: "Not found", 405: "Method not allowed"}
-    response = problem(error.status_code, f"http-{error.status_code}",
-                       titles.get(error.status_code, "HTTP error"), str(error.detail))
+    response = problem(
+        error.status_code,
+        f"http-{error.status_code}",
+        titles.get(error.status_code, "HTTP error"),
+        str(error.detail),
+    )
     if error.headers:
         response.headers.update(error.headers)
     return response
@@ -76,8 +96,12 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
 
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(500, "internal-error", "Internal server error",
-                   "the server failed; nothing was recorded for this request")
+    return problem(
+        500,
+        "internal-error",
+        "Internal server error",
+        "the server failed; nothing was recorded for this request",
+    )
 
 
 def install(app: FastAPI) -> None:

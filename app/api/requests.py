@@ -35,12 +35,12 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,6
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_nfc)
 ]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_nfc)
-]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_nfc)]
 Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1945, le=2100)]
-ExpectedVersion = Annotated[int | None, Field(ge=0, description="Optimistic concurrency: 409 if the stream moved on")]
+ExpectedVersion = Annotated[
+    int | None, Field(ge=0, description="Optimistic concurrency: 409 if the stream moved on")
+]
 
 
 class Body(BaseModel):
@@ -120,7 +120,9 @@ class TargetIn(Body):
     code: Code
     title: Text
     kind: Literal["quantitative", "qualitative"]
-    measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_nfc)] = ""
+    measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_nfc)] = (
+        ""
+    )
     direction: Literal["at_least", "at_most"] = "at_least"
     value: Number | None = None
     # Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).

@@ -7,10 +7,10 @@ listed in docs/demo-data.md.
 
 from __future__ import annotations
 
+from app.bootstrap import Ledger
 from app.demo.data import demo_commands
 from app.domain import errors, unit
 from app.domain.commands import RegisterUnit
-from app.bootstrap import Ledger
 from app.services.bus import Meta
 
 META = Meta(actor="demo-loader", source="demo", reason="facts of the seed articles")

@@ -16,19 +16,19 @@ from app.domain import commands as c
 # --- placeholders: the articles do not give these dates (docs/demo-data.md) -------
 
 # First day of the year of the earliest fact about each group or pact.
-BTB_FORMED_ON = date(2012, 1, 1)        # A1: the 2012 conference of article 000 is undated
+BTB_FORMED_ON = date(2012, 1, 1)  # A1: the 2012 conference of article 000 is undated
 CLUSTER_2_FORMED_ON = date(2023, 1, 1)  # A2: cluster no. 2 existed before 24/3/2023
-HA_TINH_OWN_FROM = date(2016, 1, 1)     # A3: start of the 2016–2020 period
-LANG_SON_OWN_FROM = date(2010, 1, 1)    # A4: start of the year 2010
+HA_TINH_OWN_FROM = date(2016, 1, 1)  # A3: start of the 2016–2020 period
+LANG_SON_OWN_FROM = date(2010, 1, 1)  # A4: start of the year 2010
 
 # --- dates the articles give ----------------------------------------------------
 
-CONFERENCE_10 = date(2022, 5, 13)      # 003: lần thứ X, Thanh Hóa hosts
+CONFERENCE_10 = date(2022, 5, 13)  # 003: lần thứ X, Thanh Hóa hosts
 CLUSTER_2_SIGNING = date(2023, 3, 24)  # 002: "Ngày 24/3" of the 2023 pact
-HA_TINH_REVIEW = date(2020, 6, 26)     # 004: "Sáng 26/6", review of 2016–2020
-LANG_SON_REVIEW = date(2011, 1, 24)    # 001: "Ngày 24/1/2011", review of 2010
-HUE_CITY = date(2025, 1, 1)            # DOMAIN: Thừa Thiên Huế becomes Huế city
-MERGERS = date(2025, 7, 1)             # DOMAIN: new provinces operate from 1/7/2025
+HA_TINH_REVIEW = date(2020, 6, 26)  # 004: "Sáng 26/6", review of 2016–2020
+LANG_SON_REVIEW = date(2011, 1, 24)  # 001: "Ngày 24/1/2011", review of 2010
+HUE_CITY = date(2025, 1, 1)  # DOMAIN: Thừa Thiên Huế becomes Huế city
+MERGERS = date(2025, 7, 1)  # DOMAIN: new provinces operate from 1/7/2025
 MERGER_BASIS = "Nghị quyết số 202/2025/QH15"
 
 SOURCE_001 = "Báo Lạng Sơn (LSO): hội nghị tổng kết năm 2010, 24/1/2011"
@@ -83,43 +83,75 @@ def _units() -> list[c.Command]:
 
 def _clusters() -> list[c.Command]:
     return [
-        c.FormCluster("bac-trung-bo", "Sở Công Thương 6 tỉnh Bắc Trung Bộ", "Bắc Trung Bộ",
-                      tuple(NORTH_CENTRAL), BTB_FORMED_ON),
+        c.FormCluster(
+            "bac-trung-bo",
+            "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
+            "Bắc Trung Bộ",
+            tuple(NORTH_CENTRAL),
+            BTB_FORMED_ON,
+        ),
         # A5: article 002 names no members; the 11 Red River Delta provinces are assumed.
-        c.FormCluster("cum-2-dbbb", texts.CLUSTER_2_NAME, "Đồng bằng Bắc bộ",
-                      tuple(RED_RIVER_DELTA), CLUSTER_2_FORMED_ON),
+        c.FormCluster(
+            "cum-2-dbbb",
+            texts.CLUSTER_2_NAME,
+            "Đồng bằng Bắc bộ",
+            tuple(RED_RIVER_DELTA),
+            CLUSTER_2_FORMED_ON,
+        ),
         # A6: a department's own emulation movement needs a cluster to hang a pact on.
-        c.FormCluster("ha-tinh-noi-bo", "Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
-                      "Hà Tĩnh", ("ha-tinh",), HA_TINH_OWN_FROM),
-        c.FormCluster("lang-son-noi-bo", "Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
-                      "Lạng Sơn", ("lang-son",), LANG_SON_OWN_FROM),
+        c.FormCluster(
+            "ha-tinh-noi-bo",
+            "Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
+            "Hà Tĩnh",
+            ("ha-tinh",),
+            HA_TINH_OWN_FROM,
+        ),
+        c.FormCluster(
+            "lang-son-noi-bo",
+            "Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
+            "Lạng Sơn",
+            ("lang-son",),
+            LANG_SON_OWN_FROM,
+        ),
     ]
 
 
 def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[c.Command]:
     # The articles name no signatories, only "đại diện lãnh đạo" of each department.
     return [
-        c.SignPact(pact_id, uid, f"Đại diện lãnh đạo {department(UNITS[uid])}", signed_on)
-        for uid in unit_ids
+        c.SignPact(pact_id, uid, f"Đại diện lãnh đạo {department(UNITS[uid])}", signed_on) for uid in unit_ids
     ]
 
 
 def _target(
-    pact_id: str, code: str, title: str, measure: str, value: float,
-    applies_to: tuple[str, ...] | None = None, set_on: date | None = None,
+    pact_id: str,
+    code: str,
+    title: str,
+    measure: str,
+    value: float,
+    applies_to: tuple[str, ...] | None = None,
+    set_on: date | None = None,
 ) -> c.SetTarget:
     # A7: the articles give no weights; every target weighs 1.
-    return c.SetTarget(pact_id, code, title, "quantitative", measure, "at_least", value, 1.0,
-                       applies_to, set_on)
+    return c.SetTarget(
+        pact_id, code, title, "quantitative", measure, "at_least", value, 1.0, applies_to, set_on
+    )
 
 
 def _btb_2012() -> list[c.Command]:
     pid = "btb-2012"
     return [
-        c.ProposePact(pid, "bac-trung-bo",
-                      "Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-                      texts.PACT_2012_THEME, 2012, None, None, texts.PACT_2012_ITEMS,
-                      BTB_FORMED_ON),
+        c.ProposePact(
+            pid,
+            "bac-trung-bo",
+            "Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
+            texts.PACT_2012_THEME,
+            2012,
+            None,
+            None,
+            texts.PACT_2012_ITEMS,
+            BTB_FORMED_ON,
+        ),
         *_signatures(pid, NORTH_CENTRAL, BTB_FORMED_ON),
         _target(pid, "KH-2012", "Hoàn thành nhiệm vụ, kế hoạch năm 2012", "%", 100),
         # A8: "trên 90%" is modelled as at least 90.
@@ -134,21 +166,36 @@ def _btb_2012() -> list[c.Command]:
 def _btb_2022() -> list[c.Command]:
     pid = "btb-2022"
     return [
-        c.ProposePact(pid, "bac-trung-bo", "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh "
-                      "Bắc Trung Bộ (hội nghị lần thứ X)", texts.PACT_2022_THEME, 2022, None,
-                      None, texts.PACT_2022_ITEMS, CONFERENCE_10),
+        c.ProposePact(
+            pid,
+            "bac-trung-bo",
+            "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
+            texts.PACT_2022_THEME,
+            2022,
+            None,
+            None,
+            texts.PACT_2022_ITEMS,
+            CONFERENCE_10,
+        ),
         *_signatures(pid, NORTH_CENTRAL, CONFERENCE_10),
-        c.HandOverHostFlag("bac-trung-bo", 11, 2023, "thanh-hoa", "thua-thien-hue",
-                           CONFERENCE_10),
+        c.HandOverHostFlag("bac-trung-bo", 11, 2023, "thanh-hoa", "thua-thien-hue", CONFERENCE_10),
     ]
 
 
 def _cum2_2023() -> list[c.Command]:
     pid = "cum2-2023"
     return [
-        c.ProposePact(pid, "cum-2-dbbb", f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
-                      texts.PACT_2023_THEME, 2023, None, None, texts.PACT_2023_ITEMS,
-                      CLUSTER_2_SIGNING),
+        c.ProposePact(
+            pid,
+            "cum-2-dbbb",
+            f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
+            texts.PACT_2023_THEME,
+            2023,
+            None,
+            None,
+            texts.PACT_2023_ITEMS,
+            CLUSTER_2_SIGNING,
+        ),
         *_signatures(pid, RED_RIVER_DELTA, CLUSTER_2_SIGNING),
     ]
 
@@ -160,32 +207,57 @@ def _ha_tinh_2016_2020() -> list[c.Command]:
     # achieved, which scores the same full points as any lower true target would.
     achieved = (
         ("SX-TT", "Tốc độ tăng trưởng sản xuất bình quân", "%/năm", 46.67, None),
-        ("CN-TY-TRONG", "Tỷ trọng công nghiệp trong cơ cấu kinh tế", "%", 38.9,
-         "Tăng nhanh, từ 12,42% lên 38,9%."),
+        (
+            "CN-TY-TRONG",
+            "Tỷ trọng công nghiệp trong cơ cấu kinh tế",
+            "%",
+            38.9,
+            "Tăng nhanh, từ 12,42% lên 38,9%.",
+        ),
         ("CCN", "Cụm công nghiệp được quy hoạch, thành lập", "cụm", 23, None),
         ("TM-DV", "Tốc độ tăng bình quân thương mại, dịch vụ", "%/năm", 5.5, None),
         ("XK", "Tốc độ tăng xuất khẩu", "%/năm", 56.42, None),
     )
     note = "Bài báo không nêu giá trị chỉ tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A10)."
     commands: list[c.Command] = [
-        c.ProposePact(pid, "ha-tinh-noi-bo",
-                      "Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
-                      texts.HA_TINH_2016_2020_THEME, None, 2016, 2020,
-                      texts.HA_TINH_2016_2020_ITEMS, HA_TINH_OWN_FROM),
+        c.ProposePact(
+            pid,
+            "ha-tinh-noi-bo",
+            "Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
+            texts.HA_TINH_2016_2020_THEME,
+            None,
+            2016,
+            2020,
+            texts.HA_TINH_2016_2020_ITEMS,
+            HA_TINH_OWN_FROM,
+        ),
     ]
     for code, title, measure, value, detail in achieved:
         commands.append(_target(pid, code, title, measure, value, ("ha-tinh",)))
-        commands.append(c.RecordResult(pid, "ha-tinh", code, value, HA_TINH_REVIEW, SOURCE_004,
-                                       " ".join(filter(None, (detail, note)))))
+        commands.append(
+            c.RecordResult(
+                pid,
+                "ha-tinh",
+                code,
+                value,
+                HA_TINH_REVIEW,
+                SOURCE_004,
+                " ".join(filter(None, (detail, note))),
+            )
+        )
     return [
         *commands,
         # A11: "Đảng và Nhà nước" are named together; by law the State President confers
         # orders. The decision date is not given: the date is the review that reported it.
-        c.GrantAward(pid, "ha-tinh", "Huân chương Lao động hạng Nhất", "Chủ tịch nước",
-                     HA_TINH_REVIEW),
-        c.GrantAward(pid, "ha-tinh", "Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
-                     "UBND tỉnh Hà Tĩnh", HA_TINH_REVIEW,
-                     recipient_person="Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh"),
+        c.GrantAward(pid, "ha-tinh", "Huân chương Lao động hạng Nhất", "Chủ tịch nước", HA_TINH_REVIEW),
+        c.GrantAward(
+            pid,
+            "ha-tinh",
+            "Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
+            "UBND tỉnh Hà Tĩnh",
+            HA_TINH_REVIEW,
+            recipient_person="Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh",
+        ),
     ]
 
 
@@ -193,38 +265,82 @@ def _ha_tinh_2021_2025() -> list[c.Command]:
     pid = "ha-tinh-2021-2025"
     only = ("ha-tinh",)
     return [
-        c.ProposePact(pid, "ha-tinh-noi-bo",
-                      "Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
-                      texts.HA_TINH_2021_2025_THEME, None, 2021, 2025, (), HA_TINH_REVIEW),
-        _target(pid, "GTSXCN", "Tăng trưởng giá trị sản xuất công nghiệp", "%/năm", 11.9,
-                only, HA_TINH_REVIEW),
-        _target(pid, "LCHH-DV", "Tốc độ tăng bình quân tổng mức lưu chuyển hàng hóa và doanh "
-                "thu dịch vụ", "%/năm", 11.96, only, HA_TINH_REVIEW),
-        _target(pid, "XK-2025", "Kim ngạch xuất khẩu vào năm 2025", "tỷ USD", 2, only,
-                HA_TINH_REVIEW),
-        _target(pid, "PB-HTNV", "Phòng, ban, đơn vị hoàn thành tốt nhiệm vụ", "%", 100, only,
-                HA_TINH_REVIEW),
+        c.ProposePact(
+            pid,
+            "ha-tinh-noi-bo",
+            "Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
+            texts.HA_TINH_2021_2025_THEME,
+            None,
+            2021,
+            2025,
+            (),
+            HA_TINH_REVIEW,
+        ),
+        _target(
+            pid, "GTSXCN", "Tăng trưởng giá trị sản xuất công nghiệp", "%/năm", 11.9, only, HA_TINH_REVIEW
+        ),
+        _target(
+            pid,
+            "LCHH-DV",
+            "Tốc độ tăng bình quân tổng mức lưu chuyển hàng hóa và doanh thu dịch vụ",
+            "%/năm",
+            11.96,
+            only,
+            HA_TINH_REVIEW,
+        ),
+        _target(pid, "XK-2025", "Kim ngạch xuất khẩu vào năm 2025", "tỷ USD", 2, only, HA_TINH_REVIEW),
+        _target(pid, "PB-HTNV", "Phòng, ban, đơn vị hoàn thành tốt nhiệm vụ", "%", 100, only, HA_TINH_REVIEW),
     ]
 
 
 def _lang_son_2010() -> list[c.Command]:
     pid = "lang-son-2010"
     return [
-        c.ProposePact(pid, "lang-son-noi-bo", "Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
-                      texts.LANG_SON_2010_THEME, 2010, None, None, (), LANG_SON_OWN_FROM),
+        c.ProposePact(
+            pid,
+            "lang-son-noi-bo",
+            "Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
+            texts.LANG_SON_2010_THEME,
+            2010,
+            None,
+            None,
+            (),
+            LANG_SON_OWN_FROM,
+        ),
         # A12: the plan value is not given, only that it was missed: a yes/no target.
-        c.SetTarget(pid, "GTSXCN-KH", "Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
-                    "qualitative", "đạt/không đạt", "at_least", None, 1.0),
-        c.RecordResult(pid, "lang-son", "GTSXCN-KH", 0.0, LANG_SON_REVIEW, SOURCE_001,
-                       "Không đạt kế hoạch; tăng trưởng 11,64% so với 2009."),
+        c.SetTarget(
+            pid,
+            "GTSXCN-KH",
+            "Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
+            "qualitative",
+            "đạt/không đạt",
+            "at_least",
+            None,
+            1.0,
+        ),
+        c.RecordResult(
+            pid,
+            "lang-son",
+            "GTSXCN-KH",
+            0.0,
+            LANG_SON_REVIEW,
+            SOURCE_001,
+            "Không đạt kế hoạch; tăng trưởng 11,64% so với 2009.",
+        ),
         # A13: no target for trade is given; the basic targets were met, so as in A10.
         _target(pid, "XNK", "Tăng trưởng tổng kim ngạch xuất nhập khẩu so với 2009", "%", 21),
-        c.RecordResult(pid, "lang-son", "XNK", 21.0, LANG_SON_REVIEW, SOURCE_001,
-                       "Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
-                       "tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A13)."),
+        c.RecordResult(
+            pid,
+            "lang-son",
+            "XNK",
+            21.0,
+            LANG_SON_REVIEW,
+            SOURCE_001,
+            "Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
+            "tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A13).",
+        ),
         # A14: received "năm qua"; the decision is not cited, the date is the review's.
-        c.GrantAward(pid, "lang-son", "Cờ thi đua của Chính phủ (năm 2010)", "Chính phủ",
-                     LANG_SON_REVIEW),
+        c.GrantAward(pid, "lang-son", "Cờ thi đua của Chính phủ (năm 2010)", "Chính phủ", LANG_SON_REVIEW),
     ]
 
 
@@ -240,6 +356,13 @@ def _changes_of_2025() -> list[c.Command]:
 
 def demo_commands() -> list[c.Command]:
     return [
-        *_units(), *_clusters(), *_btb_2012(), *_lang_son_2010(), *_ha_tinh_2016_2020(),
-        *_ha_tinh_2021_2025(), *_btb_2022(), *_cum2_2023(), *_changes_of_2025(),
+        *_units(),
+        *_clusters(),
+        *_btb_2012(),
+        *_lang_son_2010(),
+        *_ha_tinh_2016_2020(),
+        *_ha_tinh_2021_2025(),
+        *_btb_2022(),
+        *_cum2_2023(),
+        *_changes_of_2025(),
     ]

@@ -64,9 +64,7 @@ PACT_2023_ITEMS = (
 
 # --- 003 (13/5/2022, Thanh Hóa hosts): the 10th North Central conference ----------
 
-PACT_2022_THEME = (
-    "phấn đấu hoàn thành thắng lợi các mục tiêu, nhiệm vụ trên lĩnh vực công thương năm 2022"
-)
+PACT_2022_THEME = "phấn đấu hoàn thành thắng lợi các mục tiêu, nhiệm vụ trên lĩnh vực công thương năm 2022"
 
 # Regional figures, not per department: the article lists no content items for the
 # 2022 pact, so its content carries the baseline the pact was signed against.
@@ -98,7 +96,15 @@ HA_TINH_2021_2025_THEME = (
 )
 
 ALL = (
-    PACT_2012_THEME, *PACT_2012_ITEMS, LANG_SON_2010_THEME, CLUSTER_2_NAME, PACT_2023_THEME,
-    *PACT_2023_ITEMS, PACT_2022_THEME, *PACT_2022_ITEMS, HA_TINH_2016_2020_THEME,
-    *HA_TINH_2016_2020_ITEMS, HA_TINH_2021_2025_THEME,
+    PACT_2012_THEME,
+    *PACT_2012_ITEMS,
+    LANG_SON_2010_THEME,
+    CLUSTER_2_NAME,
+    PACT_2023_THEME,
+    *PACT_2023_ITEMS,
+    PACT_2022_THEME,
+    *PACT_2022_ITEMS,
+    HA_TINH_2016_2020_THEME,
+    *HA_TINH_2016_2020_ITEMS,
+    HA_TINH_2021_2025_THEME,
 )

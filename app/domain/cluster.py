@@ -85,9 +85,7 @@ def _ensure_member(cluster: Cluster, unit_id: str, day: date, role: str) -> None
         )
 
 
-def form(
-    existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]
-) -> list[e.Event]:
+def form(existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]) -> list[e.Event]:
     if existing is not None:
         raise errors.AlreadyExists(f"cluster {cmd.id} already exists")
     if not cmd.members:
@@ -139,9 +137,7 @@ def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Eve
     day = cmd.handed_over_on
     holder = cluster.flag_holder
     if holder is not None and cmd.from_unit != holder:
-        raise errors.NotFlagHolder(
-            f"the host flag of {cluster.id} is held by {holder}, not {cmd.from_unit}"
-        )
+        raise errors.NotFlagHolder(f"the host flag of {cluster.id} is held by {holder}, not {cmd.from_unit}")
     if cmd.conference_number < 1:
         raise errors.InvalidValue("conference_number", "conferences are numbered from 1")
     if cmd.from_unit == cmd.to_unit:
@@ -176,9 +172,7 @@ def _(event: e.MemberJoined, state: Cluster) -> Cluster:
 @apply.register
 def _(event: e.MemberLeft, state: Cluster) -> Cluster:
     memberships = tuple(
-        evolve(m, left_on=event.effective_on)
-        if m.unit_id == event.unit_id and m.left_on is None
-        else m
+        evolve(m, left_on=event.effective_on) if m.unit_id == event.unit_id and m.left_on is None else m
         for m in state.memberships
     )
     return evolve(state, memberships=memberships)

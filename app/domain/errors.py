@@ -83,9 +83,7 @@ class VersionConflict(DomainError):
     slug = "version-conflict"
 
     def __init__(self, stream_id: str, expected: int, actual: int) -> None:
-        super().__init__(
-            f"stream {stream_id} is at version {actual}, not the expected {expected}"
-        )
+        super().__init__(f"stream {stream_id} is at version {actual}, not the expected {expected}")
         self.stream_id = stream_id
         self.expected = expected
         self.actual = actual

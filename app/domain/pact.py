@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
 import math
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import Folds, evolve
 from app.domain.cluster import Cluster
+from app.domain.state import Folds, evolve
 from app.domain.unit import Unit
 
 STREAM_TYPE = "pact"
@@ -120,13 +120,20 @@ def propose(existing: Pact | None, cluster: Cluster, cmd: c.ProposePact) -> list
         raise errors.InvalidValue("attainment_cap", "must be between 1.0 and 2.0")
     parties = cluster.members_on(cmd.proposed_on)
     if not parties:
-        raise errors.RuleViolated(
-            f"cluster {cluster.id} has no members on {cmd.proposed_on.isoformat()}"
-        )
+        raise errors.RuleViolated(f"cluster {cluster.id} has no members on {cmd.proposed_on.isoformat()}")
     return [
         e.PactProposed(
-            cmd.id, cluster.id, cmd.title, cmd.theme, cmd.year, cmd.period_start,
-            cmd.period_end, cmd.content_items, parties, cmd.proposed_on, cmd.attainment_cap,
+            cmd.id,
+            cluster.id,
+            cmd.title,
+            cmd.theme,
+            cmd.year,
+            cmd.period_start,
+            cmd.period_end,
+            cmd.content_items,
+            parties,
+            cmd.proposed_on,
+            cmd.attainment_cap,
         )
     ]
 
@@ -178,8 +185,15 @@ def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
             raise errors.NotAMember(f"not parties to pact {pact.id}: {', '.join(strangers)}")
     return [
         e.TargetSet(
-            cmd.code, cmd.title, cmd.kind, cmd.measure, cmd.direction, cmd.value,
-            cmd.weight, cmd.applies_to, cmd.set_on,
+            cmd.code,
+            cmd.title,
+            cmd.kind,
+            cmd.measure,
+            cmd.direction,
+            cmd.value,
+            cmd.weight,
+            cmd.applies_to,
+            cmd.set_on,
         )
     ]
 
@@ -197,18 +211,12 @@ def record_result(pact: Pact, cmd: c.RecordResult) -> list[e.Event]:
         raise errors.UnknownTarget(f"pact {pact.id} has no target {cmd.target_code}")
     pact.ensure_party(cmd.unit_id)
     if not target.applies(cmd.unit_id):
-        raise errors.TargetDoesNotApply(
-            f"target {target.code} does not apply to unit {cmd.unit_id}"
-        )
+        raise errors.TargetDoesNotApply(f"target {target.code} does not apply to unit {cmd.unit_id}")
     if target.kind == "qualitative" and not 0 <= cmd.value <= target.weight:
         raise errors.InvalidValue(
             "value", f"a qualitative result gives points from 0 to the weight {target.weight:g}"
         )
-    return [
-        e.ResultRecorded(
-            cmd.unit_id, cmd.target_code, cmd.value, cmd.reported_on, cmd.source, cmd.note
-        )
-    ]
+    return [e.ResultRecorded(cmd.unit_id, cmd.target_code, cmd.value, cmd.reported_on, cmd.source, cmd.note)]
 
 
 def grant_award(pact: Pact, recipient: Unit, cmd: c.GrantAward) -> list[e.Event]:
@@ -218,8 +226,12 @@ def grant_award(pact: Pact, recipient: Unit, cmd: c.GrantAward) -> list[e.Event]
         raise errors.DateOutOfOrder("granted_on is before the pact was proposed")
     return [
         e.AwardGranted(
-            recipient.id, cmd.recipient_person, cmd.title, cmd.conferred_by,
-            cmd.decision_ref, cmd.granted_on,
+            recipient.id,
+            cmd.recipient_person,
+            cmd.title,
+            cmd.conferred_by,
+            cmd.decision_ref,
+            cmd.granted_on,
         )
     ]
 
@@ -237,9 +249,17 @@ apply: Folds = Folds(STREAM_TYPE)
 @apply.register
 def _(event: e.PactProposed, state: Pact | None) -> Pact:
     return Pact(
-        event.id, event.cluster_id, event.title, event.theme, event.year,
-        event.period_start, event.period_end, event.content_items, event.parties,
-        event.proposed_on, event.attainment_cap,
+        event.id,
+        event.cluster_id,
+        event.title,
+        event.theme,
+        event.year,
+        event.period_start,
+        event.period_end,
+        event.content_items,
+        event.parties,
+        event.proposed_on,
+        event.attainment_cap,
     )
 
 
@@ -252,8 +272,14 @@ def _(event: e.PactSigned, state: Pact) -> Pact:
 @apply.register
 def _(event: e.TargetSet, state: Pact) -> Pact:
     target = Target(
-        event.code, event.title, event.kind, event.measure, event.direction,
-        event.value, event.weight, event.applies_to,
+        event.code,
+        event.title,
+        event.kind,
+        event.measure,
+        event.direction,
+        event.value,
+        event.weight,
+        event.applies_to,
     )
     return evolve(state, targets={**state.targets, event.code: target})
 
@@ -268,8 +294,12 @@ def _(event: e.ResultRecorded, state: Pact) -> Pact:
 @apply.register
 def _(event: e.AwardGranted, state: Pact) -> Pact:
     award = Award(
-        event.recipient_unit, event.recipient_person, event.title,
-        event.conferred_by, event.decision_ref, event.granted_on,
+        event.recipient_unit,
+        event.recipient_person,
+        event.title,
+        event.conferred_by,
+        event.decision_ref,
+        event.granted_on,
     )
     return evolve(state, awards=(*state.awards, award))
 

@@ -62,9 +62,7 @@ def round_score(value: float | Decimal) -> float:
 
 def unit_score(pact: Pact, unit_id: str) -> UnitScore:
     results = pact.results
-    actuals = {
-        code: r.value for code in pact.targets if (r := results.get((unit_id, code))) is not None
-    }
+    actuals = {code: r.value for code in pact.targets if (r := results.get((unit_id, code))) is not None}
     return score_targets(unit_id, pact.targets.values(), actuals, pact.attainment_cap)
 
 

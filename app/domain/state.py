@@ -42,13 +42,12 @@ def _copier(cls: type, changed: tuple[str, ...]) -> Callable:
     setters = {f"set_{name}": getattr(cls, name).__set__ for name in slots}
     lines = ["def copy(state, changes):", "    new = new_(cls)"]
     lines += [
-        f"    set_{name}(new, changes[{name!r}])" if name in changed
-        else f"    set_{name}(new, state.{name})"
+        f"    set_{name}(new, changes[{name!r}])" if name in changed else f"    set_{name}(new, state.{name})"
         for name in slots
     ]
     lines.append("    return new")
     namespace = {"cls": cls, "new_": object.__new__, **setters}
-    exec("\n".join(lines), namespace)  # noqa: S102 - names checked as identifiers above
+    exec("\n".join(lines), namespace)
     return namespace["copy"]
 
 

@@ -50,9 +50,7 @@ def merge(unit: Unit, successor: Unit, cmd: c.MergeUnit) -> list[e.Event]:
     if unit.id == successor.id:
         raise errors.InvalidValue("into", "a unit cannot merge into itself")
     if unit.merged_on is not None:
-        raise errors.UnitMergedAway(
-            f"unit {unit.id} was already merged into {unit.merged_into}"
-        )
+        raise errors.UnitMergedAway(f"unit {unit.id} was already merged into {unit.merged_into}")
     successor.ensure_active_on(cmd.effective_on, "absorb another unit")
     return [e.UnitMerged(successor.id, cmd.effective_on, cmd.legal_basis)]
 

@@ -53,7 +53,10 @@ def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozense
     """
     v = f"v_{name}"
     if name in dates:
-        return f"None if {v} is None else {v}.isoformat()", f"'null' if {v} is None else quote({v}.isoformat())"
+        return (
+            f"None if {v} is None else {v}.isoformat()",
+            f"'null' if {v} is None else quote({v}.isoformat())",
+        )
     if name in tuples:
         return f"None if {v} is None else list({v})", f"'null' if {v} is None else dumps(list({v}))"
     plain = _plain_types(hint)
@@ -64,23 +67,29 @@ def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozense
     return v, f"dumps({v})"
 
 
-def _generate(cls: type[Event], names: tuple[str, ...], hints: dict, dates: frozenset[str],
-              tuples: frozenset[str]) -> tuple[Callable, Callable]:
+def _generate(
+    cls: type[Event], names: tuple[str, ...], hints: dict, dates: frozenset[str], tuples: frozenset[str]
+) -> tuple[Callable, Callable]:
     codes = {n: _value_code(n, hints[n], dates, tuples) for n in names}
     load = [f"    v_{n} = event.{n}" for n in names]
-    to_dict = ["def to_dict(event):", *load,
-               "    return {" + ", ".join(f"{n!r}: {codes[n][0]}" for n in names) + "}"]
+    to_dict = [
+        "def to_dict(event):",
+        *load,
+        "    return {" + ", ".join(f"{n!r}: {codes[n][0]}" for n in names) + "}",
+    ]
     # One f-string (BUILD_STRING, no join): '{"key":' literals around each text.
-    body = ",".join(f'{dumps(n)}:{{{codes[n][1]}}}' for n in names)
+    body = ",".join(f"{dumps(n)}:{{{codes[n][1]}}}" for n in names)
     to_json = ["def to_json(event):", *load, f'    return f"""{{{{{body}}}}}"""']
     namespace = {
-        "quote": json.encoder.encode_basestring, "dumps": dumps,
-        "float_repr": float.__repr__, "INF": math.inf,
+        "quote": json.encoder.encode_basestring,
+        "dumps": dumps,
+        "float_repr": float.__repr__,
+        "INF": math.inf,
     }
     for name in names:
         if not name.isidentifier():
             raise TypeError(f"{cls.__name__}.{name} is not an identifier")
-    exec("\n".join(to_dict) + "\n\n" + "\n".join(to_json), namespace)  # noqa: S102 - field names checked
+    exec("\n".join(to_dict) + "\n\n" + "\n".join(to_json), namespace)
     return namespace["to_dict"], namespace["to_json"]
 
 

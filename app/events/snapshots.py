@@ -35,14 +35,29 @@ def _iso(value: date | None) -> str | None:
 
 def pact_to_data(p: Pact) -> dict:
     return {
-        "id": p.id, "cluster_id": p.cluster_id, "title": p.title, "theme": p.theme,
-        "year": p.year, "period_start": p.period_start, "period_end": p.period_end,
-        "content_items": list(p.content_items), "parties": list(p.parties),
-        "proposed_on": p.proposed_on.isoformat(), "attainment_cap": p.attainment_cap,
+        "id": p.id,
+        "cluster_id": p.cluster_id,
+        "title": p.title,
+        "theme": p.theme,
+        "year": p.year,
+        "period_start": p.period_start,
+        "period_end": p.period_end,
+        "content_items": list(p.content_items),
+        "parties": list(p.parties),
+        "proposed_on": p.proposed_on.isoformat(),
+        "attainment_cap": p.attainment_cap,
         "signatures": [[u, s.signed_by, s.signed_on.isoformat()] for u, s in p.signatures.items()],
         "targets": [
-            [t.code, t.title, t.kind, t.measure, t.direction, t.value, t.weight,
-             list(t.applies_to) if t.applies_to is not None else None]
+            [
+                t.code,
+                t.title,
+                t.kind,
+                t.measure,
+                t.direction,
+                t.value,
+                t.weight,
+                list(t.applies_to) if t.applies_to is not None else None,
+            ]
             for t in p.targets.values()
         ],
         "results": [
@@ -50,8 +65,14 @@ def pact_to_data(p: Pact) -> dict:
             for (u, code), r in p.results.items()
         ],
         "awards": [
-            [a.recipient_unit, a.recipient_person, a.title, a.conferred_by, a.decision_ref,
-             a.granted_on.isoformat()]
+            [
+                a.recipient_unit,
+                a.recipient_person,
+                a.title,
+                a.conferred_by,
+                a.decision_ref,
+                a.granted_on.isoformat(),
+            ]
             for a in p.awards
         ],
         "closed_on": _iso(p.closed_on),
@@ -60,9 +81,17 @@ def pact_to_data(p: Pact) -> dict:
 
 def pact_from_data(d: dict) -> Pact:
     return Pact(
-        d["id"], d["cluster_id"], d["title"], d["theme"], d["year"], d["period_start"],
-        d["period_end"], tuple(d["content_items"]), tuple(d["parties"]),
-        date.fromisoformat(d["proposed_on"]), d["attainment_cap"],
+        d["id"],
+        d["cluster_id"],
+        d["title"],
+        d["theme"],
+        d["year"],
+        d["period_start"],
+        d["period_end"],
+        tuple(d["content_items"]),
+        tuple(d["parties"]),
+        date.fromisoformat(d["proposed_on"]),
+        d["attainment_cap"],
         signatures={u: Signature(by, date.fromisoformat(on)) for u, by, on in d["signatures"]},
         targets={
             t[0]: Target(t[0], t[1], t[2], t[3], t[4], t[5], t[6], tuple(t[7]) if t[7] is not None else None)
@@ -79,8 +108,11 @@ def pact_from_data(d: dict) -> Pact:
 
 def snapshot_row(stream_id: str, version: int, position: int, state: Pact) -> dict:
     return {
-        "stream_id": stream_id, "version": version, "position": position,
-        "format": FORMAT, "state": pact_to_data(state),
+        "stream_id": stream_id,
+        "version": version,
+        "position": position,
+        "format": FORMAT,
+        "state": pact_to_data(state),
     }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import NamedTuple
-from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -53,9 +53,17 @@ class StoredEvent(NamedTuple):
 
 
 _COLUMNS = (
-    events.c.position, events.c.event_id, events.c.stream_id, events.c.stream_type,
-    events.c.version, events.c.type, events.c.schema_version, events.c.data,
-    events.c.metadata, events.c.occurred_on, events.c.recorded_at,
+    events.c.position,
+    events.c.event_id,
+    events.c.stream_id,
+    events.c.stream_type,
+    events.c.version,
+    events.c.type,
+    events.c.schema_version,
+    events.c.data,
+    events.c.metadata,
+    events.c.occurred_on,
+    events.c.recorded_at,
 )
 
 
@@ -76,8 +84,7 @@ class EventStore:
         columns = [c.name for c in events.columns]
         self._copy_sql = f"COPY {events.name} ({', '.join(columns)}) FROM STDIN"
         self._insert_sql = (
-            f"INSERT INTO {events.name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(marker for _ in columns)})"
+            f"INSERT INTO {events.name} ({', '.join(columns)}) VALUES ({', '.join(marker for _ in columns)})"
         )
         self._version_of = sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
             events.c.stream_id == sa.bindparam("stream_id")
@@ -112,7 +119,10 @@ class EventStore:
         return conn.execute(self._version_of, {"stream_id": stream_id}).scalar_one()
 
     def append(
-        self, conn: Connection, appends: Sequence[PendingAppend], metadata: dict,
+        self,
+        conn: Connection,
+        appends: Sequence[PendingAppend],
+        metadata: dict,
         head: int | None = None,
     ) -> list[StoredEvent]:
         """Append every stream's events in one go, or none: a conflict raises.
@@ -123,14 +133,13 @@ class EventStore:
         it the lock is taken and every expected version checked here.
         """
         position = self.lock(conn) if head is None else head
-        recorded_at = datetime.now(timezone.utc)
+        recorded_at = datetime.now(UTC)
         ids = iter(new_ids(sum(len(p.events) for p in appends)))
         stored: list[StoredEvent] = []
         texts: list[str] = []  # each event's data as JSON, made once, for the insert
         for pending in appends:
             actual = (
-                self.stream_version(conn, pending.stream_id) if head is None
-                else pending.expected_version
+                self.stream_version(conn, pending.stream_id) if head is None else pending.expected_version
             )
             if actual != pending.expected_version:
                 raise VersionConflict(pending.stream_id, pending.expected_version, actual)
@@ -141,9 +150,17 @@ class EventStore:
                 texts.append(codec.encode_json(event))
                 stored.append(
                     StoredEvent(
-                        position, next(ids), pending.stream_id, pending.stream_type,
-                        version, type(event).__name__, event.SCHEMA_VERSION, codec.encode(event),
-                        metadata, event.occurred_on, recorded_at,
+                        position,
+                        next(ids),
+                        pending.stream_id,
+                        pending.stream_type,
+                        version,
+                        type(event).__name__,
+                        event.SCHEMA_VERSION,
+                        codec.encode(event),
+                        metadata,
+                        event.occurred_on,
+                        recorded_at,
                     )
                 )
         if not stored:
@@ -170,16 +187,37 @@ class EventStore:
         if self._sqlite:
             recorded_text = recorded.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
             rows = [
-                (s.position, s.event_id.replace("-", ""), s.stream_id, s.stream_type, s.version,
-                 s.type, s.schema_version, text, meta_text,
-                 s.occurred_on.isoformat() if s.occurred_on else None, recorded_text)
-                for s, text in zip(stored, texts)
+                (
+                    s.position,
+                    s.event_id.replace("-", ""),
+                    s.stream_id,
+                    s.stream_type,
+                    s.version,
+                    s.type,
+                    s.schema_version,
+                    text,
+                    meta_text,
+                    s.occurred_on.isoformat() if s.occurred_on else None,
+                    recorded_text,
+                )
+                for s, text in zip(stored, texts, strict=True)
             ]
         else:
             rows = [
-                (s.position, s.event_id, s.stream_id, s.stream_type, s.version, s.type,
-                 s.schema_version, text, meta_text, s.occurred_on, recorded)
-                for s, text in zip(stored, texts)
+                (
+                    s.position,
+                    s.event_id,
+                    s.stream_id,
+                    s.stream_type,
+                    s.version,
+                    s.type,
+                    s.schema_version,
+                    text,
+                    meta_text,
+                    s.occurred_on,
+                    recorded,
+                )
+                for s, text in zip(stored, texts, strict=True)
             ]
             if len(rows) >= COPY_FROM:
                 # An import's thousands of rows: COPY is PostgreSQL's bulk path.
@@ -191,17 +229,24 @@ class EventStore:
         conn.exec_driver_sql(self._insert_sql, rows)
 
     def read_stream(
-        self, conn: Connection, stream_id: str, after_version: int = 0,
+        self,
+        conn: Connection,
+        stream_id: str,
+        after_version: int = 0,
         to_position: int | None = None,
     ) -> list[StoredEvent]:
         params = {
-            "stream_id": stream_id, "after_version": after_version,
+            "stream_id": stream_id,
+            "after_version": after_version,
             "to_position": _NO_BOUND if to_position is None else to_position,
         }
         return [_stored(row) for row in conn.execute(self._read_stream, params)]
 
     def read_all(
-        self, conn: Connection, after_position: int = 0, to_position: int | None = None,
+        self,
+        conn: Connection,
+        after_position: int = 0,
+        to_position: int | None = None,
         batch_size: int = 5000,
     ) -> Iterator[list[StoredEvent]]:
         """The whole log in position order, in batches, without holding it all in memory."""
@@ -216,20 +261,20 @@ class EventStore:
 
     def streams_written(self, conn: Connection, after: int, upto: int) -> set[str]:
         """The streams that received events at positions after ``after``, up to ``upto``."""
-        query = sa.select(events.c.stream_id).where(
-            events.c.position > after, events.c.position <= upto
-        ).distinct()
+        query = (
+            sa.select(events.c.stream_id)
+            .where(events.c.position > after, events.c.position <= upto)
+            .distinct()
+        )
         return set(conn.execute(query).scalars())
 
     def last_position(self, conn: Connection) -> int:
-        return conn.execute(
-            sa.select(log_head.c.last_position).where(log_head.c.id == 1)
-        ).scalar_one()
+        return conn.execute(sa.select(log_head.c.last_position).where(log_head.c.id == 1)).scalar_one()
 
 
 def _stored(row: sa.Row) -> StoredEvent:
     stored = StoredEvent(*row)
     if stored.recorded_at.tzinfo is None:
         # SQLite keeps no offset; every recorded_at is written in UTC.
-        return stored._replace(recorded_at=stored.recorded_at.replace(tzinfo=timezone.utc))
+        return stored._replace(recorded_at=stored.recorded_at.replace(tzinfo=UTC))
     return stored

@@ -24,20 +24,25 @@ from app.projections import tables as t
 # Table name -> column names, in the order the tuples below are built.
 COLUMNS = {
     table.name: tuple(c.name for c in table.columns)
-    for table in (t.pacts, t.pact_signatures, t.pact_targets, t.pact_results, t.pact_awards,
-                  t.pact_scores)
+    for table in (t.pacts, t.pact_signatures, t.pact_targets, t.pact_results, t.pact_awards, t.pact_scores)
 }
 
 
 def _target(code: str, d: dict) -> Target:
     applies = d["applies_to"]
     return Target(
-        code, d["title"], d["kind"], d["measure"], d["direction"], d["value"], d["weight"],
+        code,
+        d["title"],
+        d["kind"],
+        d["measure"],
+        d["direction"],
+        d["value"],
+        d["weight"],
         tuple(applies) if applies is not None else None,
     )
 
 
-def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:  # noqa: ANN001
+def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
     """(table name, rows) for every pact table, from a PactBuilder at ``version``."""
     p = builder.proposed
     if p is None:
@@ -45,21 +50,50 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:  # no
     pact_id = p["id"]
     parties = p["parties"]
     cap = p.get("attainment_cap", 1.0)
-    yield "rm_pacts", [(
-        pact_id, p["cluster_id"], p["title"], p["theme"], p["year"], p["period_start"],
-        p["period_end"], dumps(p["content_items"]), dumps(parties), p["proposed_on"], cap,
-        status_of(parties, builder.signatures, builder.closed_on), builder.closed_on, version,
-    )]
-    yield "rm_pact_signatures", [
-        (pact_id, unit_id, s["signed_by"], s["signed_on"])
-        for unit_id, s in builder.signatures.items()
-    ]
+    yield (
+        "rm_pacts",
+        [
+            (
+                pact_id,
+                p["cluster_id"],
+                p["title"],
+                p["theme"],
+                p["year"],
+                p["period_start"],
+                p["period_end"],
+                dumps(p["content_items"]),
+                dumps(parties),
+                p["proposed_on"],
+                cap,
+                status_of(parties, builder.signatures, builder.closed_on),
+                builder.closed_on,
+                version,
+            )
+        ],
+    )
+    yield (
+        "rm_pact_signatures",
+        [(pact_id, unit_id, s["signed_by"], s["signed_on"]) for unit_id, s in builder.signatures.items()],
+    )
     targets = builder.targets
-    yield "rm_pact_targets", [
-        (pact_id, code, ordinal, d["title"], d["kind"], d["measure"], d["direction"], d["value"],
-         d["weight"], dumps(d["applies_to"]))  # None is stored as JSON null, as SQLAlchemy does
-        for ordinal, (code, d) in enumerate(targets.items())
-    ]
+    yield (
+        "rm_pact_targets",
+        [
+            (
+                pact_id,
+                code,
+                ordinal,
+                d["title"],
+                d["kind"],
+                d["measure"],
+                d["direction"],
+                d["value"],
+                d["weight"],
+                dumps(d["applies_to"]),
+            )  # None is stored as JSON null, as SQLAlchemy does
+            for ordinal, (code, d) in enumerate(targets.items())
+        ],
+    )
     results = builder.results
     actuals: dict[str, dict[str, float]] = {}
     rows = []
@@ -70,11 +104,22 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:  # no
         rows.append((pact_id, unit_id, code, value, r["reported_on"], r["source"], r.get("note")))
         actuals.setdefault(unit_id, {})[code] = value
     yield "rm_pact_results", rows
-    yield "rm_pact_awards", [
-        (pact_id, seq, a["recipient_unit"], a["recipient_person"], a["title"], a["conferred_by"],
-         a["decision_ref"], a["granted_on"])
-        for seq, a in enumerate(builder.awards, 1)
-    ]
+    yield (
+        "rm_pact_awards",
+        [
+            (
+                pact_id,
+                seq,
+                a["recipient_unit"],
+                a["recipient_person"],
+                a["title"],
+                a["conferred_by"],
+                a["decision_ref"],
+                a["granted_on"],
+            )
+            for seq, a in enumerate(builder.awards, 1)
+        ],
+    )
     target_list = [_target(code, d) for code, d in targets.items()]
     scores = []
     for unit_id in parties:

@@ -20,7 +20,9 @@ from app.projections.queries import pacts_covering
 from app.projections.tables import units
 
 
-def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[pact_model.Pact | None, int]:
+def pact_at(
+    conn: Connection, store: EventStore, pact_id: str, position: int
+) -> tuple[pact_model.Pact | None, int]:
     """The pact right after ``position``: from its newest snapshot by then, plus the events since."""
     stream_id = f"pact:{pact_id}"
     start = snapshots.latest_before(conn, stream_id, position)
@@ -31,16 +33,16 @@ def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) ->
     return state, version
 
 
-def cluster_at(conn: Connection, store: EventStore, cluster_id: str, position: int) -> cluster_model.Cluster | None:
+def cluster_at(
+    conn: Connection, store: EventStore, cluster_id: str, position: int
+) -> cluster_model.Cluster | None:
     state = None
     for stored in store.read_stream(conn, f"cluster:{cluster_id}", to_position=position):
         state = cluster_model.apply(stored.to_domain(), state)
     return state
 
 
-def standings_as_of(
-    conn: Connection, store: EventStore, cluster_id: str, year: int, position: int
-) -> dict:
+def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: int, position: int) -> dict:
     """Standings of the cluster-year as they stood right after ``position``."""
     # A pact's cluster and years never change after its proposal, so today's
     # read model names every candidate; the fold tells which existed at P.
@@ -56,16 +58,27 @@ def standings_as_of(
     names = _unit_names(conn, pact.parties)
     scores = {u.unit_id: u for u in pact_scores(pact)}
     return {
-        "cluster_id": cluster_id, "year": year, "as_of_position": position,
-        "pact_id": pact.id, "pact_status": pact.status, "pact_version": version,
+        "cluster_id": cluster_id,
+        "year": year,
+        "as_of_position": position,
+        "pact_id": pact.id,
+        "pact_status": pact.status,
+        "pact_version": version,
         "leadership": (
             {"chair": leaders.chair, "deputy": leaders.deputy, "decision_ref": leaders.decision_ref}
-            if leaders else None
+            if leaders
+            else None
         ),
         "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
         "standings": [
-            {"rank": s.rank, "unit_id": s.unit_id, "unit_name": names.get(s.unit_id),
-             "score": s.score, "points": dict(scores[s.unit_id].points), "missing": list(s.missing)}
+            {
+                "rank": s.rank,
+                "unit_id": s.unit_id,
+                "unit_name": names.get(s.unit_id),
+                "score": s.score,
+                "points": dict(scores[s.unit_id].points),
+                "missing": list(s.missing),
+            }
             for s in rank(scores.values())
         ],
     }

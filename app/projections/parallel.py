@@ -20,11 +20,14 @@ transaction rolls back; a worker that dies without a word fails the rebuild too.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import multiprocessing
 import pickle
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection as Pipe, wait
+from multiprocessing.connection import Connection as Pipe
+from multiprocessing.connection import wait
 from typing import NamedTuple, Protocol
 
 from sqlalchemy.engine import Connection
@@ -72,11 +75,14 @@ def stream_ranges(conn: Connection, events: int, count: int) -> list[Range]:
         if row is not None and (not bounds or row[0] > bounds[-1]):
             bounds.append(row[0])
     edges: list[str | None] = [None, *bounds, None]
-    return list(zip(edges, edges[1:]))
+    return list(itertools.pairwise(edges))
 
 
 def replay(
-    url: str, ranges: list[Range], to_position: int, writer: Writer,
+    url: str,
+    ranges: list[Range],
+    to_position: int,
+    writer: Writer,
     progress: Callable[[int], None] | None = None,
 ) -> Replayed:
     """Replay every range in its own worker process, up to ``to_position``, and write the rows."""
@@ -88,8 +94,10 @@ def replay(
             receiver, sender = context.Pipe(duplex=False)
             _widen(receiver)
             process = context.Process(
-                target=work, args=(url, streams, to_position, sender),
-                name="pacts-rebuild", daemon=True,
+                target=work,
+                args=(url, streams, to_position, sender),
+                name="pacts-rebuild",
+                daemon=True,
             )
             process.start()
             sender.close()
@@ -177,11 +185,16 @@ def work(url: str, streams: Range, to_position: int, sender: Pipe) -> None:
 
         with engine.connect() as conn, conn.begin():
             events, count = replaying.replay(
-                conn, on_stream, on_snapshot, on_progress, streams=streams, to_position=to_position,
+                conn,
+                on_stream,
+                on_snapshot,
+                on_progress,
+                streams=streams,
+                to_position=to_position,
             )
         send()
         sender.send(("done", events, count, peak_rss_mb()))
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+    except BaseException as error:
         sender.send(("error", _transportable(error), traceback.format_exc()))
     finally:
         sender.close()
@@ -194,10 +207,9 @@ def _widen(pipe: Pipe) -> None:
     set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if set_size is None:
         return
-    try:
+    # Above /proc/sys/fs/pipe-max-size for this user: keep the default.
+    with contextlib.suppress(OSError):
         fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
-    except OSError:  # above /proc/sys/fs/pipe-max-size for this user: keep the default
-        pass
 
 
 def _transportable(error: BaseException) -> BaseException:
@@ -205,7 +217,7 @@ def _transportable(error: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(error))
         return error
-    except Exception:  # noqa: BLE001 - any failure to round-trip
+    except Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
 
 

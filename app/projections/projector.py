@@ -157,4 +157,3 @@ class Projector:
             replace_rows(conn, state.id, rows.all_unit_rows(state, version))
         else:
             replace_rows(conn, state.id, rows.all_cluster_rows(state, version))
-

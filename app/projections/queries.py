@@ -119,7 +119,9 @@ def get_pact(conn: Connection, pact_id: str) -> dict:
         query = sa.select(table).where(table.c.pact_id == pact_id).order_by(*order)
         return [_drop(r, "pact_id") for r in conn.execute(query).mappings()]
 
-    pact["signatures"] = children(t.pact_signatures, t.pact_signatures.c.signed_on, t.pact_signatures.c.unit_id)
+    pact["signatures"] = children(
+        t.pact_signatures, t.pact_signatures.c.signed_on, t.pact_signatures.c.unit_id
+    )
     pact["targets"] = children(t.pact_targets, t.pact_targets.c.ordinal)
     pact["results"] = children(t.pact_results, t.pact_results.c.unit_id, t.pact_results.c.target_code)
     pact["awards"] = children(t.pact_awards, t.pact_awards.c.seq)
@@ -128,12 +130,15 @@ def get_pact(conn: Connection, pact_id: str) -> dict:
 
 def pact_scores(conn: Connection, pact_id: str) -> dict:
     pact = _one(
-        conn, sa.select(t.pacts.c.id, t.pacts.c.attainment_cap, t.pacts.c.status)
-        .where(t.pacts.c.id == pact_id), f"pact {pact_id}",
+        conn,
+        sa.select(t.pacts.c.id, t.pacts.c.attainment_cap, t.pacts.c.status).where(t.pacts.c.id == pact_id),
+        f"pact {pact_id}",
     )
     return {
-        "pact_id": pact_id, "status": pact["status"],
-        "attainment_cap": pact["attainment_cap"], "standings": _standings(conn, pact_id),
+        "pact_id": pact_id,
+        "status": pact["status"],
+        "attainment_cap": pact["attainment_cap"],
+        "standings": _standings(conn, pact_id),
     }
 
 
@@ -147,24 +152,38 @@ def _standings(conn: Connection, pact_id: str) -> list[dict]:
     ranked = rank(Standing(0, u, r["score"], tuple(r["missing"])) for u, r in rows.items())
     return [
         {
-            "rank": s.rank, "unit_id": s.unit_id, "unit_name": rows[s.unit_id]["unit_name"],
-            "score": s.score, "points": rows[s.unit_id]["points"], "missing": list(s.missing),
+            "rank": s.rank,
+            "unit_id": s.unit_id,
+            "unit_name": rows[s.unit_id]["unit_name"],
+            "score": s.score,
+            "points": rows[s.unit_id]["points"],
+            "missing": list(s.missing),
         }
         for s in ranked
     ]
 
 
 def standings(conn: Connection, cluster_id: str, year: int) -> dict:
-    cluster = _one(conn, sa.select(t.clusters.c.id).where(t.clusters.c.id == cluster_id), f"cluster {cluster_id}")
+    cluster = _one(
+        conn, sa.select(t.clusters.c.id).where(t.clusters.c.id == cluster_id), f"cluster {cluster_id}"
+    )
     pact = next(iter(pacts_covering(conn, cluster_id, year)), None)
     if pact is None:
         raise NotFound(f"no pact of cluster {cluster_id} covers {year}")
-    leaders = conn.execute(
-        sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref)
-        .where(t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year)
-    ).mappings().first()
+    leaders = (
+        conn.execute(
+            sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref).where(
+                t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
+            )
+        )
+        .mappings()
+        .first()
+    )
     return {
-        "cluster_id": cluster_id, "year": year, "pact_id": pact["id"], "pact_status": pact["status"],
+        "cluster_id": cluster_id,
+        "year": year,
+        "pact_id": pact["id"],
+        "pact_status": pact["status"],
         "leadership": dict(leaders) if leaders else None,
         "host": _host_of_year(conn, cluster_id, year),
         "standings": _standings(conn, pact["id"]),
@@ -180,8 +199,9 @@ def _host_of_year(conn: Connection, cluster_id: str, year: int) -> dict | None:
     if received:
         return {"unit_id": received.to_unit, "conference_number": received.conference_number}
     gave = conn.execute(
-        sa.select(h.c.from_unit, h.c.conference_number)
-        .where(h.c.cluster_id == cluster_id, h.c.year == year + 1)
+        sa.select(h.c.from_unit, h.c.conference_number).where(
+            h.c.cluster_id == cluster_id, h.c.year == year + 1
+        )
     ).first()
     if gave:
         return {"unit_id": gave.from_unit, "conference_number": gave.conference_number - 1}

@@ -80,11 +80,13 @@ class _Writer:
             columns = ", ".join(names)
             self.names[table.name] = names
             self.sql[table.name] = (
-                f"COPY {table.name} ({columns}) FROM STDIN" if self.copy else
-                f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(marker for _ in names)})"
+                f"COPY {table.name} ({columns}) FROM STDIN"
+                if self.copy
+                else f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(marker for _ in names)})"
             )
             self.procs[table.name] = tuple(
-                (i, proc) for i, name in enumerate(names)
+                (i, proc)
+                for i, name in enumerate(names)
                 if (proc := table.c[name].type.bind_processor(conn.dialect)) is not None
             )
         for name, columns in bulk_rows.COLUMNS.items():
@@ -140,15 +142,22 @@ def auto_workers(events: int, engine: Engine | None = None) -> int:
     itself is busy writing."""
     if events < PARALLEL_FROM:
         return 0
-    if engine is not None and engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+    if (
+        engine is not None
+        and engine.dialect.name == "sqlite"
+        and engine.url.database in (None, "", ":memory:")
+    ):
         return 0
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def _replay_here(
-    conn: Connection, writer: _Writer, progress: Callable[[int], None] | None,
+    conn: Connection,
+    writer: _Writer,
+    progress: Callable[[int], None] | None,
 ) -> tuple[int, int]:
     """Replay in this process: fold, derive rows, write, one stream after another."""
+
     def on_stream(stream_type: str, folded: object, version: int) -> None:
         for name, values, as_dicts in stream_rows(stream_type, folded, version):
             (writer.add_dicts if as_dicts else writer.add)(name, values)
@@ -160,7 +169,8 @@ def _replay_here(
 
 
 def rebuild(
-    engine: Engine, store: EventStore,
+    engine: Engine,
+    store: EventStore,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     chunk: int = INSERT_CHUNK,

@@ -50,7 +50,9 @@ def _loads(text: str | bytes) -> object:
 
 
 def read_by_stream(
-    conn: Connection, fetch: int = FETCH, streams: tuple[str | None, str | None] = (None, None),
+    conn: Connection,
+    fetch: int = FETCH,
+    streams: tuple[str | None, str | None] = (None, None),
     to_position: int | None = None,
 ) -> Iterator[list[tuple]]:
     """Rows (stream_id, version, position, type, schema_version, data) in chunks.
@@ -64,7 +66,8 @@ def read_by_stream(
     marker = "%s" if postgres else "?"
     low, high = streams
     conditions = [
-        (f"stream_id >= {marker}", low), (f"stream_id < {marker}", high),
+        (f"stream_id >= {marker}", low),
+        (f"stream_id < {marker}", high),
         (f"position <= {marker}", to_position),
     ]
     bounds = [sql for sql, value in conditions if value is not None]
@@ -135,17 +138,30 @@ class PactBuilder:
             raise TypeError("a pact stream must start with PactProposed")
         closed = self.closed_on
         return Pact(
-            p["id"], p["cluster_id"], p["title"], p["theme"], p["year"], p["period_start"],
-            p["period_end"], tuple(p["content_items"]), tuple(p["parties"]),
-            _fromiso(p["proposed_on"]), p.get("attainment_cap", 1.0),
+            p["id"],
+            p["cluster_id"],
+            p["title"],
+            p["theme"],
+            p["year"],
+            p["period_start"],
+            p["period_end"],
+            tuple(p["content_items"]),
+            tuple(p["parties"]),
+            _fromiso(p["proposed_on"]),
+            p.get("attainment_cap", 1.0),
             signatures={
-                u: Signature(s["signed_by"], _fromiso(s["signed_on"]))
-                for u, s in self.signatures.items()
+                u: Signature(s["signed_by"], _fromiso(s["signed_on"])) for u, s in self.signatures.items()
             },
             targets={
                 code: Target(
-                    code, t["title"], t["kind"], t["measure"], t["direction"], t["value"],
-                    t["weight"], tuple(t["applies_to"]) if t["applies_to"] is not None else None,
+                    code,
+                    t["title"],
+                    t["kind"],
+                    t["measure"],
+                    t["direction"],
+                    t["value"],
+                    t["weight"],
+                    tuple(t["applies_to"]) if t["applies_to"] is not None else None,
                 )
                 for code, t in self.targets.items()
             },
@@ -154,8 +170,14 @@ class PactBuilder:
                 for key, r in self.results.items()
             },
             awards=tuple(
-                Award(a["recipient_unit"], a["recipient_person"], a["title"], a["conferred_by"],
-                      a["decision_ref"], _fromiso(a["granted_on"]))
+                Award(
+                    a["recipient_unit"],
+                    a["recipient_person"],
+                    a["title"],
+                    a["conferred_by"],
+                    a["decision_ref"],
+                    _fromiso(a["granted_on"]),
+                )
                 for a in self.awards
             ),
             closed_on=_fromiso(closed) if closed is not None else None,

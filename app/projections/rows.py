@@ -14,16 +14,23 @@ from app.domain.unit import Unit
 
 def unit_row(unit: Unit, version: int) -> dict:
     return {
-        "id": unit.id, "name": unit.name, "province": unit.province,
-        "merged_into": unit.merged_into, "merged_on": unit.merged_on, "version": version,
+        "id": unit.id,
+        "name": unit.name,
+        "province": unit.province,
+        "merged_into": unit.merged_into,
+        "merged_on": unit.merged_on,
+        "version": version,
     }
 
 
 def cluster_row(cluster: Cluster, version: int) -> dict:
     last = cluster.handovers[-1] if cluster.handovers else None
     return {
-        "id": cluster.id, "name": cluster.name, "region": cluster.region,
-        "formed_on": cluster.formed_on, "flag_holder": cluster.flag_holder,
+        "id": cluster.id,
+        "name": cluster.name,
+        "region": cluster.region,
+        "formed_on": cluster.formed_on,
+        "flag_holder": cluster.flag_holder,
         "last_conference_number": last.conference_number if last else None,
         "version": version,
     }
@@ -38,27 +45,47 @@ def member_rows(cluster: Cluster) -> list[dict]:
 
 def leadership_rows(cluster: Cluster) -> list[dict]:
     return [
-        {"cluster_id": cluster.id, "year": l.year, "chair": l.chair, "deputy": l.deputy,
-         "decision_ref": l.decision_ref}
-        for l in cluster.leadership.values()
+        {
+            "cluster_id": cluster.id,
+            "year": lead.year,
+            "chair": lead.chair,
+            "deputy": lead.deputy,
+            "decision_ref": lead.decision_ref,
+        }
+        for lead in cluster.leadership.values()
     ]
 
 
 def handover_rows(cluster: Cluster) -> list[dict]:
     return [
-        {"cluster_id": cluster.id, "conference_number": h.conference_number, "year": h.year,
-         "from_unit": h.from_unit, "to_unit": h.to_unit, "handed_over_on": h.handed_over_on}
+        {
+            "cluster_id": cluster.id,
+            "conference_number": h.conference_number,
+            "year": h.year,
+            "from_unit": h.from_unit,
+            "to_unit": h.to_unit,
+            "handed_over_on": h.handed_over_on,
+        }
         for h in cluster.handovers
     ]
 
 
 def pact_row(pact: Pact, version: int) -> dict:
     return {
-        "id": pact.id, "cluster_id": pact.cluster_id, "title": pact.title, "theme": pact.theme,
-        "year": pact.year, "period_start": pact.period_start, "period_end": pact.period_end,
-        "content_items": list(pact.content_items), "parties": list(pact.parties),
-        "proposed_on": pact.proposed_on, "attainment_cap": pact.attainment_cap,
-        "status": pact.status, "closed_on": pact.closed_on, "version": version,
+        "id": pact.id,
+        "cluster_id": pact.cluster_id,
+        "title": pact.title,
+        "theme": pact.theme,
+        "year": pact.year,
+        "period_start": pact.period_start,
+        "period_end": pact.period_end,
+        "content_items": list(pact.content_items),
+        "parties": list(pact.parties),
+        "proposed_on": pact.proposed_on,
+        "attainment_cap": pact.attainment_cap,
+        "status": pact.status,
+        "closed_on": pact.closed_on,
+        "version": version,
     }
 
 
@@ -75,8 +102,15 @@ def signature_row(pact: Pact, unit_id: str) -> dict:
 def target_row(pact: Pact, code: str, ordinal: int) -> dict:
     t = pact.targets[code]
     return {
-        "pact_id": pact.id, "code": code, "ordinal": ordinal, "title": t.title, "kind": t.kind,
-        "measure": t.measure, "direction": t.direction, "value": t.value, "weight": t.weight,
+        "pact_id": pact.id,
+        "code": code,
+        "ordinal": ordinal,
+        "title": t.title,
+        "kind": t.kind,
+        "measure": t.measure,
+        "direction": t.direction,
+        "value": t.value,
+        "weight": t.weight,
         "applies_to": list(t.applies_to) if t.applies_to is not None else None,
     }
 
@@ -84,24 +118,37 @@ def target_row(pact: Pact, code: str, ordinal: int) -> dict:
 def result_row(pact: Pact, unit_id: str, target_code: str) -> dict:
     r = pact.results[(unit_id, target_code)]
     return {
-        "pact_id": pact.id, "unit_id": unit_id, "target_code": target_code, "value": r.value,
-        "reported_on": r.reported_on, "source": r.source, "note": r.note,
+        "pact_id": pact.id,
+        "unit_id": unit_id,
+        "target_code": target_code,
+        "value": r.value,
+        "reported_on": r.reported_on,
+        "source": r.source,
+        "note": r.note,
     }
 
 
 def award_row(pact: Pact, seq: int) -> dict:
     a = pact.awards[seq - 1]
     return {
-        "pact_id": pact.id, "seq": seq, "recipient_unit": a.recipient_unit,
-        "recipient_person": a.recipient_person, "title": a.title, "conferred_by": a.conferred_by,
-        "decision_ref": a.decision_ref, "granted_on": a.granted_on,
+        "pact_id": pact.id,
+        "seq": seq,
+        "recipient_unit": a.recipient_unit,
+        "recipient_person": a.recipient_person,
+        "title": a.title,
+        "conferred_by": a.conferred_by,
+        "decision_ref": a.decision_ref,
+        "granted_on": a.granted_on,
     }
 
 
 def score_row(pact_id: str, score: UnitScore) -> dict:
     return {
-        "pact_id": pact_id, "unit_id": score.unit_id, "score": score.score,
-        "points": dict(score.points), "missing": list(score.missing),
+        "pact_id": pact_id,
+        "unit_id": score.unit_id,
+        "score": score.score,
+        "points": dict(score.points),
+        "missing": list(score.missing),
     }
 
 

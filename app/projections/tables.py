@@ -141,6 +141,15 @@ pact_scores = sa.Table(
 
 # Children first: the order rebuild truncates in.
 ALL = (
-    pact_scores, pact_awards, pact_results, pact_targets, pact_signatures, pacts,
-    host_handovers, leadership, cluster_members, clusters, units,
+    pact_scores,
+    pact_awards,
+    pact_results,
+    pact_targets,
+    pact_signatures,
+    pacts,
+    host_handovers,
+    leadership,
+    cluster_members,
+    clusters,
+    units,
 )

@@ -35,8 +35,11 @@ class Meta:
 
     def as_dict(self, command: Command) -> dict:
         return {
-            "actor": self.actor, "source": self.source, "correlation_id": self.correlation_id,
-            "reason": self.reason, "command": type(command).__name__,
+            "actor": self.actor,
+            "source": self.source,
+            "correlation_id": self.correlation_id,
+            "reason": self.reason,
+            "command": type(command).__name__,
         }
 
 

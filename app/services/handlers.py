@@ -34,8 +34,9 @@ def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> tuple[object, str]:
     # The read model knows the seats committed before this transaction; clusters
     # touched earlier in it (a batch) are newer, so ask their states too.
     committed = uow.conn.execute(
-        sa.select(t.cluster_members.c.cluster_id)
-        .where(t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None))
+        sa.select(t.cluster_members.c.cluster_id).where(
+            t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None)
+        )
     ).scalars()
     for cluster_id in sorted({*committed, *uow.touched(cluster)}):
         state = uow.get(cluster, cluster_id)

@@ -47,9 +47,7 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
 
 
 class UnitOfWork:
-    def __init__(
-        self, engine: Engine, store: EventStore, projector: Projector, cache: StateCache
-    ) -> None:
+    def __init__(self, engine: Engine, store: EventStore, projector: Projector, cache: StateCache) -> None:
         self._engine, self._store, self._projector, self._cache = engine, store, projector, cache
         self._tracked: dict[str, _Tracked] = {}
         self.conn: Connection
@@ -111,7 +109,10 @@ class UnitOfWork:
         return tracked.loaded_version + len(tracked.new_events)
 
     def record(
-        self, kind: Aggregate, entity_id: str, new_events: list[Event],
+        self,
+        kind: Aggregate,
+        entity_id: str,
+        new_events: list[Event],
         expected_version: int | None = None,
     ) -> None:
         tracked = self._track(kind, entity_id)
@@ -140,12 +141,19 @@ class UnitOfWork:
             finals = [t.state for t in self._tracked.values() for _ in t.new_events]
             events = [ev for t in self._tracked.values() for ev in t.new_events]
             self._projector.apply(self.conn, list(map(Change, self.stored, events, finals)))
-            position_of = {(s.stream_id, s.version): s.position for s in self.stored
-                           if s.version % snapshots.SNAPSHOT_EVERY == 0}
-            snapshots.write(self.conn, [
-                snapshots.snapshot_row(sid, version, position_of[(sid, version)], state)
-                for sid, t in self._tracked.items() for version, state in t.snapshot_states
-            ])
+            position_of = {
+                (s.stream_id, s.version): s.position
+                for s in self.stored
+                if s.version % snapshots.SNAPSHOT_EVERY == 0
+            }
+            snapshots.write(
+                self.conn,
+                [
+                    snapshots.snapshot_row(sid, version, position_of[(sid, version)], state)
+                    for sid, t in self._tracked.items()
+                    for version, state in t.snapshot_states
+                ],
+            )
         self.conn.commit()
         for sid, t in self._tracked.items():
             self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)

@@ -44,14 +44,19 @@ def reference_once(store: str, count: int) -> float:
 def run(store: str, size: Size, runs: int) -> list[Row]:
     count = size.append_commands[store]
     row = Row(
-        "1 append (1 cmd/tx)", store, f"{count:,} commands", "cmd/s",
+        "1 append (1 cmd/tx)",
+        store,
+        f"{count:,} commands",
+        "cmd/s",
         goal=f">= {GOAL_RATIO:g}x ref",
     )
     for r in range(runs):
         row.runs.append(ours_once(store, count))
         row.ref_runs.append(reference_once(store, count))
-        log(f"append {store} run {r + 1}/{runs}: ours {row.runs[-1]:,.0f} cmd/s, "
-            f"reference {row.ref_runs[-1]:,.0f} cmd/s")
+        log(
+            f"append {store} run {r + 1}/{runs}: ours {row.runs[-1]:,.0f} cmd/s, "
+            f"reference {row.ref_runs[-1]:,.0f} cmd/s"
+        )
     row.ours, row.reference = median(row.runs), median(row.ref_runs)
     row.met = row.ratio is not None and row.ratio >= GOAL_RATIO
     return [row]

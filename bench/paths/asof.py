@@ -29,7 +29,7 @@ GOAL_MS = 50.0
 CHUNK = 2_000
 
 
-def _standings_fn():  # noqa: ANN202
+def _standings_fn():
     try:
         from app.projections.history import standings_as_of
 
@@ -40,7 +40,7 @@ def _standings_fn():  # noqa: ANN202
         from app.domain import pact as pact_model
         from app.domain.scoring import pact_scores, rank
 
-        def standings_as_of(conn, store, cluster_id, year, position):  # noqa: ANN001, ANN202
+        def standings_as_of(conn, store, cluster_id, year, position):
             state = None
             for stored in store.read_stream(conn, f"pact:{w.PactSpec(0).id}", to_position=position):
                 state = pact_model.apply(stored.to_domain(), state)
@@ -62,7 +62,7 @@ def _versions(total: int) -> list[int]:
     return [max(1, round(total * k / POINTS)) for k in range(1, POINTS + 1)]
 
 
-def _timed(fn, points: list[int], repeats: int) -> list[list[float]]:  # noqa: ANN001
+def _timed(fn, points: list[int], repeats: int) -> list[list[float]]:
     """Per point, ``repeats`` timings in ms (after a warm-up call at every point)."""
     for point in points:
         fn(point)  # warm: imports, statement caches, connection pool
@@ -113,8 +113,13 @@ def reference_once(store: str, events: int, repeats: int) -> list[list[float]]:
 
 
 def run(store: str, size: Size, runs: int) -> list[Row]:
-    row = Row("4 standings as of position", store, f"1 cluster-year, {size.asof_events:,} events",
-              "ms", goal=f"<= {GOAL_MS:g} ms")
+    row = Row(
+        "4 standings as of position",
+        store,
+        f"1 cluster-year, {size.asof_events:,} events",
+        "ms",
+        goal=f"<= {GOAL_MS:g} ms",
+    )
     slowest: list[float] = []
     for r in range(runs):
         times, how = ours_once(store, size.asof_events, size.asof_repeats)
@@ -122,12 +127,16 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
         row.runs.append(statistics.median(t for point in times for t in point))
         row.ref_runs.append(statistics.median(t for point in ref_times for t in point))
         slowest.append(max(statistics.median(point) for point in times))
-        log(f"as-of {store} run {r + 1}/{runs}: ours {row.runs[-1]:.1f} ms (slowest point "
+        log(
+            f"as-of {store} run {r + 1}/{runs}: ours {row.runs[-1]:.1f} ms (slowest point "
             f"{slowest[-1]:.1f} ms), reference {row.ref_runs[-1]:.1f} ms "
-            f"({POINTS} points x {size.asof_repeats})")
+            f"({POINTS} points x {size.asof_repeats})"
+        )
     row.ours, row.reference = statistics.median(row.runs), statistics.median(row.ref_runs)
     row.met = row.ours <= GOAL_MS and statistics.median(slowest) <= GOAL_MS
-    row.note = (f"ours = {how}; slowest of the {POINTS} points {statistics.median(slowest):.1f} ms "
-                "(also must be <= goal); reference = repository.get(version=V), no scoring; "
-                "ratio = ours/ref time")
+    row.note = (
+        f"ours = {how}; slowest of the {POINTS} points {statistics.median(slowest):.1f} ms "
+        "(also must be <= goal); reference = repository.get(version=V), no scoring; "
+        "ratio = ours/ref time"
+    )
     return [row]

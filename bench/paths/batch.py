@@ -47,14 +47,19 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
     count = size.batch_results
     goal = GOALS[store]
     row = Row(
-        "2 batch append (1 tx)", store, f"{count:,} results, 1 call", "ev/s",
+        "2 batch append (1 tx)",
+        store,
+        f"{count:,} results, 1 call",
+        "ev/s",
         goal=f">= {goal:,} ev/s",
     )
     for r in range(runs):
         row.runs.append(ours_once(store, count))
         row.ref_runs.append(reference_once(store, count))
-        log(f"batch {store} run {r + 1}/{runs}: ours {row.runs[-1]:,.0f} ev/s, "
-            f"reference {row.ref_runs[-1]:,.0f} ev/s")
+        log(
+            f"batch {store} run {r + 1}/{runs}: ours {row.runs[-1]:,.0f} ev/s, "
+            f"reference {row.ref_runs[-1]:,.0f} ev/s"
+        )
     row.ours, row.reference = median(row.runs), median(row.ref_runs)
     row.met = row.ours >= goal
     return [row]

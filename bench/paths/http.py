@@ -48,12 +48,26 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(app: str, env: dict[str, str]):  # noqa: ANN202
+def _server(app: str, env: dict[str, str]):
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -61,9 +75,9 @@ def _server(app: str, env: dict[str, str]):  # noqa: ANN202
             try:
                 httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
                 break
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{app} did not start: {proc.stderr.read()[-2000:]}")
+                    raise RuntimeError(f"{app} did not start: {proc.stderr.read()[-2000:]}") from error
                 time.sleep(0.1)
         yield port, proc.pid
     finally:
@@ -86,7 +100,9 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:
     """(requests/s, p99 ms, raw output) of one wrk run."""
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw error responses from {url}:\n{out}")
@@ -115,10 +131,10 @@ def build_database(url: str) -> tuple[str, int]:
         ledger.bus.handle_many(w.setup_commands(1))
         ledger.bus.handle_many(w.pact_commands(p))
         cid = w.cluster_id(0)
-        ledger.bus.handle(c.AssignLeadership(cid, p.year, members[0], members[1], "QĐ 1/BCT",
-                                             date(p.year, 1, 2)))
-        ledger.bus.handle(c.HandOverHostFlag(cid, 1, p.year, members[0], members[1],
-                                             date(p.year, 12, 20)))
+        ledger.bus.handle(
+            c.AssignLeadership(cid, p.year, members[0], members[1], "QĐ 1/BCT", date(p.year, 1, 2))
+        )
+        ledger.bus.handle(c.HandOverHostFlag(cid, 1, p.year, members[0], members[1], date(p.year, 12, 20)))
     finally:
         ledger.close()
     return w.cluster_id(0), w.PactSpec(0).year
@@ -155,12 +171,16 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
                     rate.ref_runs.append(b_rate)
                     p99.runs.append(o_p99)
                     p99.ref_runs.append(b_p99)
-                    log(f"http run {r + 1}/{runs}: ours {o_rate:,.0f} req/s p99 {o_p99:.1f} ms; "
-                        f"bare {b_rate:,.0f} req/s p99 {b_p99:.1f} ms")
+                    log(
+                        f"http run {r + 1}/{runs}: ours {o_rate:,.0f} req/s p99 {o_p99:.1f} ms; "
+                        f"bare {b_rate:,.0f} req/s p99 {b_p99:.1f} ms"
+                    )
     for row in (rate, p99):
         row.ours, row.reference = median(row.runs), median(row.ref_runs)
     rate.met = rate.ratio >= GOAL_RATE
     p99.met = p99.ratio <= GOAL_P99
-    rate.note = (f"reference = bare async FastAPI endpoint, constant {len(response.content):,}-byte "
-                 "body; both on 2 cores shared with wrk")
+    rate.note = (
+        f"reference = bare async FastAPI endpoint, constant {len(response.content):,}-byte "
+        "body; both on 2 cores shared with wrk"
+    )
     return [rate, p99]

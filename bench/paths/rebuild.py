@@ -44,23 +44,29 @@ def plan(events: int) -> tuple[int, int]:
     return w.clusters_for(pacts), pacts
 
 
-def build_ours(ledger, events: int) -> int:  # noqa: ANN001
+def build_ours(ledger, events: int) -> int:
     clusters, pacts = plan(events)
     ledger.bus.handle_many(w.setup_commands(clusters))
     for first in range(0, pacts, PACTS_PER_TX):
-        batch = [cmd for n in range(first, min(pacts, first + PACTS_PER_TX))
-                 for cmd in w.pact_commands(w.PactSpec(n))]
+        batch = [
+            cmd
+            for n in range(first, min(pacts, first + PACTS_PER_TX))
+            for cmd in w.pact_commands(w.PactSpec(n))
+        ]
         ledger.bus.handle_many(batch)
     with ledger.engine.connect() as conn:
         return ledger.store.last_position(conn)
 
 
-def build_reference(app, events: int) -> int:  # noqa: ANN001
+def build_reference(app, events: int) -> int:
     clusters, pacts = plan(events)
     app.parties_of = {w.cluster_id(j): list(w.members_of(j)) for j in range(clusters)}
     for first in range(0, pacts, PACTS_PER_TX):
-        batch = [cmd for n in range(first, min(pacts, first + PACTS_PER_TX))
-                 for cmd in w.pact_commands(w.PactSpec(n))]
+        batch = [
+            cmd
+            for n in range(first, min(pacts, first + PACTS_PER_TX))
+            for cmd in w.pact_commands(w.PactSpec(n))
+        ]
         app.handle_many(batch)
     return app.recorder.max_notification_id() or 0
 
@@ -69,7 +75,8 @@ def in_child(*args: str) -> tuple[float, int, float]:
     """(seconds, events, peak RSS in MB) of ``python -m bench.child ARGS``."""
     proc = subprocess.run(
         [sys.executable, "-W", "ignore", "-m", "bench.child", *args],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"bench.child {args[0]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -81,16 +88,22 @@ def in_child(*args: str) -> tuple[float, int, float]:
 
 def run(store: str, size: Size, runs: int) -> list[Row]:
     target = size.rebuild_events
-    rate = Row("3 rebuild (all read models)", store, "", "ev/s",
-               goal=f">= {GOAL_RATE:,} ev/s and >= {GOAL_RATIO:g}x ref replay")
+    rate = Row(
+        "3 rebuild (all read models)",
+        store,
+        "",
+        "ev/s",
+        goal=f">= {GOAL_RATE:,} ev/s and >= {GOAL_RATIO:g}x ref replay",
+    )
     memory = Row("3 rebuild peak RSS", store, "", "MB", goal=f"<= {GOAL_MB} MB")
     fold = Row("3 fold only (info)", store, "", "ev/s", goal="(diagnosis)")
-    with stores.migrated_ledger(store) as (db, ledger), \
-            stores.fresh_database(store, "es_bench") as es_db:
+    with stores.migrated_ledger(store) as (db, ledger), stores.fresh_database(store, "es_bench") as es_db:
         with stopwatch() as watch:
             ours_events = build_ours(ledger, target)
-        log(f"rebuild {store}: wrote {ours_events:,} events through handle_many in "
-            f"{watch.seconds:.1f} s ({ours_events / watch.seconds:,.0f} ev/s)")
+        log(
+            f"rebuild {store}: wrote {ours_events:,} events through handle_many in "
+            f"{watch.seconds:.1f} s ({ours_events / watch.seconds:,.0f} ev/s)"
+        )
         ledger.close()
         with reference_app(es_db.es_env) as app, stopwatch() as watch:
             ref_events = build_reference(app, target)
@@ -105,17 +118,21 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
             f_seconds, f_events, _ = in_child("fold", db.url)
             fold.runs.append(f_events / f_seconds)
             fold.ref_runs.append(ref_n / ref_seconds)
-            log(f"rebuild {store} run {r + 1}/{runs}: ours {rate.runs[-1]:,.0f} ev/s "
+            log(
+                f"rebuild {store} run {r + 1}/{runs}: ours {rate.runs[-1]:,.0f} ev/s "
                 f"({seconds:.1f} s, {mb:,.0f} MB); reference replay {rate.ref_runs[-1]:,.0f} ev/s "
-                f"({ref_seconds:.1f} s, {ref_mb:,.0f} MB); our fold only {fold.runs[-1]:,.0f} ev/s")
+                f"({ref_seconds:.1f} s, {ref_mb:,.0f} MB); our fold only {fold.runs[-1]:,.0f} ev/s"
+            )
     workload = f"{ours_events:,} events"
     for row in (rate, memory, fold):
         row.workload = workload
         row.ours, row.reference = median(row.runs), median(row.ref_runs)
     rate.met = rate.ours >= GOAL_RATE and rate.ratio >= GOAL_RATIO
     memory.met = memory.ours <= GOAL_MB
-    memory.note = ("ours = rebuilding process + its workers, peaks summed; reference = peak RSS "
-                   "of its plain replay (no read models held or written)")
+    memory.note = (
+        "ours = rebuilding process + its workers, peaks summed; reference = peak RSS "
+        "of its plain replay (no read models held or written)"
+    )
     if ref_events != ours_events:
         rate.note = f"reference log holds {ref_events:,} events (no unit/cluster streams)"
     return [rate, memory, fold]

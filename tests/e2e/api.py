@@ -64,16 +64,23 @@ def form_cluster(client: TestClient, members: list[str] | None = None) -> None:
     members = members or list(NORTH_CENTRAL)
     register_units(client, *members)
     body = {
-        "id": CLUSTER, "name": "Cụm thi đua các Sở Công Thương Bắc Trung Bộ",
-        "region": "Bắc Trung Bộ", "members": members, "formed_on": "2010-01-01",
+        "id": CLUSTER,
+        "name": "Cụm thi đua các Sở Công Thương Bắc Trung Bộ",
+        "region": "Bắc Trung Bộ",
+        "members": members,
+        "formed_on": "2010-01-01",
     }
     ok(client.post(f"{API}/clusters", json=body), 201)
 
 
 def propose(client: TestClient, pact_id: str = PACT, year: int = 2022, **extra: object) -> dict:
     body = {
-        "id": pact_id, "cluster_id": CLUSTER, "title": f"Giao ước thi đua năm {year}",
-        "year": year, "proposed_on": f"{year}-05-13", **extra,
+        "id": pact_id,
+        "cluster_id": CLUSTER,
+        "title": f"Giao ước thi đua năm {year}",
+        "year": year,
+        "proposed_on": f"{year}-05-13",
+        **extra,
     }
     return ok(client.post(f"{API}/pacts", json=body), 201)
 
@@ -84,14 +91,25 @@ def sign(client: TestClient, pact_id: str, unit_id: str, on: str = "2022-05-13")
 
 
 def target(client: TestClient, pact_id: str, code: str, **fields: object) -> Response:
-    body = {"code": code, "title": f"Chỉ tiêu {code}", "kind": "quantitative",
-            "value": 100, "weight": 10, **fields}
+    body = {
+        "code": code,
+        "title": f"Chỉ tiêu {code}",
+        "kind": "quantitative",
+        "value": 100,
+        "weight": 10,
+        **fields,
+    }
     return client.post(f"{API}/pacts/{pact_id}/targets", json=body)
 
 
 def result(client: TestClient, pact_id: str, unit_id: str, code: str, value: object) -> Response:
-    body = {"unit_id": unit_id, "target_code": code, "value": value,
-            "reported_on": "2022-12-15", "source": "Báo cáo tổng kết"}
+    body = {
+        "unit_id": unit_id,
+        "target_code": code,
+        "value": value,
+        "reported_on": "2022-12-15",
+        "source": "Báo cáo tổng kết",
+    }
     return client.post(f"{API}/pacts/{pact_id}/results", json=body)
 
 

@@ -10,13 +10,13 @@ from tests.conftest import make_ledger
 
 
 @pytest.fixture
-def client(sqlite_ledger):  # noqa: ANN001, ANN201
+def client(sqlite_ledger):
     with TestClient(create_app(sqlite_ledger)) as client:
         yield client
 
 
 @pytest.fixture
-def pg_client(pg_url: str):  # noqa: ANN201
+def pg_client(pg_url: str):
     ledger = make_ledger(pg_url)
     with TestClient(create_app(ledger)) as client:
         yield client

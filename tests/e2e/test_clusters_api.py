@@ -5,13 +5,28 @@ from __future__ import annotations
 from tests.e2e.api import API, CLUSTER, ack, form_cluster, invalid, ok, problem, register_units
 
 C = f"{API}/clusters/{CLUSTER}"
-FORM = {"id": CLUSTER, "name": "Cụm Bắc Trung Bộ", "region": "Bắc Trung Bộ",
-        "members": ["thanh-hoa", "nghe-an"], "formed_on": "2010-01-01"}
-LEADERS = {"year": 2022, "chair": "thanh-hoa", "deputy": "nghe-an",
-           "decision_ref": "QĐ 1160/QĐ-BCT", "decided_on": "2022-03-01"}
+FORM = {
+    "id": CLUSTER,
+    "name": "Cụm Bắc Trung Bộ",
+    "region": "Bắc Trung Bộ",
+    "members": ["thanh-hoa", "nghe-an"],
+    "formed_on": "2010-01-01",
+}
+LEADERS = {
+    "year": 2022,
+    "chair": "thanh-hoa",
+    "deputy": "nghe-an",
+    "decision_ref": "QĐ 1160/QĐ-BCT",
+    "decided_on": "2022-03-01",
+}
 # 003_…txt: Thanh Hóa hosted the 10th conference and hands the flag for the 11th (2023) to Huế.
-HANDOVER = {"conference_number": 11, "year": 2023, "from_unit": "thanh-hoa",
-            "to_unit": "hue", "handed_over_on": "2022-05-13"}
+HANDOVER = {
+    "conference_number": 11,
+    "year": 2023,
+    "from_unit": "thanh-hoa",
+    "to_unit": "hue",
+    "handed_over_on": "2022-05-13",
+}
 
 
 def test_forming_a_cluster_answers_201_and_lists_its_members(client):
@@ -35,8 +50,9 @@ def test_forming_errors(client):
     invalid(client.post(f"{API}/clusters", json={**FORM, "members": []}), "members")
     invalid(client.post(f"{API}/clusters", json={**FORM, "members": "thanh-hoa"}), "members")
     invalid(client.post(f"{API}/clusters", json={**FORM, "members": ["Thanh Hóa"]}), "members.0")
-    invalid(client.post(f"{API}/clusters", json={k: v for k, v in FORM.items() if k != "formed_on"}),
-            "formed_on")
+    invalid(
+        client.post(f"{API}/clusters", json={k: v for k, v in FORM.items() if k != "formed_on"}), "formed_on"
+    )
     assert ok(client.get(f"{API}/clusters"))["items"] == []
     ok(client.post(f"{API}/clusters", json=FORM), 201)
     problem(client.post(f"{API}/clusters", json=FORM), 409)
@@ -58,11 +74,15 @@ def test_a_member_joins_and_leaves_and_its_history_stays(client):
     form_cluster(client, ["thanh-hoa", "nghe-an"])
     register_units(client, "hue")
     etag = client.get(C).headers["etag"]
-    joined = client.post(f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"},
-                         headers={"If-Match": etag})
+    joined = client.post(
+        f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"}, headers={"If-Match": etag}
+    )
     ack(joined, CLUSTER, 2)
-    left = client.delete(f"{C}/members/hue", params={"effective_on": "2020-01-01"},
-                         headers={"If-Match": joined.headers["etag"]})
+    left = client.delete(
+        f"{C}/members/hue",
+        params={"effective_on": "2020-01-01"},
+        headers={"If-Match": joined.headers["etag"]},
+    )
     ack(left, CLUSTER, 3)
 
     body = ok(client.get(C))
@@ -77,12 +97,24 @@ def test_membership_errors(client):
     problem(client.post(f"{C}/members", json={"unit_id": "hue", "joined_on": "2009-01-01"}), 409)
     invalid(client.post(f"{C}/members", json={"unit_id": "atlantis", "joined_on": "2012-01-01"}), "unit_id")
     invalid(client.post(f"{C}/members", json={"unit_id": "hue"}), "joined_on")
-    problem(client.post(f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"},
-                        headers={"If-Match": '"7"'}), 412)
-    problem(client.post(f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01",
-                                              "expected_version": 7}), 409)
-    problem(client.post(f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"},
-                        headers={"If-Match": "7"}), 400)
+    problem(
+        client.post(
+            f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"}, headers={"If-Match": '"7"'}
+        ),
+        412,
+    )
+    problem(
+        client.post(
+            f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01", "expected_version": 7}
+        ),
+        409,
+    )
+    problem(
+        client.post(
+            f"{C}/members", json={"unit_id": "hue", "joined_on": "2012-01-01"}, headers={"If-Match": "7"}
+        ),
+        400,
+    )
     assert ok(client.get(C))["version"] == 1
 
 
@@ -92,10 +124,18 @@ def test_removal_errors(client):
     invalid(client.delete(f"{C}/members/nghe-an"), "effective_on")
     invalid(client.delete(f"{C}/members/nghe-an", params={"effective_on": "soon"}), "effective_on")
     problem(client.delete(f"{C}/members/nghe-an", params={"effective_on": "2009-12-31"}), 409)
-    problem(client.delete(f"{C}/members/nghe-an", params={"effective_on": "2020-01-01"},
-                          headers={"If-Match": '"0"'}), 412)
-    problem(client.delete(f"{C}/members/nghe-an", params={"effective_on": "2020-01-01"},
-                          headers={"If-Match": "v1"}), 400)
+    problem(
+        client.delete(
+            f"{C}/members/nghe-an", params={"effective_on": "2020-01-01"}, headers={"If-Match": '"0"'}
+        ),
+        412,
+    )
+    problem(
+        client.delete(
+            f"{C}/members/nghe-an", params={"effective_on": "2020-01-01"}, headers={"If-Match": "v1"}
+        ),
+        400,
+    )
     assert ok(client.get(C))["members"] == ["nghe-an", "thanh-hoa"]
 
 
@@ -121,22 +161,34 @@ def test_leadership_is_one_chair_and_one_deputy_per_year(client):
 def test_the_host_flag_passes_from_holder_to_holder(client):
     form_cluster(client)
     ack(client.post(f"{C}/host-handovers", json=HANDOVER), CLUSTER, 2)
-    nxt = {"conference_number": 12, "year": 2024, "from_unit": "hue",
-           "to_unit": "nghe-an", "handed_over_on": "2023-05-20"}
+    nxt = {
+        "conference_number": 12,
+        "year": 2024,
+        "from_unit": "hue",
+        "to_unit": "nghe-an",
+        "handed_over_on": "2023-05-20",
+    }
     ack(client.post(f"{C}/host-handovers", json=nxt, headers={"If-Match": '"2"'}), CLUSTER, 3)
 
     rotations = ok(client.get(f"{C}/rotations"))
     assert rotations["flag_holder"] == "nghe-an" and rotations["next_conference_number"] == 13
     assert [(h["conference_number"], h["to_unit"]) for h in rotations["handovers"]] == [
-        (11, "hue"), (12, "nghe-an")]
+        (11, "hue"),
+        (12, "nghe-an"),
+    ]
     assert ok(client.get(C))["flag_holder"] == "nghe-an"
 
 
 def test_host_flag_errors(client):
     form_cluster(client)
     ok(client.post(f"{C}/host-handovers", json=HANDOVER))
-    nxt = {"conference_number": 12, "year": 2024, "from_unit": "hue",
-           "to_unit": "nghe-an", "handed_over_on": "2023-05-20"}
+    nxt = {
+        "conference_number": 12,
+        "year": 2024,
+        "from_unit": "hue",
+        "to_unit": "nghe-an",
+        "handed_over_on": "2023-05-20",
+    }
     holder = problem(client.post(f"{C}/host-handovers", json={**nxt, "from_unit": "thanh-hoa"}), 409)
     assert holder["type"].endswith("/not-flag-holder")
     number = problem(client.post(f"{C}/host-handovers", json={**nxt, "conference_number": 14}), 409)

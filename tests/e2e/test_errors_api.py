@@ -5,17 +5,38 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.api import (
-    API, CLUSTER, PACT, PROBLEM, events, invalid, log_position, ok, pact_with_target, problem,
-    result, sign, target,
+    API,
+    CLUSTER,
+    PACT,
+    PROBLEM,
+    events,
+    invalid,
+    log_position,
+    ok,
+    pact_with_target,
+    problem,
+    result,
+    sign,
+    target,
 )
 
 P = f"{API}/pacts/{PACT}"
 C = f"{API}/clusters/{CLUSTER}"
 
 WRITES = [
-    f"{API}/units", f"{API}/units/hue/rename", f"{API}/units/hue/merge",
-    f"{API}/clusters", f"{C}/members", f"{C}/leadership", f"{C}/host-handovers",
-    f"{API}/pacts", f"{P}/signatures", f"{P}/targets", f"{P}/results", f"{P}/awards", f"{P}/close",
+    f"{API}/units",
+    f"{API}/units/hue/rename",
+    f"{API}/units/hue/merge",
+    f"{API}/clusters",
+    f"{C}/members",
+    f"{C}/leadership",
+    f"{C}/host-handovers",
+    f"{API}/pacts",
+    f"{P}/signatures",
+    f"{P}/targets",
+    f"{P}/results",
+    f"{P}/awards",
+    f"{P}/close",
 ]
 
 
@@ -26,7 +47,7 @@ def seeded(client):
 
 
 @pytest.mark.parametrize("path", WRITES)
-@pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]", b'"a string"', b"null", b"{\"id\": "])
+@pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]", b'"a string"', b"null", b'{"id": '])
 def test_a_malformed_body_is_400_on_every_write(seeded, path, raw):
     before = log_position(seeded)
     response = seeded.post(path, content=raw, headers={"content-type": "application/json"})
@@ -34,10 +55,15 @@ def test_a_malformed_body_is_400_on_every_write(seeded, path, raw):
     assert log_position(seeded) == before
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", f"{API}/nothing-here"), ("get", "/api/v2/pacts"), ("post", f"{API}/pacts/{PACT}/vote"),
-    ("get", f"{API}/units/hue/lineage/extra"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", f"{API}/nothing-here"),
+        ("get", "/api/v2/pacts"),
+        ("post", f"{API}/pacts/{PACT}/vote"),
+        ("get", f"{API}/units/hue/lineage/extra"),
+    ],
+)
 def test_an_unknown_route_is_a_404_problem(client, method, path):
     problem(getattr(client, method)(path), 404)
 
@@ -87,16 +113,25 @@ ODD_TARGETS = [
 @pytest.mark.parametrize("odd", ODD_TARGETS, ids=[str(sorted(o)) + str(i) for i, o in enumerate(ODD_TARGETS)])
 def test_odd_target_values_are_refused_as_422_never_500(seeded, odd):
     before = log_position(seeded)
-    found = invalid(target(seeded, PACT, "T2", **odd), *(f for f in odd if f != "applies_to"),
-                    *(["applies_to.1"] if "applies_to" in odd else []))
+    found = invalid(
+        target(seeded, PACT, "T2", **odd),
+        *(f for f in odd if f != "applies_to"),
+        *(["applies_to.1"] if "applies_to" in odd else []),
+    )
     assert found["status"] == 422
     assert log_position(seeded) == before
 
 
 def test_the_largest_weight_still_scores_at_the_highest_cap(seeded):
     # With cap 2, a weight of 1e308 made weight x cap = inf and recording a result a 500.
-    propose_body = {"id": "gu-cap2", "cluster_id": CLUSTER, "title": "GƯ", "year": 2023,
-                    "proposed_on": "2023-03-01", "attainment_cap": 2}
+    propose_body = {
+        "id": "gu-cap2",
+        "cluster_id": CLUSTER,
+        "title": "GƯ",
+        "year": 2023,
+        "proposed_on": "2023-03-01",
+        "attainment_cap": 2,
+    }
     ok(seeded.post(f"{API}/pacts", json=propose_body), 201)
     invalid(target(seeded, "gu-cap2", "BIG", value=1, weight=1e308), "weight")
     ok(target(seeded, "gu-cap2", "BIG", value=1, weight=1_000_000))
@@ -114,21 +149,42 @@ def test_odd_inputs_elsewhere_never_make_a_500(seeded):
         seeded.get(f"{C}/standings", params={"year": 2022, "as_of": 2**63}),
         seeded.get(f"{C}/standings", params={"year": 2022, "as_of": 10**30}),
         seeded.get(f"{API}/pacts", params={"year": "-"}),
-        seeded.post(f"{P}/close", json={"closed_on": "2022-12-31"}, headers={"If-Match": '"' + "9" * 40 + '"'}),
+        seeded.post(
+            f"{P}/close", json={"closed_on": "2022-12-31"}, headers={"If-Match": '"' + "9" * 40 + '"'}
+        ),
         seeded.post(f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 10**30}),
         seeded.post(f"{P}/close", json={"closed_on": "0000-01-01"}),
         seeded.post(f"{API}/units", json={"id": "x", "name": "😀" * 500, "province": "\u200b"}),
         # A lone surrogate is valid JSON but no Unicode text: no store can encode it.
-        seeded.post(f"{API}/units", content=b'{"id": "y", "name": "\\ud800", "province": "p"}',
-                    headers={"content-type": "application/json"}),
-        seeded.post(f"{C}/leadership", json={"year": 2022.5, "chair": "thanh-hoa", "deputy": "nghe-an",
-                                             "decision_ref": "QĐ"}),
-        seeded.post(f"{C}/host-handovers", json={"conference_number": 10**6, "year": 2023,
-                                                 "from_unit": "thanh-hoa", "to_unit": "hue",
-                                                 "handed_over_on": "2022-05-13"}),
-        seeded.post(f"{C}/host-handovers", json={"conference_number": 10**30, "year": 2023,
-                                                 "from_unit": "thanh-hoa", "to_unit": "hue",
-                                                 "handed_over_on": "2022-05-13"}),
+        seeded.post(
+            f"{API}/units",
+            content=b'{"id": "y", "name": "\\ud800", "province": "p"}',
+            headers={"content-type": "application/json"},
+        ),
+        seeded.post(
+            f"{C}/leadership",
+            json={"year": 2022.5, "chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ"},
+        ),
+        seeded.post(
+            f"{C}/host-handovers",
+            json={
+                "conference_number": 10**6,
+                "year": 2023,
+                "from_unit": "thanh-hoa",
+                "to_unit": "hue",
+                "handed_over_on": "2022-05-13",
+            },
+        ),
+        seeded.post(
+            f"{C}/host-handovers",
+            json={
+                "conference_number": 10**30,
+                "year": 2023,
+                "from_unit": "thanh-hoa",
+                "to_unit": "hue",
+                "handed_over_on": "2022-05-13",
+            },
+        ),
     ]
     for response in odd_responses:
         assert response.status_code < 500, (response.request.url, response.text)
@@ -136,40 +192,83 @@ def test_odd_inputs_elsewhere_never_make_a_500(seeded):
             assert response.headers["content-type"].startswith(PROBLEM)
 
 
-HANDOVER_11 = {"conference_number": 11, "year": 2023, "from_unit": "thanh-hoa", "to_unit": "hue",
-               "handed_over_on": "2022-05-13"}
+HANDOVER_11 = {
+    "conference_number": 11,
+    "year": 2023,
+    "from_unit": "thanh-hoa",
+    "to_unit": "hue",
+    "handed_over_on": "2022-05-13",
+}
 NO_SETUP = None
 # name: (set-up write or None, the write that must be refused)
 REFUSED = {
     "sign twice": (lambda c: sign(c, PACT, "thanh-hoa"), lambda c: sign(c, PACT, "thanh-hoa")),
     "result for unknown target": (NO_SETUP, lambda c: result(c, PACT, "thanh-hoa", "T9", 100)),
     "result from a non-party": (NO_SETUP, lambda c: result(c, PACT, "atlantis", "T1", 100)),
-    "stale If-Match": (lambda c: target(c, PACT, "T2"), lambda c: c.post(
-        f"{P}/targets", headers={"If-Match": '"2"'},
-        json={"code": "T3", "title": "Xuất khẩu", "kind": "quantitative", "value": 2, "weight": 1})),
-    "stale expected_version": (NO_SETUP, lambda c: c.post(
-        f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 1})),
-    "malformed If-Match": (NO_SETUP, lambda c: c.post(
-        f"{P}/close", json={"closed_on": "2022-12-31"}, headers={"If-Match": "latest"})),
+    "stale If-Match": (
+        lambda c: target(c, PACT, "T2"),
+        lambda c: c.post(
+            f"{P}/targets",
+            headers={"If-Match": '"2"'},
+            json={"code": "T3", "title": "Xuất khẩu", "kind": "quantitative", "value": 2, "weight": 1},
+        ),
+    ),
+    "stale expected_version": (
+        NO_SETUP,
+        lambda c: c.post(f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 1}),
+    ),
+    "malformed If-Match": (
+        NO_SETUP,
+        lambda c: c.post(f"{P}/close", json={"closed_on": "2022-12-31"}, headers={"If-Match": "latest"}),
+    ),
     "invalid field": (NO_SETUP, lambda c: target(c, PACT, "T2", weight=0)),
     "extra field": (NO_SETUP, lambda c: c.post(f"{P}/close", json={"closed_on": "2022-12-31", "force": 1})),
-    "malformed body": (NO_SETUP, lambda c: c.post(f"{P}/close", content=b"{closed_on: today}",
-                                                  headers={"content-type": "application/json"})),
-    "chair is deputy": (NO_SETUP, lambda c: c.post(f"{C}/leadership", json={
-        "year": 2022, "chair": "hue", "deputy": "hue", "decision_ref": "QĐ"})),
+    "malformed body": (
+        NO_SETUP,
+        lambda c: c.post(
+            f"{P}/close", content=b"{closed_on: today}", headers={"content-type": "application/json"}
+        ),
+    ),
+    "chair is deputy": (
+        NO_SETUP,
+        lambda c: c.post(
+            f"{C}/leadership", json={"year": 2022, "chair": "hue", "deputy": "hue", "decision_ref": "QĐ"}
+        ),
+    ),
     "host flag from a non-holder": (
         lambda c: c.post(f"{C}/host-handovers", json=HANDOVER_11),
-        lambda c: c.post(f"{C}/host-handovers", json={
-            **HANDOVER_11, "conference_number": 12, "year": 2024, "from_unit": "nghe-an",
-            "to_unit": "ha-tinh", "handed_over_on": "2023-05-13"})),
-    "write after close": (lambda c: c.post(f"{P}/close", json={"closed_on": "2022-12-31"}),
-                          lambda c: result(c, PACT, "thanh-hoa", "T1", 100)),
+        lambda c: c.post(
+            f"{C}/host-handovers",
+            json={
+                **HANDOVER_11,
+                "conference_number": 12,
+                "year": 2024,
+                "from_unit": "nghe-an",
+                "to_unit": "ha-tinh",
+                "handed_over_on": "2023-05-13",
+            },
+        ),
+    ),
+    "write after close": (
+        lambda c: c.post(f"{P}/close", json={"closed_on": "2022-12-31"}),
+        lambda c: result(c, PACT, "thanh-hoa", "T1", 100),
+    ),
     # The merger is recorded on the unit's stream first; the cluster seat it then ends began
     # in 2010, so the whole command fails and the unit's event must not stay behind.
-    "merge dated before the seat began": (NO_SETUP, lambda c: c.post(f"{API}/units/quang-binh/merge", json={
-        "into": "quang-tri", "effective_on": "2005-01-01", "legal_basis": "NQ 202/2025/QH15"})),
-    "merge into an unknown unit": (NO_SETUP, lambda c: c.post(f"{API}/units/quang-binh/merge", json={
-        "into": "atlantis", "effective_on": "2025-07-01", "legal_basis": "NQ 202/2025/QH15"})),
+    "merge dated before the seat began": (
+        NO_SETUP,
+        lambda c: c.post(
+            f"{API}/units/quang-binh/merge",
+            json={"into": "quang-tri", "effective_on": "2005-01-01", "legal_basis": "NQ 202/2025/QH15"},
+        ),
+    ),
+    "merge into an unknown unit": (
+        NO_SETUP,
+        lambda c: c.post(
+            f"{API}/units/quang-binh/merge",
+            json={"into": "atlantis", "effective_on": "2025-07-01", "legal_basis": "NQ 202/2025/QH15"},
+        ),
+    ),
 }
 
 

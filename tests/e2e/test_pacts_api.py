@@ -5,20 +5,45 @@ from __future__ import annotations
 import re
 
 from tests.e2e.api import (
-    API, CLUSTER, NORTH_CENTRAL, PACT, ack, events, form_cluster, invalid, ok, problem,
-    propose, register_units, result, sign, target,
+    API,
+    CLUSTER,
+    NORTH_CENTRAL,
+    PACT,
+    ack,
+    events,
+    form_cluster,
+    invalid,
+    ok,
+    problem,
+    propose,
+    register_units,
+    result,
+    sign,
+    target,
 )
 
 P = f"{API}/pacts/{PACT}"
-AWARD = {"recipient_unit": "thanh-hoa", "title": "Cờ thi đua của Bộ Công Thương",
-         "conferred_by": "Bộ Công Thương", "decision_ref": "QĐ 123/QĐ-BCT", "granted_on": "2023-01-20"}
+AWARD = {
+    "recipient_unit": "thanh-hoa",
+    "title": "Cờ thi đua của Bộ Công Thương",
+    "conferred_by": "Bộ Công Thương",
+    "decision_ref": "QĐ 123/QĐ-BCT",
+    "granted_on": "2023-01-20",
+}
 
 
 def test_proposing_with_an_id_answers_201_location_and_the_parties(client):
     form_cluster(client)
-    body = {"id": PACT, "cluster_id": CLUSTER, "title": "Giao ước thi đua năm 2022",
-            "theme": "Đoàn kết, hợp tác", "year": 2022, "content_items": ["Sản xuất", "Xuất khẩu"],
-            "proposed_on": "2022-05-13", "attainment_cap": 1.2}
+    body = {
+        "id": PACT,
+        "cluster_id": CLUSTER,
+        "title": "Giao ước thi đua năm 2022",
+        "theme": "Đoàn kết, hợp tác",
+        "year": 2022,
+        "content_items": ["Sản xuất", "Xuất khẩu"],
+        "proposed_on": "2022-05-13",
+        "attainment_cap": 1.2,
+    }
     response = client.post(f"{API}/pacts", json=body)
     ack(response, PACT, 1, status=201)
     assert response.headers["location"] == f"/api/v1/pacts/{PACT}"
@@ -33,8 +58,13 @@ def test_proposing_with_an_id_answers_201_location_and_the_parties(client):
 
 def test_proposing_without_an_id_lets_the_server_choose_one(client):
     form_cluster(client)
-    body = {"cluster_id": CLUSTER, "title": "Giao ước giai đoạn 2021-2025",
-            "period_start": 2021, "period_end": 2025, "proposed_on": "2021-03-01"}
+    body = {
+        "cluster_id": CLUSTER,
+        "title": "Giao ước giai đoạn 2021-2025",
+        "period_start": 2021,
+        "period_end": 2025,
+        "proposed_on": "2021-03-01",
+    }
     response = client.post(f"{API}/pacts", json=body)
     created = ok(response, 201)
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", created["id"])
@@ -52,8 +82,10 @@ def test_proposal_errors(client):
     invalid(client.post(f"{API}/pacts", json={**base, "attainment_cap": 0.5}), "attainment_cap")
     invalid(client.post(f"{API}/pacts", json={**base, "id": "GU_2022"}), "id")
     invalid(client.post(f"{API}/pacts", json={**base, "period_start": 2021}), "year")
-    invalid(client.post(f"{API}/pacts", json={**base, "year": None, "period_start": 2025,
-                                              "period_end": 2021}), "period_end")
+    invalid(
+        client.post(f"{API}/pacts", json={**base, "year": None, "period_start": 2025, "period_end": 2021}),
+        "period_end",
+    )
     invalid(client.post(f"{API}/pacts", json={**base, "year": None, "period_start": 2021}), "period_end")
     invalid(client.post(f"{API}/pacts", json={**base, "signed": True}), "signed")
     invalid(client.post(f"{API}/pacts", json={k: v for k, v in base.items() if k != "title"}), "title")
@@ -85,8 +117,9 @@ def test_signature_errors(client):
     problem(sign(client, PACT, "thanh-hoa", on="2022-01-01"), 409)  # before the proposal
     invalid(sign(client, PACT, "atlantis"), "unit_id")
     problem(sign(client, "gu-1999", "thanh-hoa"), 404)
-    invalid(client.post(f"{P}/signatures", json={"unit_id": "thanh-hoa", "signed_on": "2022-05-13"}),
-            "signed_by")
+    invalid(
+        client.post(f"{P}/signatures", json={"unit_id": "thanh-hoa", "signed_on": "2022-05-13"}), "signed_by"
+    )
     assert len(events(client)) == 1
 
 
@@ -98,8 +131,12 @@ def test_targets_results_and_awards_land_in_the_pact(client):
     ack(result(client, PACT, "thanh-hoa", "T1", 97.5), PACT, 4)
     ack(result(client, PACT, "thanh-hoa", "QUAL", 4), PACT, 5)
     ack(client.post(f"{P}/awards", json=AWARD), PACT, 6)
-    person = {**AWARD, "recipient_person": "Hoàng Văn Quảng", "title": "Chiến sĩ thi đua cấp tỉnh",
-              "decision_ref": None}
+    person = {
+        **AWARD,
+        "recipient_person": "Hoàng Văn Quảng",
+        "title": "Chiến sĩ thi đua cấp tỉnh",
+        "decision_ref": None,
+    }
     ack(client.post(f"{P}/awards", json=person, headers={"If-Match": '"6"'}), PACT, 7)
 
     pact = ok(client.get(P))
@@ -166,8 +203,14 @@ def test_pacts_are_listed_by_cluster_and_by_year_covered(client):
     form_cluster(client)
     propose(client, "gu-2022", 2022)
     propose(client, "gu-2023", 2023)
-    period = {"id": "gu-2021-2025", "cluster_id": CLUSTER, "title": "Giai đoạn 2021-2025",
-              "period_start": 2021, "period_end": 2025, "proposed_on": "2021-03-01"}
+    period = {
+        "id": "gu-2021-2025",
+        "cluster_id": CLUSTER,
+        "title": "Giai đoạn 2021-2025",
+        "period_start": 2021,
+        "period_end": 2025,
+        "proposed_on": "2021-03-01",
+    }
     ok(client.post(f"{API}/pacts", json=period), 201)
 
     def ids(**params: object) -> list[str]:

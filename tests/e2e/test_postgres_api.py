@@ -5,8 +5,21 @@ from __future__ import annotations
 import unicodedata
 
 from tests.e2e.api import (
-    API, CLUSTER, NORTH_CENTRAL, PACT, ack, events, form_cluster, invalid, log_position, ok,
-    problem, propose, result, sign, target,
+    API,
+    CLUSTER,
+    NORTH_CENTRAL,
+    PACT,
+    ack,
+    events,
+    form_cluster,
+    invalid,
+    log_position,
+    ok,
+    problem,
+    propose,
+    result,
+    sign,
+    target,
 )
 
 P = f"{API}/pacts/{PACT}"
@@ -27,20 +40,44 @@ def test_a_pact_from_proposal_to_standings_on_postgresql(pg_client):
         ok(result(client, PACT, unit, "T1", t1))
         if t2 is not None:
             ok(result(client, PACT, unit, "T2", t2))
-    ok(client.post(f"{API}/clusters/{CLUSTER}/leadership", json={
-        "year": 2022, "chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ 1160/QĐ-BCT"}))
-    ok(client.post(f"{API}/clusters/{CLUSTER}/host-handovers", json={
-        "conference_number": 11, "year": 2023, "from_unit": "thanh-hoa", "to_unit": "hue",
-        "handed_over_on": "2022-05-13"}))
-    award = {"recipient_unit": "thanh-hoa", "title": "Cờ thi đua của Bộ Công Thương",
-             "conferred_by": "Bộ Công Thương", "granted_on": "2023-01-20"}
-    ok(client.post(f"{P}/awards", json=award, headers={"X-Actor": "vu-tdkt", "X-Reason": "bình xét".encode()}))
+    ok(
+        client.post(
+            f"{API}/clusters/{CLUSTER}/leadership",
+            json={"year": 2022, "chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ 1160/QĐ-BCT"},
+        )
+    )
+    ok(
+        client.post(
+            f"{API}/clusters/{CLUSTER}/host-handovers",
+            json={
+                "conference_number": 11,
+                "year": 2023,
+                "from_unit": "thanh-hoa",
+                "to_unit": "hue",
+                "handed_over_on": "2022-05-13",
+            },
+        )
+    )
+    award = {
+        "recipient_unit": "thanh-hoa",
+        "title": "Cờ thi đua của Bộ Công Thương",
+        "conferred_by": "Bộ Công Thương",
+        "granted_on": "2023-01-20",
+    }
+    ok(
+        client.post(
+            f"{P}/awards", json=award, headers={"X-Actor": "vu-tdkt", "X-Reason": "bình xét".encode()}
+        )
+    )
     etag = client.get(P).headers["etag"]
     ack(client.post(f"{P}/close", json={"closed_on": "2023-01-31"}, headers={"If-Match": etag}), PACT, 13)
 
     standings = ok(client.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022}))
     assert [(s["rank"], s["unit_id"], s["score"]) for s in standings["standings"]] == [
-        (1, "thanh-hoa", 100.0), (2, "nghe-an", 74.0), (3, "hue", 54.0)]
+        (1, "thanh-hoa", 100.0),
+        (2, "nghe-an", 74.0),
+        (3, "hue", 54.0),
+    ]
     assert standings["pact_status"] == "closed"
     assert standings["leadership"]["chair"] == "thanh-hoa"
     assert standings["host"] == {"unit_id": "thanh-hoa", "conference_number": 10}
@@ -49,7 +86,8 @@ def test_a_pact_from_proposal_to_standings_on_postgresql(pg_client):
     meta = events(client)[-2]["metadata"]
     assert (meta["actor"], meta["reason"]) == ("vu-tdkt", "bình xét")
     assert [u["id"] for u in ok(client.get(f"{API}/units"))["items"]] == sorted(
-        ["thanh-hoa", "nghe-an", "hue"])
+        ["thanh-hoa", "nghe-an", "hue"]
+    )
 
 
 def test_refusals_on_postgresql_record_nothing(pg_client):

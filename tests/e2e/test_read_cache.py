@@ -32,9 +32,16 @@ def test_a_write_through_the_api_is_seen_by_the_next_read(sqlite_ledger):
         assert _scores(client) == {"thanh-hoa": 0.0, "nghe-an": 0.0}
         assert _scores(client) == {"thanh-hoa": 0.0, "nghe-an": 0.0}  # now from the cache
 
-        client.post("/api/v1/pacts/btb-2022/results", json={
-            "unit_id": "nghe-an", "target_code": "KH", "value": 80,
-            "reported_on": "2022-12-31", "source": "báo cáo"})
+        client.post(
+            "/api/v1/pacts/btb-2022/results",
+            json={
+                "unit_id": "nghe-an",
+                "target_code": "KH",
+                "value": 80,
+                "reported_on": "2022-12-31",
+                "source": "báo cáo",
+            },
+        )
 
         assert _scores(client) == {"thanh-hoa": 0.0, "nghe-an": 80.0}
 
@@ -46,8 +53,9 @@ def test_a_write_by_another_process_is_seen_too(store_url):
         with TestClient(create_app(api_ledger)) as client:
             assert _scores(client)["thanh-hoa"] == 0.0
 
-            other_process.bus.handle(c.RecordResult(
-                "btb-2022", "thanh-hoa", "KH", 95, date(2022, 12, 31), "báo cáo"))
+            other_process.bus.handle(
+                c.RecordResult("btb-2022", "thanh-hoa", "KH", 95, date(2022, 12, 31), "báo cáo")
+            )
 
             assert _scores(client)["thanh-hoa"] == 95.0
     finally:

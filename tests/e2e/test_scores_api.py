@@ -7,7 +7,16 @@ import unicodedata
 import pytest
 
 from tests.e2e.api import (
-    API, CLUSTER, PACT, events, form_cluster, ok, propose, result, sign, target,
+    API,
+    CLUSTER,
+    PACT,
+    events,
+    form_cluster,
+    ok,
+    propose,
+    result,
+    sign,
+    target,
 )
 
 P = f"{API}/pacts/{PACT}"
@@ -35,8 +44,12 @@ def scored(client):
     ok(target(client, PACT, "T1", value=100, weight=40, measure="%"))
     ok(target(client, PACT, "T2", value=5, weight=20, direction="at_most"))
     ok(target(client, PACT, "T3", kind="qualitative", value=None, weight=40))
-    for unit, t1, t2, t3 in [("thanh-hoa", 110, 4, 35), ("nghe-an", 90, 5, 30),
-                             ("ha-tinh", 95, 10, 38), ("quang-binh", "77,77", None, 20)]:
+    for unit, t1, t2, t3 in [
+        ("thanh-hoa", 110, 4, 35),
+        ("nghe-an", 90, 5, 30),
+        ("ha-tinh", 95, 10, 38),
+        ("quang-binh", "77,77", None, 20),
+    ]:
         ok(result(client, PACT, unit, "T1", t1))
         if t2 is not None:
             ok(result(client, PACT, unit, "T2", t2))
@@ -49,8 +62,12 @@ def test_the_worked_example_scores_and_ranks(scored):
     assert body["pact_id"] == PACT and body["attainment_cap"] == 1.2
     table = [(s["rank"], s["unit_id"], s["score"]) for s in body["standings"]]
     assert table == [
-        (1, "thanh-hoa", 103.0), (2, "ha-tinh", 86.0), (2, "nghe-an", 86.0),
-        (4, "quang-binh", 51.11), (5, "hue", 0.0), (5, "quang-tri", 0.0),
+        (1, "thanh-hoa", 103.0),
+        (2, "ha-tinh", 86.0),
+        (2, "nghe-an", 86.0),
+        (4, "quang-binh", 51.11),
+        (5, "hue", 0.0),
+        (5, "quang-tri", 0.0),
     ]
     first = body["standings"][0]
     assert first["points"] == pytest.approx({"T1": 44, "T2": 24, "T3": 35})
@@ -68,12 +85,25 @@ def test_a_later_result_supersedes_the_earlier_one(scored):
 
 
 def test_cluster_standings_carry_the_years_leadership_and_host(scored):
-    ok(scored.post(f"{API}/clusters/{CLUSTER}/leadership", json={
-        "year": 2022, "chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ 1160/QĐ-BCT"}))
+    ok(
+        scored.post(
+            f"{API}/clusters/{CLUSTER}/leadership",
+            json={"year": 2022, "chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ 1160/QĐ-BCT"},
+        )
+    )
     # Thanh Hóa hosted the 10th conference (2022) and handed the flag for the 11th to Huế.
-    ok(scored.post(f"{API}/clusters/{CLUSTER}/host-handovers", json={
-        "conference_number": 11, "year": 2023, "from_unit": "thanh-hoa", "to_unit": "hue",
-        "handed_over_on": "2022-05-13"}))
+    ok(
+        scored.post(
+            f"{API}/clusters/{CLUSTER}/host-handovers",
+            json={
+                "conference_number": 11,
+                "year": 2023,
+                "from_unit": "thanh-hoa",
+                "to_unit": "hue",
+                "handed_over_on": "2022-05-13",
+            },
+        )
+    )
 
     body = ok(scored.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022}))
     assert (body["pact_id"], body["year"], body["pact_status"]) == (PACT, 2022, "proposed")
@@ -100,7 +130,9 @@ def test_vietnamese_number_strings_are_read_the_vietnamese_way(client):
     ok(result(client, PACT, "thanh-hoa", "GROWTH", "11,64%"))
     pact = ok(client.get(P))
     assert {t["code"]: (t["value"], t["weight"]) for t in pact["targets"]} == {
-        "RETAIL": (370461.0, 10.0), "GROWTH": (11.64, 1000.0)}
+        "RETAIL": (370461.0, 10.0),
+        "GROWTH": (11.64, 1000.0),
+    }
     assert pact["results"][0]["value"] == 11.64
     stored = events(client)[1]["data"]
     assert stored["value"] == 370461
@@ -111,10 +143,18 @@ def test_headers_become_the_events_metadata(client):
     propose(client)
     # Header bytes are UTF-8 as clients send them; the reason arrives decomposed (NFD).
     reason = unicodedata.normalize("NFD", "Hội nghị lần thứ X").encode()
-    headers = {"X-Actor": "chuyen-vien@moit.gov.vn", "X-Reason": reason,
-               "X-Correlation-ID": "req-2022-05-13-001"}
-    ok(client.post(f"{P}/signatures", headers=headers, json={
-        "unit_id": "thanh-hoa", "signed_by": "Giám đốc Sở", "signed_on": "2022-05-13"}))
+    headers = {
+        "X-Actor": "chuyen-vien@moit.gov.vn",
+        "X-Reason": reason,
+        "X-Correlation-ID": "req-2022-05-13-001",
+    }
+    ok(
+        client.post(
+            f"{P}/signatures",
+            headers=headers,
+            json={"unit_id": "thanh-hoa", "signed_by": "Giám đốc Sở", "signed_on": "2022-05-13"},
+        )
+    )
     meta = events(client)[-1]["metadata"]
     assert meta["actor"] == "chuyen-vien@moit.gov.vn"
     assert meta["reason"] == "Hội nghị lần thứ X"
@@ -134,7 +174,12 @@ def test_the_event_history_reads_as_the_pact_happened(client):
     ok(client.post(f"{P}/close", json={"closed_on": "2022-12-31"}))
     history = events(client)
     assert [e["type"] for e in history] == [
-        "PactProposed", "PactSigned", "TargetSet", "ResultRecorded", "PactClosed"]
+        "PactProposed",
+        "PactSigned",
+        "TargetSet",
+        "ResultRecorded",
+        "PactClosed",
+    ]
     assert [e["version"] for e in history] == [1, 2, 3, 4, 5]
     assert all(e["stream_id"] == f"pact:{PACT}" for e in history)
     positions = [e["position"] for e in history]
@@ -146,9 +191,12 @@ def test_nfd_text_round_trips_as_nfc_through_a_pact(client):
     theme = "Chủ động khắc phục khó khăn, đoàn kết, hợp tác, đổi mới và phát triển"
     nfd = unicodedata.normalize("NFD", theme)
     assert nfd != theme
-    propose(client, title=unicodedata.normalize("NFD", "Giao ước thi đua"), theme=nfd,
-            content_items=[unicodedata.normalize("NFD", "Xuất khẩu")])
+    propose(
+        client,
+        title=unicodedata.normalize("NFD", "Giao ước thi đua"),
+        theme=nfd,
+        content_items=[unicodedata.normalize("NFD", "Xuất khẩu")],
+    )
     pact = ok(client.get(P))
-    assert (pact["title"], pact["theme"], pact["content_items"]) == (
-        "Giao ước thi đua", theme, ["Xuất khẩu"])
+    assert (pact["title"], pact["theme"], pact["content_items"]) == ("Giao ước thi đua", theme, ["Xuất khẩu"])
     assert events(client)[0]["data"]["theme"] == theme

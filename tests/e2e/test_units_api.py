@@ -16,8 +16,12 @@ def test_registering_a_unit_answers_201_with_location_version_and_etag(client):
     assert response.headers["location"] == "/api/v1/units/hue"
 
     unit = client.get(response.headers["location"])
-    assert ok(unit) == {**{k: HUE[k] for k in ("id", "name", "province")},
-                        "merged_into": None, "merged_on": None, "version": 1}
+    assert ok(unit) == {
+        **{k: HUE[k] for k in ("id", "name", "province")},
+        "merged_into": None,
+        "merged_on": None,
+        "version": 1,
+    }
     assert unit.headers["etag"] == '"1"'
 
 
@@ -79,8 +83,9 @@ def test_a_stale_expected_version_in_the_body_is_409(client):
 
 def test_if_match_and_a_disagreeing_expected_version_are_refused(client):
     ok(client.post(f"{API}/units", json=HUE), 201)
-    response = client.post(f"{API}/units/hue/rename", json={**RENAME, "expected_version": 0},
-                           headers={"If-Match": '"1"'})
+    response = client.post(
+        f"{API}/units/hue/rename", json={**RENAME, "expected_version": 0}, headers={"If-Match": '"1"'}
+    )
     problem(response, 400)
 
 
@@ -122,8 +127,19 @@ def test_merger_errors(client):
 
 def test_a_unit_merged_away_cannot_sign_a_later_pact(client):
     form_cluster(client, ["quang-binh", "quang-tri"])
-    ok(client.post(f"{API}/pacts", json={"id": "gu-2025", "cluster_id": CLUSTER, "title": "GƯ 2025",
-                                         "year": 2025, "proposed_on": "2025-03-01"}), 201)
+    ok(
+        client.post(
+            f"{API}/pacts",
+            json={
+                "id": "gu-2025",
+                "cluster_id": CLUSTER,
+                "title": "GƯ 2025",
+                "year": 2025,
+                "proposed_on": "2025-03-01",
+            },
+        ),
+        201,
+    )
     merge = {"into": "quang-tri", "effective_on": "2025-07-01", "legal_basis": "NQ 202/2025/QH15"}
     ok(client.post(f"{API}/units/quang-binh/merge", json=merge))
     body = problem(sign(client, "gu-2025", "quang-binh", on="2025-07-02"), 409)

@@ -38,7 +38,7 @@ class Pact:
 
 
 class Scenario:
-    def __init__(self, bus, seed: int) -> None:  # noqa: ANN001
+    def __init__(self, bus, seed: int) -> None:
         self.bus, self.rng = bus, random.Random(seed)
         self.today = date(2015, 1, 5)
         self.active: list[str] = []
@@ -61,10 +61,20 @@ class Scenario:
         if len(self.active) < 6:
             return self.do(self._register())
         weighted = [
-            (self._register, 2), (self._rename, 2), (self._form, 2), (self._add, 4),
-            (self._remove, 3), (self._merge, 2), (self._lead, 4), (self._hand_over, 4),
-            (self._propose, 5), (self._sign, 8), (self._set_target, 10), (self._record, 24),
-            (self._award, 4), (self._close, 5),
+            (self._register, 2),
+            (self._rename, 2),
+            (self._form, 2),
+            (self._add, 4),
+            (self._remove, 3),
+            (self._merge, 2),
+            (self._lead, 4),
+            (self._hand_over, 4),
+            (self._propose, 5),
+            (self._sign, 8),
+            (self._set_target, 10),
+            (self._record, 24),
+            (self._award, 4),
+            (self._close, 5),
         ]
         while True:
             (make,) = self.rng.choices([m for m, _ in weighted], [w for _, w in weighted])
@@ -76,7 +86,7 @@ class Scenario:
         self._serial += 1
         return f"{prefix}{self._serial:03d}"
 
-    def _pick(self, items):  # noqa: ANN001, ANN202
+    def _pick(self, items):
         items = sorted(items)
         return self.rng.choice(items) if items else None
 
@@ -149,9 +159,11 @@ class Scenario:
     def _hand_over(self) -> c.HandOverHostFlag | None:
         year = self.today.year
         cluster_id = self._pick(
-            k for k, s in self.clusters.items()
+            k
+            for k, s in self.clusters.items()
             if (s.last_handover is None or s.last_handover[1] < year)
-            and (s.holder is None or s.holder in s.members) and len(s.members) > 1
+            and (s.holder is None or s.holder in s.members)
+            and len(s.members) > 1
         )
         if cluster_id is None:
             return None
@@ -171,16 +183,25 @@ class Scenario:
         year = self.today.year
         multi_year = self.rng.random() < 0.3
         return c.ProposePact(
-            pact_id, cluster_id, f"Giao ước {pact_id}", "Thi đua chuyển đổi số",
-            None if multi_year else year, year if multi_year else None,
-            year + 2 if multi_year else None, ("Nội dung 1", "Nội dung 2"), self.today,
+            pact_id,
+            cluster_id,
+            f"Giao ước {pact_id}",
+            "Thi đua chuyển đổi số",
+            None if multi_year else year,
+            year if multi_year else None,
+            year + 2 if multi_year else None,
+            ("Nội dung 1", "Nội dung 2"),
+            self.today,
             self.rng.choice([1.0, 1.2, 1.5]),
         )
 
     def _sign(self) -> c.SignPact | None:
         choices = [
-            (p, u) for p in self._open_pacts() for u in self.pacts[p].parties
-            if u not in self.pacts[p].signed and u in self.active
+            (p, u)
+            for p in self._open_pacts()
+            for u in self.pacts[p].parties
+            if u not in self.pacts[p].signed
+            and u in self.active
             and u in self.clusters[self.pacts[p].cluster].members
         ]
         if not choices:
@@ -206,19 +227,40 @@ class Scenario:
             # A target with results keeps its kind: the results would change meaning.
             qualitative = shadow.targets[code].kind == "qualitative"
         if qualitative:
-            command = c.SetTarget(pact_id, code, f"Tiêu chí {code}", "qualitative", "điểm",
-                                  "at_least", None, weight, applies_to, day)
+            command = c.SetTarget(
+                pact_id,
+                code,
+                f"Tiêu chí {code}",
+                "qualitative",
+                "điểm",
+                "at_least",
+                None,
+                weight,
+                applies_to,
+                day,
+            )
         else:
             direction = rng.choice(["at_least", "at_most"])
             value = rng.choice([0, 50, 250]) if direction == "at_most" else rng.randint(1, 300)
-            command = c.SetTarget(pact_id, code, f"Chỉ tiêu {code}", "quantitative", "%",
-                                  direction, float(value), weight, applies_to, day)
+            command = c.SetTarget(
+                pact_id,
+                code,
+                f"Chỉ tiêu {code}",
+                "quantitative",
+                "%",
+                direction,
+                float(value),
+                weight,
+                applies_to,
+                day,
+            )
         shadow.targets[code] = command
         return command
 
     def _record(self) -> c.RecordResult | None:
         choices = [
-            (p, u, code) for p in self._open_pacts()
+            (p, u, code)
+            for p in self._open_pacts()
             for code, target in self.pacts[p].targets.items()
             for u in (target.applies_to or self.pacts[p].parties)
         ]
@@ -291,10 +333,11 @@ class Scenario:
         for p in self._pick_some(self._open_pacts()):
             refusals += [
                 (c.RecordResult(p, unit_id, "NOPE", 1.0, day, "x"), errors.UnknownTarget),
-                (c.SetTarget(p, "T1", "x", "quantitative", "%", "at_least", 10, 0),
-                 errors.InvalidValue),
-                (c.ProposePact(p, self.pacts[p].cluster, "x", "x", 2020, None, None, (), day),
-                 errors.AlreadyExists),
+                (c.SetTarget(p, "T1", "x", "quantitative", "%", "at_least", 10, 0), errors.InvalidValue),
+                (
+                    c.ProposePact(p, self.pacts[p].cluster, "x", "x", 2020, None, None, (), day),
+                    errors.AlreadyExists,
+                ),
             ]
             for _, code in sorted(self.pacts[p].results)[:1]:
                 was = self.pacts[p].targets[code].kind
@@ -304,13 +347,13 @@ class Scenario:
         for p in self._pick_some([p for p, s in self.pacts.items() if s.closed]):
             refusals += [
                 (c.ClosePact(p, day), errors.PactIsClosed),
-                (c.SetTarget(p, "T9", "x", "qualitative", "đ", "at_least", None, 5),
-                 errors.PactIsClosed),
+                (c.SetTarget(p, "T9", "x", "qualitative", "đ", "at_least", None, 5), errors.PactIsClosed),
             ]
         return self.rng.choice(refusals)
 
     def _pick_some(self, items: list[str]) -> list[str]:
         return [self._pick(items)] if items else []
+
     def _same_day_joiner(self) -> Refusal | None:
         """A merger that fails half-way: the unit's own event is fine, but its new cluster
         seat cannot be left on the day it was taken. Nothing of it may survive: no event,

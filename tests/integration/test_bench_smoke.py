@@ -50,8 +50,19 @@ def test_store_paths_run_on_postgresql(capsys: pytest.CaptureFixture[str]) -> No
     reason = _pg_reachable()
     if reason:
         pytest.skip(f"PostgreSQL unreachable: {reason}")
-    rows, out = _run(capsys, "--store", "postgresql", "--only", "append", "--only", "batch",
-                     "--only", "rebuild", "--only", "asof")
+    rows, out = _run(
+        capsys,
+        "--store",
+        "postgresql",
+        "--only",
+        "append",
+        "--only",
+        "batch",
+        "--only",
+        "rebuild",
+        "--only",
+        "asof",
+    )
     _check_rows(rows, out, {"postgresql"})
 
 

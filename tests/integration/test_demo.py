@@ -39,9 +39,7 @@ def test_loading_twice_writes_nothing_more(demo):
 
 def test_every_demo_event_is_tagged_as_coming_from_the_demo(demo):
     metadata = _rows(demo, sa.select(events.c.metadata))
-    assert {(m["metadata"]["actor"], m["metadata"]["source"]) for m in metadata} == {
-        ("demo-loader", "demo")
-    }
+    assert {(m["metadata"]["actor"], m["metadata"]["source"]) for m in metadata} == {("demo-loader", "demo")}
 
 
 def test_a_clash_records_nothing(ledger):
@@ -54,8 +52,11 @@ def test_a_clash_records_nothing(ledger):
 def test_thanh_hoa_handed_the_host_flag_of_conference_11_to_thua_thien_hue(demo):
     (handover,) = _rows(demo, sa.select(t.host_handovers))
     assert dict(handover) == {
-        "cluster_id": "bac-trung-bo", "conference_number": 11, "year": 2023,
-        "from_unit": "thanh-hoa", "to_unit": "thua-thien-hue",
+        "cluster_id": "bac-trung-bo",
+        "conference_number": 11,
+        "year": 2023,
+        "from_unit": "thanh-hoa",
+        "to_unit": "thua-thien-hue",
         "handed_over_on": date(2022, 5, 13),
     }
 
@@ -79,7 +80,11 @@ def test_the_2023_cluster_2_pact_has_its_theme_and_seven_items(demo):
 def test_the_2012_pact_carries_the_registered_targets(demo):
     targets = _rows(demo, sa.select(t.pact_targets).where(t.pact_targets.c.pact_id == "btb-2012"))
     assert [(r["code"], r["value"]) for r in sorted(targets, key=lambda r: r["ordinal"])] == [
-        ("KH-2012", 100), ("TT-LDTT", 90), ("TT-LDXS", 20), ("CB-LDTT", 90), ("CB-CSTD", 15),
+        ("KH-2012", 100),
+        ("TT-LDTT", 90),
+        ("TT-LDXS", 20),
+        ("CB-LDTT", 90),
+        ("CB-CSTD", 15),
     ]
 
 
@@ -89,12 +94,18 @@ def test_ha_tinh_results_awards_and_2021_2025_targets(demo):
     awards = _rows(demo, sa.select(t.pact_awards).where(t.pact_awards.c.pact_id == "ha-tinh-2016-2020"))
     assert {(a["title"], a["recipient_person"], a["conferred_by"]) for a in awards} == {
         ("Huân chương Lao động hạng Nhất", None, "Chủ tịch nước"),
-        ("Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
-         "Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh", "UBND tỉnh Hà Tĩnh"),
+        (
+            "Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
+            "Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh",
+            "UBND tỉnh Hà Tĩnh",
+        ),
     }
     targets = _rows(demo, sa.select(t.pact_targets).where(t.pact_targets.c.pact_id == "ha-tinh-2021-2025"))
     assert {r["code"]: r["value"] for r in targets} == {
-        "GTSXCN": 11.9, "LCHH-DV": 11.96, "XK-2025": 2, "PB-HTNV": 100,
+        "GTSXCN": 11.9,
+        "LCHH-DV": 11.96,
+        "XK-2025": 2,
+        "PB-HTNV": 100,
     }
     assert {tuple(r["applies_to"]) for r in targets} == {("ha-tinh",)}
 
@@ -113,17 +124,28 @@ def test_the_2025_changes(demo):
     assert units["thua-thien-hue"]["name"] == "Sở Công Thương Huế"
     assert units["thua-thien-hue"]["merged_into"] is None
     assert (units["quang-binh"]["merged_into"], units["quang-binh"]["merged_on"]) == (
-        "quang-tri", date(2025, 7, 1)
+        "quang-tri",
+        date(2025, 7, 1),
     )
     assert {u["id"] for u in units.values() if u["merged_into"] == "ninh-binh"} == {"ha-nam", "nam-dinh"}
     current = _rows(demo, sa.select(t.cluster_members).where(t.cluster_members.c.left_on.is_(None)))
     seats = {(r["cluster_id"], r["unit_id"]) for r in current}
     assert ("bac-trung-bo", "quang-tri") in seats and ("bac-trung-bo", "quang-binh") not in seats
     assert {u for k, u in seats if k == "bac-trung-bo"} == {
-        "thanh-hoa", "nghe-an", "ha-tinh", "quang-tri", "thua-thien-hue"
+        "thanh-hoa",
+        "nghe-an",
+        "ha-tinh",
+        "quang-tri",
+        "thua-thien-hue",
     }
     assert {u for k, u in seats if k == "cum-2-dbbb"} == {
-        "ha-noi", "hai-phong", "quang-ninh", "hung-yen", "ninh-binh", "bac-ninh", "phu-tho"
+        "ha-noi",
+        "hai-phong",
+        "quang-ninh",
+        "hung-yen",
+        "ninh-binh",
+        "bac-ninh",
+        "phu-tho",
     }
 
 

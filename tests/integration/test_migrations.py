@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from alembic import command
 from app import migrations
 from app.db import create_engine
 from app.domain import commands as c

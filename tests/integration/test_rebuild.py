@@ -45,8 +45,7 @@ def log_end(ledger) -> tuple[int, int | None]:
     """
     with ledger.engine.connect() as conn:
         checkpoint = conn.execute(
-            sa.select(projection_checkpoints.c.position)
-            .where(projection_checkpoints.c.name == CHECKPOINT)
+            sa.select(projection_checkpoints.c.position).where(projection_checkpoints.c.name == CHECKPOINT)
         ).scalar_one_or_none()
         return ledger.store.last_position(conn), checkpoint
 
@@ -72,9 +71,17 @@ def live(ledger, seed: int, steps: int = STEPS) -> Scenario:
 def assert_rich(rows: dict[str, list[dict]]) -> None:
     """The scenario must exercise every read model, or the comparison proves little."""
     at_least = {
-        "rm_units": 12, "rm_clusters": 2, "rm_cluster_members": 20, "rm_leadership": 5,
-        "rm_host_handovers": 5, "rm_pacts": 5, "rm_pact_signatures": 15, "rm_pact_targets": 15,
-        "rm_pact_results": 20, "rm_pact_awards": 5, "rm_pact_scores": 15,
+        "rm_units": 12,
+        "rm_clusters": 2,
+        "rm_cluster_members": 20,
+        "rm_leadership": 5,
+        "rm_host_handovers": 5,
+        "rm_pacts": 5,
+        "rm_pact_signatures": 15,
+        "rm_pact_targets": 15,
+        "rm_pact_results": 20,
+        "rm_pact_awards": 5,
+        "rm_pact_scores": 15,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
@@ -83,7 +90,7 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert any(m["left_on"] for m in rows["rm_cluster_members"])
     assert {r["kind"] for r in rows["rm_pact_targets"]} == {"quantitative", "qualitative"}
     assert any(r["applies_to"] for r in rows["rm_pact_targets"])
-    assert any(0 < s["score"] for s in rows["rm_pact_scores"])
+    assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):
@@ -138,18 +145,21 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
     """handle_many: one transaction, several commands on the same streams, a merger among them."""
     live(ledger, seed=6, steps=60)
     formed, merged = date(2030, 1, 10), date(2030, 6, 1)
-    ledger.bus.handle_many([
-        *(c.RegisterUnit(u, f"Sở {u}", "Quảng Trị", formed) for u in ("bx", "by", "bz")),
-        c.FormCluster("kb", "Cụm B", "Bắc Trung Bộ", ("bx", "by"), formed),
-        c.ProposePact("pb", "kb", "GƯ", "th", 2030, None, None, (), formed),
-        c.SetTarget("pb", "T1", "Thu ngân sách", "quantitative", "%", "at_least", 100, 10),
-        c.RecordResult("pb", "bx", "T1", 80, formed, "quý 1"),
-        c.MergeUnit("bx", "bz", merged, "NQ 1211/2016"),
-        c.RecordResult("pb", "bx", "T1", 120, merged, "cả năm"),
-    ])
+    ledger.bus.handle_many(
+        [
+            *(c.RegisterUnit(u, f"Sở {u}", "Quảng Trị", formed) for u in ("bx", "by", "bz")),
+            c.FormCluster("kb", "Cụm B", "Bắc Trung Bộ", ("bx", "by"), formed),
+            c.ProposePact("pb", "kb", "GƯ", "th", 2030, None, None, (), formed),
+            c.SetTarget("pb", "T1", "Thu ngân sách", "quantitative", "%", "at_least", 100, 10),
+            c.RecordResult("pb", "bx", "T1", 80, formed, "quý 1"),
+            c.MergeUnit("bx", "bz", merged, "NQ 1211/2016"),
+            c.RecordResult("pb", "bx", "T1", 120, merged, "cả năm"),
+        ]
+    )
     incremental = snapshot(ledger.engine)
-    seats = [(m["unit_id"], m["left_on"]) for m in incremental["rm_cluster_members"]
-             if m["cluster_id"] == "kb"]
+    seats = [
+        (m["unit_id"], m["left_on"]) for m in incremental["rm_cluster_members"] if m["cluster_id"] == "kb"
+    ]
     assert sorted(seats) == [("bx", merged), ("by", None), ("bz", None)]
     scores = {(s["pact_id"], s["unit_id"]): s["score"] for s in incremental["rm_pact_scores"]}
     assert (scores["pb", "bx"], scores["pb", "by"]) == (100.0, 0.0)
@@ -161,16 +171,20 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
 
 def test_several_awards_in_one_batch_are_numbered_after_the_earlier_ones(ledger):
     day = date(2031, 1, 10)
-    ledger.bus.handle_many([
-        *(c.RegisterUnit(u, f"Sở {u}", "Hà Tĩnh", day) for u in ("ax", "ay")),
-        c.FormCluster("ka", "Cụm A", "Bắc Trung Bộ", ("ax", "ay"), day),
-        c.ProposePact("pa", "ka", "GƯ", "th", 2031, None, None, (), day),
-        c.GrantAward("pa", "ax", "Cờ thi đua", "Bộ Công Thương", day),
-    ])
-    ledger.bus.handle_many([
-        c.GrantAward("pa", "ay", "Bằng khen", "Bộ trưởng", day, "Nguyễn Văn A"),
-        c.GrantAward("pa", "ax", "Bằng khen", "Bộ trưởng", day),
-    ])
+    ledger.bus.handle_many(
+        [
+            *(c.RegisterUnit(u, f"Sở {u}", "Hà Tĩnh", day) for u in ("ax", "ay")),
+            c.FormCluster("ka", "Cụm A", "Bắc Trung Bộ", ("ax", "ay"), day),
+            c.ProposePact("pa", "ka", "GƯ", "th", 2031, None, None, (), day),
+            c.GrantAward("pa", "ax", "Cờ thi đua", "Bộ Công Thương", day),
+        ]
+    )
+    ledger.bus.handle_many(
+        [
+            c.GrantAward("pa", "ay", "Bằng khen", "Bộ trưởng", day, "Nguyễn Văn A"),
+            c.GrantAward("pa", "ax", "Bằng khen", "Bộ trưởng", day),
+        ]
+    )
     incremental = snapshot(ledger.engine)
     awards = [(a["seq"], a["recipient_unit"], a["title"]) for a in incremental["rm_pact_awards"]]
     assert sorted(awards) == [(1, "ax", "Cờ thi đua"), (2, "ay", "Bằng khen"), (3, "ax", "Bằng khen")]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
 
 from app.events import codec
-from app.events.schema import events, snapshots as snapshot_table
+from app.events.schema import events
+from app.events.schema import snapshots as snapshot_table
 from app.projections import parallel, replay
 from app.projections import rebuild as rebuild_module
 from app.projections import tables as t
@@ -60,15 +62,19 @@ def test_stream_ranges_cover_every_stream_once_and_share_the_events(sqlite_ledge
     live(sqlite_ledger, seed=10, steps=150)
     _given_a_long_pact(sqlite_ledger.bus)
     with sqlite_ledger.engine.connect() as conn:
-        per_stream = dict(conn.exec_driver_sql(
-            "SELECT stream_id, COUNT(*) FROM events GROUP BY stream_id").all())
+        per_stream = dict(
+            conn.exec_driver_sql("SELECT stream_id, COUNT(*) FROM events GROUP BY stream_id").all()
+        )
         total = sum(per_stream.values())
         ranges = parallel.stream_ranges(conn, total, 3)
 
-    assert all(high == low for (_, high), (low, _) in zip(ranges, ranges[1:]))
+    assert all(high == low for (_, high), (low, _) in itertools.pairwise(ranges))
     owners = {
-        sid: [i for i, (low, high) in enumerate(ranges)
-              if (low is None or sid >= low) and (high is None or sid < high)]
+        sid: [
+            i
+            for i, (low, high) in enumerate(ranges)
+            if (low is None or sid >= low) and (high is None or sid < high)
+        ]
         for sid in per_stream
     }
     assert all(len(found) == 1 for found in owners.values())
@@ -130,9 +136,7 @@ def test_a_worker_error_fails_the_rebuild_and_writes_nothing(ledger):
     _given_a_long_pact(ledger.bus)
     before = raw_rows(ledger.engine)
     with ledger.engine.begin() as conn:
-        conn.execute(
-            events.update().where(events.c.type == "AwardGranted").values(type="AwardRevoked")
-        )
+        conn.execute(events.update().where(events.c.type == "AwardGranted").values(type="AwardRevoked"))
     with pytest.raises(codec.UnknownEventType) as raised:
         rebuild(ledger.engine, ledger.store, workers=2)
     assert any("rebuild worker" in note for note in raised.value.__notes__)
@@ -143,9 +147,7 @@ def test_an_old_schema_version_is_upcast(sqlite_ledger, monkeypatch):
     _given_a_long_pact(sqlite_ledger.bus)
     expected = snapshot(sqlite_ledger.engine)
     with sqlite_ledger.engine.begin() as conn:
-        conn.execute(
-            events.update().where(events.c.type == "ResultRecorded").values(schema_version=0)
-        )
+        conn.execute(events.update().where(events.c.type == "ResultRecorded").values(schema_version=0))
     calls = []
 
     def upcast(data: dict) -> dict:
@@ -163,9 +165,7 @@ def test_an_unknown_event_type_fails_the_rebuild(sqlite_ledger):
     _given_a_long_pact(sqlite_ledger.bus)
     before = snapshot(sqlite_ledger.engine)
     with sqlite_ledger.engine.begin() as conn:
-        conn.execute(
-            events.update().where(events.c.type == "AwardGranted").values(type="AwardRevoked")
-        )
+        conn.execute(events.update().where(events.c.type == "AwardGranted").values(type="AwardRevoked"))
     with pytest.raises(codec.UnknownEventType):
         rebuild(sqlite_ledger.engine, sqlite_ledger.store)
     assert snapshot(sqlite_ledger.engine) == before

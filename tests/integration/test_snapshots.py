@@ -22,7 +22,9 @@ def _given_a_long_pact(bus) -> None:
     for unit_id in UNITS:
         bus.handle(c.RegisterUnit(unit_id, f"Sở Công Thương {unit_id}", unit_id))
     bus.handle(c.FormCluster("btb", "Cụm", "Bắc Trung Bộ", UNITS, date(2012, 1, 1)))
-    bus.handle(c.ProposePact("p", "btb", "Giao ước", "Chủ đề", 2022, None, None, ("Nội dung",), date(2022, 5, 13)))
+    bus.handle(
+        c.ProposePact("p", "btb", "Giao ước", "Chủ đề", 2022, None, None, ("Nội dung",), date(2022, 5, 13))
+    )
     bus.handle(c.SignPact("p", "ha-tinh", "Giám đốc", date(2022, 5, 13)))
     bus.handle(c.SetTarget("p", "KH", "Kế hoạch", "quantitative", "%", "at_least", 100, 10))
     bus.handle(c.SetTarget("p", "XK", "Xuất khẩu", "quantitative", "tỷ USD", "at_most", 2, 5, ("ha-tinh",)))
@@ -35,7 +37,9 @@ def _given_a_long_pact(bus) -> None:
         value = rng.uniform(0, 5) if code == "HT" else rng.uniform(-5, 150)
         commands.append(c.RecordResult("p", unit_id, code, value, date(2022, 12, 1), "báo cáo", f"lần {i}"))
     bus.handle_many(commands[:250])
-    bus.handle(c.GrantAward("p", "ha-tinh", "Cờ thi đua", "Bộ Công Thương", date(2023, 1, 20), None, "QĐ 1/QĐ-BCT"))
+    bus.handle(
+        c.GrantAward("p", "ha-tinh", "Cờ thi đua", "Bộ Công Thương", date(2023, 1, 20), None, "QĐ 1/QĐ-BCT")
+    )
     for command in commands[250:]:
         bus.handle(command)
     bus.handle(c.ClosePact("p", date(2023, 2, 1)))
@@ -66,7 +70,9 @@ def test_snapshots_are_written_every_n_versions_in_the_appending_transaction(led
 def test_as_of_any_position_equals_a_fold_from_scratch(ledger):
     _given_a_long_pact(ledger.bus)
     with ledger.engine.connect() as conn:
-        positions = conn.execute(sa.text("select position from events where stream_id = 'pact:p'")).scalars().all()
+        positions = (
+            conn.execute(sa.text("select position from events where stream_id = 'pact:p'")).scalars().all()
+        )
         for position in [*positions[:3], *random.Random(5).sample(positions, 40), positions[-1]]:
             expected = _fold_from_scratch(ledger, conn, position)
             state, version = history.pact_at(conn, ledger.store, "p", position)

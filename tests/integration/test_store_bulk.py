@@ -10,8 +10,14 @@ from app.events.store import COPY_FROM, PendingAppend
 
 def _results(n: int) -> list[e.Event]:
     return [
-        e.ResultRecorded(f"u{i % 6}", f"T{i % 10}", i * 1.5, date(2022, 12, 1 + i % 28),
-                         "Báo cáo tổng kết", "ghi chú" if i % 2 else None)
+        e.ResultRecorded(
+            f"u{i % 6}",
+            f"T{i % 10}",
+            i * 1.5,
+            date(2022, 12, 1 + i % 28),
+            "Báo cáo tổng kết",
+            "ghi chú" if i % 2 else None,
+        )
         for i in range(n)
     ]
 
@@ -21,10 +27,14 @@ def test_a_bulk_append_reads_back_like_a_small_one(ledger):
     bulk, small = _results(COPY_FROM + 17), _results(3)
     meta = {"actor": "bộ-công-thương", "source": "import", "correlation_id": "c-1", "reason": None}
     with write_connection(engine) as conn, conn.begin():
-        written = store.append(conn, [
-            PendingAppend("pact:bulk", "pact", 0, bulk),
-            PendingAppend("pact:small", "pact", 0, small),
-        ], meta)
+        written = store.append(
+            conn,
+            [
+                PendingAppend("pact:bulk", "pact", 0, bulk),
+                PendingAppend("pact:small", "pact", 0, small),
+            ],
+            meta,
+        )
 
     with engine.connect() as conn:
         read = store.read_stream(conn, "pact:bulk") + store.read_stream(conn, "pact:small")
@@ -47,7 +57,9 @@ def test_a_bulk_import_through_the_bus_updates_the_read_models(ledger):
     bus.handle(c.ProposePact("p", "k", "t", "", 2022, None, None, (), date(2022, 1, 1)))
     bus.handle(c.SetTarget("p", "T", "t", "quantitative", "%", "at_least", 100, 1))
     values = [float(v % 120) for v in range(COPY_FROM * 2)]
-    commands = [c.RecordResult("p", "ab"[i % 2], "T", v, date(2022, 12, 1), "s") for i, v in enumerate(values)]
+    commands = [
+        c.RecordResult("p", "ab"[i % 2], "T", v, date(2022, 12, 1), "s") for i, v in enumerate(values)
+    ]
 
     bus.handle_many(commands)
 

@@ -7,7 +7,7 @@ test owns, exactly as the unit of work uses it.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -70,9 +70,9 @@ def last_position(engine, store) -> int:
 
 def test_appended_events_read_back_in_order_and_decode_equal(engine, store):
     history = [registered("tha"), renamed(1), renamed(2)]
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     appended = append(engine, store, unit("tha", 0, *history))
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     more = append(engine, store, unit("tha", 3, renamed(3)))
 
     stream = read_stream(engine, store, "tha")
@@ -93,7 +93,7 @@ def test_appended_events_read_back_in_order_and_decode_equal(engine, store):
     assert first.occurred_on == date(2015, 1, 1) and stream[1].occurred_on == date(2016, 1, 1)
     # One append, one instant; an aware UTC timestamp on both backends.
     assert {s.recorded_at for s in stream[:3]} == {first.recorded_at}
-    assert first.recorded_at.utcoffset() == timezone.utc.utcoffset(None)
+    assert first.recorded_at.utcoffset() == UTC.utcoffset(None)
     assert before <= first.recorded_at <= after
 
 
@@ -110,7 +110,9 @@ def test_a_wrong_expected_version_raises_and_writes_nothing(engine, store, expec
     with pytest.raises(VersionConflict) as conflict:
         append(engine, store, unit("tha", expected, renamed(1), renamed(2)))
     assert (conflict.value.stream_id, conflict.value.expected, conflict.value.actual) == (
-        "unit:tha", expected, 1,
+        "unit:tha",
+        expected,
+        1,
     )
     assert [s.version for s in read_stream(engine, store, "tha")] == [1]
     assert last_position(engine, store) == 1
@@ -127,7 +129,8 @@ def test_a_multi_stream_append_is_all_or_nothing(engine, store):
 
     stored = append(engine, store, unit("tha", 0, registered("tha")), unit("nan", 1, renamed(1)))
     assert [(s.stream_id, s.version, s.position) for s in stored] == [
-        ("unit:tha", 1, 2), ("unit:nan", 2, 3),
+        ("unit:tha", 1, 2),
+        ("unit:nan", 2, 3),
     ]
 
 
@@ -158,8 +161,7 @@ def test_racing_writers_on_one_stream_one_wins(engine, store):
     def write(n: int) -> None:
         start.wait()
         try:
-            append(engine, store, unit("tha", 1, renamed(n + 1), renamed(n + 2)),
-                   metadata={"writer": n})
+            append(engine, store, unit("tha", 1, renamed(n + 1), renamed(n + 2)), metadata={"writer": n})
             outcomes[n] = "appended"
         except VersionConflict:
             outcomes[n] = "conflict"
@@ -196,7 +198,7 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
                     version = store.stream_version(conn, f"unit:w{n}")
                     stored = store.append(conn, [unit(f"w{n}", version, *evs)], {"writer": n})
                     commit_order.extend(s.position for s in stored)
-        except BaseException as error:  # noqa: BLE001 - surfaced by the asserts below
+        except BaseException as error:
             errors.append(error)
 
     def follow() -> None:
@@ -253,8 +255,9 @@ def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(stor
             ledger = (first, second)[n % 2]
             start.wait()
             try:
-                ledger.bus.handle(c.RenameUnit("tha", f"Tên {n}", "Thanh Hóa",
-                                               date(2018, 1, 1), expected_version=3))
+                ledger.bus.handle(
+                    c.RenameUnit("tha", f"Tên {n}", "Thanh Hóa", date(2018, 1, 1), expected_version=3)
+                )
                 outcomes.append(n)
             except VersionConflict:
                 outcomes.append("conflict")

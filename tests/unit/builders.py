@@ -66,8 +66,11 @@ def cluster_formed(
     members: tuple[str, ...] = NORTH_CENTRAL, formed_on: date = CLUSTER_FORMED_ON
 ) -> e.ClusterFormed:
     return e.ClusterFormed(
-        CLUSTER_ID, "Cụm thi đua các Sở Công Thương Bắc Trung Bộ", "Bắc Trung Bộ",
-        members, formed_on,
+        CLUSTER_ID,
+        "Cụm thi đua các Sở Công Thương Bắc Trung Bộ",
+        "Bắc Trung Bộ",
+        members,
+        formed_on,
     )
 
 
@@ -120,9 +123,7 @@ def target_set(code: str = "KH", **overrides: Any) -> e.TargetSet:
     return e.TargetSet(**fields)
 
 
-def result_recorded(
-    unit_id: str, code: str, value: float, on: date = date(2022, 12, 31)
-) -> e.ResultRecorded:
+def result_recorded(unit_id: str, code: str, value: float, on: date = date(2022, 12, 31)) -> e.ResultRecorded:
     return e.ResultRecorded(unit_id, code, value, on, "Báo cáo tổng kết năm 2022")
 
 

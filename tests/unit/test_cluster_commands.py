@@ -94,9 +94,7 @@ def test_a_unit_joins_a_cluster():
 
 def test_a_current_member_cannot_join_again():
     with pytest.raises(errors.AlreadyAMember):
-        cluster.add_member(
-            a_cluster(), a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1))
-        )
+        cluster.add_member(a_cluster(), a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1)))
 
 
 def test_joining_before_the_cluster_was_formed_is_rejected():
@@ -164,9 +162,7 @@ def test_the_ministry_names_a_chair_and_deputy_for_the_year():
     events = cluster.assign_leadership(a_cluster(), leadership())
 
     assert events == [e.LeadershipAssigned(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT", date(2024, 5, 14))]
-    assert a_cluster(*events).leadership[2024] == cluster.Leadership(
-        2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT"
-    )
+    assert a_cluster(*events).leadership[2024] == cluster.Leadership(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT")
 
 
 def test_chair_and_deputy_must_be_two_different_members():
@@ -205,9 +201,7 @@ def test_the_deputy_must_be_a_member_on_the_decision_day():
 
 def test_without_a_decision_date_membership_is_checked_on_1_january():
     # Hà Tĩnh joins in March 2024: a member on 14/5 but not on 1/1.
-    state = a_cluster(
-        e.MemberJoined(HA_TINH, date(2024, 3, 1)), formed=cluster_formed(members=(THANH_HOA,))
-    )
+    state = a_cluster(e.MemberJoined(HA_TINH, date(2024, 3, 1)), formed=cluster_formed(members=(THANH_HOA,)))
 
     assert cluster.assign_leadership(state, leadership(chair=THANH_HOA, deputy=HA_TINH))
     with pytest.raises(errors.NotAMember):

@@ -34,9 +34,15 @@ from tests.unit.builders import (
 def propose_cmd(**overrides) -> c.ProposePact:
     event = pact_proposed()
     fields = dict(
-        id=event.id, cluster_id=event.cluster_id, title=event.title, theme=event.theme,
-        year=event.year, period_start=None, period_end=None,
-        content_items=event.content_items, proposed_on=event.proposed_on,
+        id=event.id,
+        cluster_id=event.cluster_id,
+        title=event.title,
+        theme=event.theme,
+        year=event.year,
+        period_start=None,
+        period_end=None,
+        content_items=event.content_items,
+        proposed_on=event.proposed_on,
     )
     fields.update(overrides)
     return c.ProposePact(**fields)
@@ -139,7 +145,9 @@ def test_the_pact_is_proposed_until_every_party_has_signed():
 def test_a_party_signs_only_once():
     with pytest.raises(errors.AlreadySigned):
         pact.sign(
-            a_pact(signed(HA_TINH)), a_cluster(), a_unit(HA_TINH),
+            a_pact(signed(HA_TINH)),
+            a_cluster(),
+            a_unit(HA_TINH),
             sign_cmd(HA_TINH, date(2022, 6, 1)),
         )
 

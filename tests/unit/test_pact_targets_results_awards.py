@@ -39,9 +39,16 @@ COOPERATION = target_set("HT", title="Hợp tác", kind="qualitative", value=Non
 def target_cmd(code: str = "KH", **overrides) -> c.SetTarget:
     event = target_set(code)
     fields = dict(
-        pact_id=PACT_ID, code=code, title=event.title, kind=event.kind, measure=event.measure,
-        direction=event.direction, value=event.value, weight=event.weight,
-        applies_to=None, set_on=event.set_on,
+        pact_id=PACT_ID,
+        code=code,
+        title=event.title,
+        kind=event.kind,
+        measure=event.measure,
+        direction=event.direction,
+        value=event.value,
+        weight=event.weight,
+        applies_to=None,
+        set_on=event.set_on,
     )
     fields.update(overrides)
     return c.SetTarget(**fields)
@@ -64,7 +71,11 @@ def test_a_common_target_is_set_for_every_party():
 
 def test_a_registered_target_applies_only_to_its_units():
     cmd = target_cmd(
-        "XK", title="Kim ngạch xuất khẩu", measure="tỷ USD", value=2.0, weight=5.0,
+        "XK",
+        title="Kim ngạch xuất khẩu",
+        measure="tỷ USD",
+        value=2.0,
+        weight=5.0,
         applies_to=(HA_TINH,),
     )
 
@@ -135,9 +146,7 @@ def test_a_later_result_supersedes_the_earlier_one():
 
     state = a_pact(target_set(), mid_year, year_end)
 
-    assert state.results == {
-        (HA_TINH, "KH"): pact.Result(101.0, date(2022, 12, 31), year_end.source, None)
-    }
+    assert state.results == {(HA_TINH, "KH"): pact.Result(101.0, date(2022, 12, 31), year_end.source, None)}
 
 
 def test_a_result_for_an_unknown_target_is_rejected():
@@ -188,8 +197,13 @@ def test_no_result_is_recorded_on_a_closed_pact():
 
 def award_cmd(recipient: str, on: date = date(2023, 1, 20), person: str | None = None) -> c.GrantAward:
     return c.GrantAward(
-        PACT_ID, recipient, "Cờ thi đua của Bộ Công Thương", "Bộ Công Thương", on,
-        person, "QĐ 123/QĐ-BCT",
+        PACT_ID,
+        recipient,
+        "Cờ thi đua của Bộ Công Thương",
+        "Bộ Công Thương",
+        on,
+        person,
+        "QĐ 123/QĐ-BCT",
     )
 
 
@@ -198,8 +212,12 @@ def test_a_party_receives_an_award():
 
     assert events == [
         e.AwardGranted(
-            HA_TINH, None, "Cờ thi đua của Bộ Công Thương", "Bộ Công Thương",
-            "QĐ 123/QĐ-BCT", date(2023, 1, 20),
+            HA_TINH,
+            None,
+            "Cờ thi đua của Bộ Công Thương",
+            "Bộ Công Thương",
+            "QĐ 123/QĐ-BCT",
+            date(2023, 1, 20),
         )
     ]
     assert a_pact(*events).awards[0].recipient_unit == HA_TINH
@@ -252,10 +270,13 @@ def test_a_result_must_be_a_finite_number(value):
     assert caught.value.field == "value"
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"weight": float("inf")}, "weight"),
-    ({"value": float("nan")}, "value"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"weight": float("inf")}, "weight"),
+        ({"value": float("nan")}, "value"),
+    ],
+)
 def test_a_target_needs_finite_numbers(overrides, field):
     with pytest.raises(errors.InvalidValue) as caught:
         pact.set_target(a_pact(), target_cmd(**overrides))

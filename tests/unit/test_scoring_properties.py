@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,7 +74,7 @@ def test_ranks_are_non_decreasing_and_follow_1224(scores):
     standings = scoring.rank(scores)
 
     assert sorted(s.unit_id for s in standings) == sorted(s.unit_id for s in scores)
-    for position, (before, after) in enumerate(zip(standings, standings[1:]), start=2):
+    for position, (before, after) in enumerate(itertools.pairwise(standings), start=2):
         assert before.rank <= after.rank
         assert before.score >= after.score
         if before.score == after.score:
@@ -96,7 +98,9 @@ def _decimal_score(points: list[float], weights: list[float]) -> float:
 short_decimals = st.decimals(min_value=0, max_value=1000, places=4).map(lambda d: float(str(d)))
 
 
-round_weights = st.sampled_from([1.0, 2.0, 3.0, 5.0, 10.0, 0.3, 0.7]) | st.floats(min_value=0.01, max_value=100.0)
+round_weights = st.sampled_from([1.0, 2.0, 3.0, 5.0, 10.0, 0.3, 0.7]) | st.floats(
+    min_value=0.01, max_value=100.0
+)
 
 
 @settings(max_examples=500)

@@ -21,7 +21,9 @@ def test_evolve_equals_replace_and_leaves_the_original_alone():
 def test_evolve_works_on_every_slotted_state():
     membership = Membership("ha-tinh", date(2012, 1, 1))
 
-    assert evolve(membership, left_on=date(2025, 7, 1)) == Membership("ha-tinh", date(2012, 1, 1), date(2025, 7, 1))
+    assert evolve(membership, left_on=date(2025, 7, 1)) == Membership(
+        "ha-tinh", date(2012, 1, 1), date(2025, 7, 1)
+    )
 
 
 def test_evolve_refuses_a_field_the_state_does_not_have():

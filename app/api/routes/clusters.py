@@ -30,12 +30,22 @@ AsOf = Annotated[int | None, Field(ge=0, le=2**63 - 1)]  # positions are 64-bit
 _YEAR = TypeAdapter(Year)
 _AS_OF = TypeAdapter(AsOf)
 _STANDINGS_PARAMETERS = [
-    {"name": "year", "in": "query", "required": True,
-     "schema": {"type": "integer", "minimum": 1945, "maximum": 2100, "title": "Year"}},
-    {"name": "as_of", "in": "query", "required": False,
-     "description": "Log position: the standings as they stood then",
-     "schema": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, {"type": "null"}],
-                "title": "As Of"}},
+    {
+        "name": "year",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1945, "maximum": 2100, "title": "Year"},
+    },
+    {
+        "name": "as_of",
+        "in": "query",
+        "required": False,
+        "description": "Log position: the standings as they stood then",
+        "schema": {
+            "anyOf": [{"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, {"type": "null"}],
+            "title": "As Of",
+        },
+    },
 ]
 
 
@@ -57,10 +67,15 @@ def standings_query(params: Mapping[str, str]) -> tuple[int, int | None]:
         return year, as_of
     # Anything unusual goes through pydantic, for its exact answer and messages.
     found: list[dict] = []
-    for name, raw, adapter, required in (("year", raw_year, _YEAR, True), ("as_of", raw_as_of, _AS_OF, False)):
+    for name, raw, adapter, required in (
+        ("year", raw_year, _YEAR, True),
+        ("as_of", raw_as_of, _AS_OF, False),
+    ):
         if raw is None:
             if required:
-                found.append({"type": "missing", "loc": ("query", name), "msg": "Field required", "input": None})
+                found.append(
+                    {"type": "missing", "loc": ("query", name), "msg": "Field required", "input": None}
+                )
             continue
         try:
             value = adapter.validate_python(raw)
@@ -78,7 +93,8 @@ def standings_query(params: Mapping[str, str]) -> tuple[int, int | None]:
 
 # First in the router: routes are matched in order, and this is the hottest read.
 @router.get(
-    "/{cluster_id}/standings", response_model=StandingsOut,
+    "/{cluster_id}/standings",
+    response_model=StandingsOut,
     responses={404: {"description": "Unknown cluster, or no pact covers the year"}},
     openapi_extra={"parameters": _STANDINGS_PARAMETERS},
 )
@@ -95,9 +111,11 @@ async def get_standings(cluster_id: str, request: Request) -> Response:
     key = ("standings", cluster_id, year, as_of)
     body = cache.get(key, cache.head())
     if body is None:
+
         def render(conn: Connection) -> bytes:
             data = (
-                queries.standings(conn, cluster_id, year) if as_of is None
+                queries.standings(conn, cluster_id, year)
+                if as_of is None
                 else history.standings_as_of(conn, ledger.store, cluster_id, year, as_of)
             )
             return StandingsOut(**data).model_dump_json().encode()
@@ -118,13 +136,20 @@ def form_cluster(body: ClusterIn, bus: BusDep, meta: MetaDep, response: Response
 def add_member(
     cluster_id: str, body: MemberIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
 ) -> WriteAck:
-    cmd = c.AddMember(cluster_id, body.unit_id, body.joined_on, expected_version(match, body.expected_version))
+    cmd = c.AddMember(
+        cluster_id, body.unit_id, body.joined_on, expected_version(match, body.expected_version)
+    )
     return acknowledge(response, bus.handle(cmd, meta))
 
 
 @router.delete("/{cluster_id}/members/{unit_id}", responses=WRITE_ERRORS)
 def remove_member(
-    cluster_id: str, unit_id: str, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response,
+    cluster_id: str,
+    unit_id: str,
+    bus: BusDep,
+    meta: MetaDep,
+    match: IfMatch,
+    response: Response,
     effective_on: Annotated[date, Query(description="The first day the unit is no longer a member")],
 ) -> WriteAck:
     """The membership ends; its history stays (members over time)."""
@@ -138,7 +163,12 @@ def assign_leadership(
 ) -> WriteAck:
     """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
     cmd = c.AssignLeadership(
-        cluster_id, body.year, body.chair, body.deputy, body.decision_ref, body.decided_on,
+        cluster_id,
+        body.year,
+        body.chair,
+        body.deputy,
+        body.decision_ref,
+        body.decided_on,
         expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
@@ -150,8 +180,13 @@ def hand_over_host_flag(
 ) -> WriteAck:
     """The outgoing host hands the host flag (trao cờ đăng cai) to the next conference's host."""
     cmd = c.HandOverHostFlag(
-        cluster_id, body.conference_number, body.year, body.from_unit, body.to_unit,
-        body.handed_over_on, expected_version(match, body.expected_version),
+        cluster_id,
+        body.conference_number,
+        body.year,
+        body.from_unit,
+        body.to_unit,
+        body.handed_over_on,
+        expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
 

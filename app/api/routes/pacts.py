@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
-from app.api.responses import EventOut, Page, PactOut, PactSummary, ScoresOut, WriteAck
+from app.api.responses import EventOut, PactOut, PactSummary, Page, ScoresOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
 from app.domain import commands as c
 from app.domain.errors import NotFound
@@ -22,8 +22,16 @@ router = APIRouter(prefix="/pacts", tags=["pacts"])
 def propose_pact(body: PactIn, bus: BusDep, meta: MetaDep, response: Response) -> WriteAck:
     pact_id = body.id or f"pact-{uuid.uuid4().hex[:12]}"
     cmd = c.ProposePact(
-        pact_id, body.cluster_id, body.title, body.theme, body.year, body.period_start,
-        body.period_end, tuple(body.content_items), body.proposed_on, body.attainment_cap,
+        pact_id,
+        body.cluster_id,
+        body.title,
+        body.theme,
+        body.year,
+        body.period_start,
+        body.period_end,
+        tuple(body.content_items),
+        body.proposed_on,
+        body.attainment_cap,
         body.expected_version,
     )
     return acknowledge(response, bus.handle(cmd, meta), f"/api/v1/pacts/{pact_id}")
@@ -33,8 +41,9 @@ def propose_pact(body: PactIn, bus: BusDep, meta: MetaDep, response: Response) -
 def sign_pact(
     pact_id: str, body: SignatureIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
 ) -> WriteAck:
-    cmd = c.SignPact(pact_id, body.unit_id, body.signed_by, body.signed_on,
-                     expected_version(match, body.expected_version))
+    cmd = c.SignPact(
+        pact_id, body.unit_id, body.signed_by, body.signed_on, expected_version(match, body.expected_version)
+    )
     return acknowledge(response, bus.handle(cmd, meta))
 
 
@@ -44,9 +53,17 @@ def set_target(
 ) -> WriteAck:
     """Set a target (chỉ tiêu); setting a code again replaces it from then on."""
     cmd = c.SetTarget(
-        pact_id, body.code, body.title, body.kind, body.measure, body.direction, body.value,
-        body.weight, tuple(body.applies_to) if body.applies_to is not None else None,
-        body.set_on, expected_version(match, body.expected_version),
+        pact_id,
+        body.code,
+        body.title,
+        body.kind,
+        body.measure,
+        body.direction,
+        body.value,
+        body.weight,
+        tuple(body.applies_to) if body.applies_to is not None else None,
+        body.set_on,
+        expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
 
@@ -57,8 +74,14 @@ def record_result(
 ) -> WriteAck:
     """Record a result (kết quả); a later one for the same unit and target supersedes it."""
     cmd = c.RecordResult(
-        pact_id, body.unit_id, body.target_code, body.value, body.reported_on, body.source,
-        body.note, expected_version(match, body.expected_version),
+        pact_id,
+        body.unit_id,
+        body.target_code,
+        body.value,
+        body.reported_on,
+        body.source,
+        body.note,
+        expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
 
@@ -68,8 +91,14 @@ def grant_award(
     pact_id: str, body: AwardIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
 ) -> WriteAck:
     cmd = c.GrantAward(
-        pact_id, body.recipient_unit, body.title, body.conferred_by, body.granted_on,
-        body.recipient_person, body.decision_ref, expected_version(match, body.expected_version),
+        pact_id,
+        body.recipient_unit,
+        body.title,
+        body.conferred_by,
+        body.granted_on,
+        body.recipient_person,
+        body.decision_ref,
+        expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
 

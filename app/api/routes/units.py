@@ -25,7 +25,10 @@ def rename_unit(
     unit_id: str, body: RenameIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
 ) -> WriteAck:
     cmd = c.RenameUnit(
-        unit_id, body.name, body.province, body.effective_on,
+        unit_id,
+        body.name,
+        body.province,
+        body.effective_on,
         expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
@@ -37,7 +40,10 @@ def merge_unit(
 ) -> WriteAck:
     """Record a merger (sáp nhập): the unit's cluster seats pass to its successor."""
     cmd = c.MergeUnit(
-        unit_id, body.into, body.effective_on, body.legal_basis,
+        unit_id,
+        body.into,
+        body.effective_on,
+        body.legal_basis,
         expected_version(match, body.expected_version),
     )
     return acknowledge(response, bus.handle(cmd, meta))
