@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.domain.commands import Command
-from app.events.store import StoredEvent
 from app.services import collector
 from app.services.handlers import HANDLERS
 from app.services.unit_of_work import UnitOfWork
@@ -21,7 +20,6 @@ class Ack(NamedTuple):
     id: str
     version: int
     position: int | None
-    events: tuple[StoredEvent, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +47,24 @@ class MessageBus:
 
     def handle(self, command: Command, meta: Meta = Meta()) -> Ack:
         with self._uow_factory() as uow:
+            uow.metadata = meta.as_dict(command)
             kind, entity_id = HANDLERS[type(command)](command, uow)
-            stored = uow.commit(meta.as_dict(command))
+            stored = uow.commit()
             version = uow.version(kind, entity_id)
-        return Ack(entity_id, version, stored[-1].position if stored else None, tuple(stored))
+        return Ack(entity_id, version, stored[-1].position if stored else None)
 
     def handle_many(self, commands: Sequence[Command], meta: Meta = Meta()) -> list[Ack]:
-        """Several commands in one transaction: all are recorded, or none (imports)."""
+        """Several commands in one transaction: all are recorded, or none (imports).
+
+        Each event's metadata names the command that recorded it; the events of
+        one kind of command share one metadata dict (encoded once)."""
+        metadata: dict[type, dict] = {}
         with collector.paused(), self._uow_factory() as uow:
-            touched = [HANDLERS[type(cmd)](cmd, uow) for cmd in commands]
-            stored = uow.commit(meta.as_dict(commands[0]) if commands else {})
+            touched = []
+            for cmd in commands:
+                kind = type(cmd)
+                uow.metadata = metadata.get(kind) or metadata.setdefault(kind, meta.as_dict(cmd))
+                touched.append(HANDLERS[kind](cmd, uow))
+            stored = uow.commit()
             last = stored[-1].position if stored else None
-            return [Ack(i, uow.version(k, i), last, ()) for k, i in touched]
+            return [Ack(i, uow.version(k, i), last) for k, i in touched]
