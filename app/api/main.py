@@ -38,6 +38,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await app.state.ledger.read_cache.aclose()
         if own:
             app.state.ledger.close()
 

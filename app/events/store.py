@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -33,7 +33,7 @@ class PendingAppend:
     stream_type: str
     expected_version: int
     events: Sequence[Event]
-    metadata: Sequence[dict] | None = None
+    metadata: Sequence[dict[str, Any]] | None = None
 
 
 class StoredEvent(NamedTuple):
@@ -71,7 +71,7 @@ _COLUMNS = (
 )
 
 
-def _encoded_once(values: list[dict]) -> list[str]:
+def _encoded_once(values: list[dict[str, Any]]) -> list[str]:
     """Each dict as JSON, each distinct object encoded once: the events of a batch
     share one metadata dict per kind of command, and an import holds thousands."""
     texts: dict[int, str] = {}

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.db import write_connection
 from app.domain import cluster, pact, unit
+from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
 from app.projections import bulk_rows, parallel, replay, rows
@@ -30,6 +31,11 @@ ROWS_OF = {
     cluster.STREAM_TYPE: rows.all_cluster_rows,
 }
 INSERT_CHUNK = 5000
+_NEXT_GENERATION = (
+    log_head.update()
+    .where(log_head.c.id == 1)
+    .values(read_model_generation=log_head.c.read_model_generation + 1)
+)
 PARALLEL_FROM = 50_000
 MAX_WORKERS = 4
 
@@ -203,4 +209,7 @@ def rebuild(
                 events, streams = _replay_here(conn, writer, progress)
             writer.flush_all()
             Projector.save_checkpoint(conn, position)
+            # The read models changed under an unmoved log head: caches keyed by
+            # the head (app.projections.read_cache) must not answer from before.
+            conn.execute(_NEXT_GENERATION)
     return RebuildReport(events, streams, position, worker_peak_mb)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from app.domain.commands import Command
 from app.services import collector
@@ -58,7 +58,7 @@ class MessageBus:
 
         Each event's metadata names the command that recorded it; the events of
         one kind of command share one metadata dict (encoded once)."""
-        metadata: dict[type, dict] = {}
+        metadata: dict[type, dict[str, Any]] = {}
         with collector.paused(), self._uow_factory() as uow:
             touched = []
             for cmd in commands:

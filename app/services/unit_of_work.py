@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -31,7 +32,7 @@ class _Tracked:
     loaded_version: int
     new_events: list[Event]
     # Each new event's metadata: a batch's events each name their own command.
-    metadata: list[dict]
+    metadata: list[dict[str, Any]]
     # (version, state) at the versions the snapshot policy keeps. Not a state per
     # event: a 10,000-result import would hold 10,000 pact copies for the
     # garbage collector to walk, and the read models need only the final state.
@@ -55,7 +56,7 @@ class UnitOfWork:
         self.conn: Connection
         self.stored: list[StoredEvent] = []
         # Stored with every event recorded from now on; the bus sets it per command.
-        self.metadata: dict = {}
+        self.metadata: dict[str, Any] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.conn = write_connection(self._engine)

@@ -102,14 +102,16 @@ async def get_standings(cluster_id: str, request: Request) -> Response:
     """Scores and ranks of the cluster's pact for a year, with that year's chair and host.
 
     The hottest read of the frontends: answered from a cache keyed by the log
-    head, so it is recomputed only after a write, and never served stale.
+    head, so it is recomputed only after a write or a rebuild, and never served
+    stale. Nothing here waits on the database in the event loop: the head is
+    awaited (app.projections.head), a miss is rendered in a worker thread.
     ``as_of`` (a log position) gives the standings as they stood then.
     """
     year, as_of = standings_query(request.query_params)
     ledger = request.app.state.ledger  # no dependency to solve on the hot path
     cache = ledger.read_cache
     key = ("standings", cluster_id, year, as_of)
-    body = cache.get(key, cache.head())
+    body = cache.get(key, await cache.head())
     if body is None:
 
         def render(conn: Connection) -> bytes:
