@@ -10,7 +10,9 @@ new ones, never a half-replayed mix.
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -22,6 +24,7 @@ from app.domain import cluster, pact, unit
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
+from app.observability.metrics import REBUILD_SECONDS
 from app.projections import bulk_rows, parallel, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
@@ -30,6 +33,7 @@ ROWS_OF = {
     unit.STREAM_TYPE: rows.all_unit_rows,
     cluster.STREAM_TYPE: rows.all_cluster_rows,
 }
+log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000
 _NEXT_GENERATION = (
     log_head.update()
@@ -189,6 +193,7 @@ def rebuild(
     (auto_workers), as ``pacts rebuild`` does. Workers are spawned: a script that
     asks for them must guard its entry point with ``if __name__ == "__main__"``.
     """
+    started = time.perf_counter()
     with write_connection(engine) as conn:
         with conn.begin():
             position = store.lock(conn)
@@ -212,4 +217,8 @@ def rebuild(
             # The read models changed under an unmoved log head: caches keyed by
             # the head (app.projections.read_cache) must not answer from before.
             conn.execute(_NEXT_GENERATION)
+    seconds = time.perf_counter() - started
+    REBUILD_SECONDS.observe(seconds)
+    fields = {"events": events, "streams": streams, "position": position, "workers": workers}
+    log.info("rebuild", extra={"fields": {**fields, "duration_s": round(seconds, 3)}})
     return RebuildReport(events, streams, position, worker_peak_mb)
