@@ -9,8 +9,8 @@ costs the cached standings answer a few percent (docs/benchmarks.md).
 from __future__ import annotations
 
 import logging
+import random
 import time
-import uuid
 
 from prometheus_client.metrics import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,7 +41,7 @@ class RequestObserver:
         if cid:
             echo = (HEADER, given)  # as sent (UTF-8 bytes stay UTF-8 bytes)
         else:
-            cid = str(uuid.uuid4())
+            cid = new_correlation_id()
             echo = (HEADER, cid.encode())
         logs.correlation_id.set(cid)
         status = 500
@@ -71,15 +71,7 @@ class RequestObserver:
         children[0].inc()
         children[1].observe(seconds)
         if logs.http_log.isEnabledFor(logging.INFO):
-            fields = {
-                "method": key[0],
-                "route": template,
-                "path": scope["path"],
-                "status": status,
-                "duration_ms": round(seconds * 1000, 3),
-                "correlation_id": cid,
-            }
-            logs.http_log.info("request", extra={"fields": fields})
+            logs.log_request(method, template, scope["path"], status, round(seconds * 1000, 3), cid)
 
 
 def route_template(scope: Scope) -> str:
@@ -98,4 +90,22 @@ def route_template(scope: Scope) -> str:
     extra = requested.count("/") - path.count("/")
     if extra <= 0:
         return path
-    return "/".join(requested.split("/", extra + 1)[: extra + 1]) + path
+    known = _PREFIXED.get((path, extra))
+    if known is not None and requested.startswith(known[0]):
+        return known[1]
+    prefix = "/".join(requested.split("/", extra + 1)[: extra + 1])
+    _PREFIXED[(path, extra)] = (prefix + "/", prefix + path)
+    return prefix + path
+
+
+# (route path, segments before it) -> (prefix + "/", template): the few prefixes seen.
+_PREFIXED: dict[tuple[str, int], tuple[str, str]] = {}
+
+
+def new_correlation_id() -> str:
+    """A random UUID (version 4) from Python's generator, not uuid4()'s os.urandom: a
+    system call per request, for an id that must be unique, not secret."""
+    n = random.getrandbits(128)
+    n = (n & ~(0xF << 76) | (0x4 << 76)) & ~(0x3 << 62) | (0x2 << 62)
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
