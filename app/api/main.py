@@ -14,6 +14,7 @@ from app.api import problems
 from app.api.observe import RequestObserver
 from app.api.routes import clusters, health, metrics, pacts, units
 from app.bootstrap import Ledger, bootstrap
+from app.observability import logs
 
 API_PREFIX = "/api/v1"
 
@@ -51,6 +52,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         await app.state.ledger.read_cache.aclose()
         if own:
             app.state.ledger.close()
+        logs.write_through()
 
     app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)

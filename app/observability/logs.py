@@ -114,7 +114,8 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     def __init__(self, stream: Any = None) -> None:
         super().__init__(stream)
-        # Lines, or a request's values (RequestValues) to format when written.
+        self.max_lines = self.MAX_LINES
+        # Lines, or a request's values (log_request's) to format when written.
         self._lines: list[str | tuple[Any, ...]] = []
         self._closed = threading.Event()
         threading.Thread(target=self._flush_periodically, name="log-flush", daemon=True).start()
@@ -126,7 +127,7 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.handleError(record)
             return
         self._lines.append(line)  # under the handler's lock (Handler.handle holds it)
-        if len(self._lines) >= self.MAX_LINES or record.levelno >= logging.WARNING:
+        if len(self._lines) >= self.max_lines or record.levelno >= logging.WARNING:
             self._write()
 
     def add_request(self, values: tuple[Any, ...]) -> None:
@@ -134,11 +135,17 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         one pass over the batch, off the request's own path."""
         with self.lock:  # type: ignore[union-attr]
             self._lines.append(values)
-            if len(self._lines) >= self.MAX_LINES:
+            if len(self._lines) >= self.max_lines:
                 self._write()
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr]
+            self._write()
+
+    def write_through(self) -> None:
+        """Write what waits, then every line at once (see logs.write_through)."""
+        with self.lock:  # type: ignore[union-attr]
+            self.max_lines = 1
             self._write()
 
     def close(self) -> None:
@@ -235,3 +242,12 @@ def _only_handler(logger: logging.Logger) -> BatchedStreamHandler | None:
             found = handler
         current = current.parent if current.propagate else None
     return found
+
+
+def write_through() -> None:
+    """From now on, write each line at once: the process is about to end, maybe by
+    a signal that skips atexit's flush (a uvicorn worker re-raises SIGTERM once it
+    has shut down). Called when the application shuts down."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, BatchedStreamHandler):
+            handler.write_through()

@@ -156,3 +156,8 @@ def test_metrics_are_summed_over_the_workers(sqlite_url, tmp_path):
 
     assert scraped == [requests] * 6
     assert len(pids) >= 2, pids  # each worker counted in its own file
+    # A worker ends by its re-raised SIGTERM, which skips atexit: no line may wait for it.
+    lines = _json_lines(log)
+    assert len([line for line in lines if line.get("route") == "/healthz"]) == requests
+    finished = {line["pid"] for line in lines if line["message"].startswith("Finished server process")}
+    assert {int(pid.removesuffix(".db")) for pid in pids} <= finished
