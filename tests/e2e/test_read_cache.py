@@ -74,7 +74,14 @@ def test_a_rebuild_by_another_process_is_seen_by_the_next_read(store_url):
     try:
         _given_a_pact(other_process.bus)
         other_process.bus.handle(
-            c.RecordResult("btb-2022", "thanh-hoa", "KH", 95, date(2022, 12, 31), "báo cáo")
+            c.RecordResult(
+                pact_id="btb-2022",
+                unit_id="thanh-hoa",
+                target_code="KH",
+                value=95,
+                reported_on=date(2022, 12, 31),
+                source="báo cáo",
+            )
         )
         # Read models as an older projection left them (the reason one rebuilds).
         with other_process.engine.begin() as conn:
@@ -123,7 +130,14 @@ def test_standings_recover_when_postgresql_drops_every_connection(pg_url):
             other_process = make_ledger(pg_url)
             try:
                 other_process.bus.handle(
-                    c.RecordResult("btb-2022", "thanh-hoa", "KH", 95, date(2022, 12, 31), "báo cáo")
+                    c.RecordResult(
+                        pact_id="btb-2022",
+                        unit_id="thanh-hoa",
+                        target_code="KH",
+                        value=95,
+                        reported_on=date(2022, 12, 31),
+                        source="báo cáo",
+                    )
                 )
             finally:
                 other_process.close()
