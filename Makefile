@@ -1,43 +1,54 @@
 # The front door. `make run`: set up and serve on SQLite with the demo loaded.
 # `make test`: set up and run every test (PostgreSQL ones need a reachable server).
+#
+# Each target installs what it needs and no more: `make run` the service alone;
+# `make test` adds the test extras, and the bench's (a smoke test runs every
+# benchmark path at a tiny size); `make bench` the bench's; `make lint` the linters'.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+BASE := $(VENV)/.installed
 
 .PHONY: lint run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean
 
-$(STAMP): pyproject.toml
+$(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,bench,lint]"
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	touch $@
 
-run: $(STAMP)
+# An extra's stamp is older than the base's after pyproject.toml changes: reinstalled then.
+$(VENV)/.extra-%: $(BASE)
+	$(BIN)/pip install --quiet -e ".[$*]"
+	touch $@
+
+TEST_DEPS := $(VENV)/.extra-test $(VENV)/.extra-bench
+
+run: $(BASE)
 	$(BIN)/pacts migrate
 	$(BIN)/pacts demo
 	$(BIN)/pacts serve
 
-lint: $(STAMP)
+lint: $(VENV)/.extra-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP)
+test: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests
 
-test-unit: $(STAMP)
+test-unit: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests/unit
 
-test-integration: $(STAMP)
+test-integration: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests/integration
 
-test-e2e: $(STAMP)
+test-e2e: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests/e2e
 
-bench: $(STAMP)
+bench: $(VENV)/.extra-bench
 	$(BIN)/python -m bench
 
-migrate demo rebuild: $(STAMP)
+migrate demo rebuild: $(BASE)
 	$(BIN)/pacts $@
 
 clean:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import logging.config
+import signal
+
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from app import migrations
 from app.bootstrap import bootstrap
+from app.observability import logs, metrics
 from app.settings import get_settings
 
 cli = typer.Typer(help="Pact Ledger: emulation pacts as an append-only event log.", no_args_is_help=True)
+
+
+@cli.callback()
+def _configure() -> None:
+    """Every command logs JSON lines on stderr (stdout stays for its human answer)."""
+    logging.config.dictConfig(logs.log_config(get_settings().log_level))
 
 
 def _ensure_migrated() -> None:
@@ -48,13 +58,21 @@ def serve(
 
     settings = get_settings()
     _ensure_migrated()
-    uvicorn.run(
-        "app.api.main:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level="info",
-    )
+    # Uvicorn ends its graceful shutdown (requests in flight answered, then the
+    # lifespan closed) by raising the signal again, for the handler it found: by
+    # default the process would end as killed. A stop that finished its work is a
+    # success, so the handler it finds does nothing and `pacts serve` exits 0.
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    with metrics.multiprocess_mode(workers):
+        uvicorn.run(
+            "app.api.main:app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_config=logs.log_config(settings.log_level),
+            access_log=False,  # app.api.observe logs each request, with its correlation id
+            timeout_graceful_shutdown=settings.shutdown_timeout,
+        )
 
 
 @cli.command()

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     port: int = 8000
     # Aggregate states kept in memory between commands (tail-read, so never stale).
     state_cache_size: int = 20_000
+    # Logs: JSON lines on stderr at this level (DEBUG, INFO, WARNING, ERROR).
+    log_level: str = "INFO"
+    # On SIGTERM, how long requests in flight get to finish before they are cancelled
+    # (their transactions then roll back): under `docker stop`'s 10 s before SIGKILL.
+    shutdown_timeout: int = 8
 
 
 @lru_cache

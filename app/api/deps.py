@@ -13,6 +13,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.engine import Connection
 
 from app.bootstrap import Ledger
+from app.observability import logs
 from app.services.bus import MessageBus, Meta
 
 
@@ -63,22 +64,24 @@ IfMatch = Annotated[int | None, Depends(if_match)]
 
 
 def request_meta(
-    request: Request,
     x_actor: Annotated[str | None, Header(description="Who is making the change")] = None,
     x_reason: Annotated[str | None, Header(description="Why the change is made")] = None,
-    x_correlation_id: Annotated[str | None, Header()] = None,
+    x_correlation_id: Annotated[
+        str | None, Header(description="Stored with the events and echoed back; generated when absent")
+    ] = None,
 ) -> Meta:
-    correlation_id = _header_text(x_correlation_id) or str(uuid.uuid4())
-    request.state.correlation_id = correlation_id
+    # The middleware (app.api.observe) read X-Correlation-ID already, or made one up:
+    # the id in the events is the one in the logs and in the response.
+    del x_correlation_id
     return Meta(
-        actor=_header_text(x_actor) or "anonymous",
+        actor=header_text(x_actor) or "anonymous",
         source="api",
-        correlation_id=correlation_id,
-        reason=_header_text(x_reason),
+        correlation_id=logs.correlation_id.get() or str(uuid.uuid4()),
+        reason=header_text(x_reason),
     )
 
 
-def _header_text(value: str | None) -> str | None:
+def header_text(value: str | None) -> str | None:
     """A header as its sender wrote it: clients send UTF-8 bytes (a Vietnamese X-Reason),
     which the server hands over decoded as latin-1; undo that, or keep the value as is."""
     if value is None:

@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from app import migrations
 from app.api import problems
-from app.api.routes import clusters, health, pacts, units
+from app.api.observe import RequestObserver
+from app.api.routes import clusters, health, metrics, pacts, units
 from app.bootstrap import Ledger, bootstrap
+from app.observability import logs
 
 API_PREFIX = "/api/v1"
 
@@ -24,7 +27,15 @@ rotations, pacts and scores built from it.
   `If-Match` (412 when stale) or `expected_version` in the body (409 when stale).
 * Headers `X-Actor`, `X-Reason` and `X-Correlation-ID` are stored with the events.
 * Errors are `application/problem+json`; 422 answers name each field and reason.
+* Every answer carries `X-Correlation-ID`: the request's own, or one made up for it.
 """
+
+
+class PactLedgerAPI(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's error middleware too: a 500 is timed, counted and logged
+        # with its correlation id like any other answer, and echoes the id.
+        return RequestObserver(super().build_middleware_stack())
 
 
 def create_app(ledger: Ledger | None = None) -> FastAPI:
@@ -38,16 +49,19 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await app.state.ledger.read_cache.aclose()
         if own:
             app.state.ledger.close()
+        logs.write_through()
 
-    app = FastAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     # Routes are matched in order: the frontends' hottest read (standings) first.
     for module in (clusters, pacts, units):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
+    app.include_router(metrics.router)
     return app
 
 

@@ -36,12 +36,15 @@ events = sa.Table(
 
 # One row. Writers lock it for the whole command, so positions are handed out
 # gapless and in commit order, even with several API processes on PostgreSQL.
-# The hash-chain head will live here too.
+# The hash-chain head will live here too. ``read_model_generation`` counts the
+# rebuilds: with the last position, it names the state the read models are in
+# (the key of the standings cache, app.projections.read_cache).
 log_head = sa.Table(
     "event_log_head",
     metadata,
     sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("last_position", Position, nullable=False),
+    sa.Column("read_model_generation", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 projection_checkpoints = sa.Table(

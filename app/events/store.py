@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -24,12 +24,16 @@ from app.events.schema import events, log_head
 
 @dataclass(frozen=True, slots=True)
 class PendingAppend:
-    """Events for one stream, to be appended if the stream is still at ``expected_version``."""
+    """Events for one stream, to be appended if the stream is still at ``expected_version``.
+
+    ``metadata``: one dict per event (a batch's events come from different
+    commands); without it every event gets the metadata given to ``append``."""
 
     stream_id: str
     stream_type: str
     expected_version: int
     events: Sequence[Event]
+    metadata: Sequence[dict[str, Any]] | None = None
 
 
 class StoredEvent(NamedTuple):
@@ -65,6 +69,13 @@ _COLUMNS = (
     events.c.occurred_on,
     events.c.recorded_at,
 )
+
+
+def _encoded_once(values: list[dict[str, Any]]) -> list[str]:
+    """Each dict as JSON, each distinct object encoded once: the events of a batch
+    share one metadata dict per kind of command, and an import holds thousands."""
+    texts: dict[int, str] = {}
+    return [texts.get(id(v)) or texts.setdefault(id(v), dumps(v)) for v in values]
 
 
 _NO_BOUND = 2**62
@@ -144,7 +155,8 @@ class EventStore:
             if actual != pending.expected_version:
                 raise VersionConflict(pending.stream_id, pending.expected_version, actual)
             version = actual
-            for event in pending.events:
+            per_event = [metadata] * len(pending.events) if pending.metadata is None else pending.metadata
+            for event, event_metadata in zip(pending.events, per_event, strict=True):
                 position += 1
                 version += 1
                 texts.append(codec.encode_json(event))
@@ -158,7 +170,7 @@ class EventStore:
                         type(event).__name__,
                         event.SCHEMA_VERSION,
                         codec.encode(event),
-                        metadata,
+                        event_metadata,
                         event.occurred_on,
                         recorded_at,
                     )
@@ -182,7 +194,7 @@ class EventStore:
         writes and reads back: on SQLite a UUID is 32 hex digits and a timestamp
         is naive UTC text; psycopg takes text for uuid and json columns.
         """
-        meta_text = dumps(stored[0].metadata)
+        meta_texts = _encoded_once([s.metadata for s in stored])
         recorded = stored[0].recorded_at
         if self._sqlite:
             recorded_text = recorded.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -200,7 +212,7 @@ class EventStore:
                     s.occurred_on.isoformat() if s.occurred_on else None,
                     recorded_text,
                 )
-                for s, text in zip(stored, texts, strict=True)
+                for s, text, meta_text in zip(stored, texts, meta_texts, strict=True)
             ]
         else:
             rows = [
@@ -217,7 +229,7 @@ class EventStore:
                     s.occurred_on,
                     recorded,
                 )
-                for s, text in zip(stored, texts, strict=True)
+                for s, text, meta_text in zip(stored, texts, meta_texts, strict=True)
             ]
             if len(rows) >= COPY_FROM:
                 # An import's thousands of rows: COPY is PostgreSQL's bulk path.

@@ -10,7 +10,9 @@ new ones, never a half-replayed mix.
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -19,8 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.db import write_connection
 from app.domain import cluster, pact, unit
+from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
+from app.observability.metrics import REBUILD_SECONDS
 from app.projections import bulk_rows, parallel, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
@@ -29,7 +33,13 @@ ROWS_OF = {
     unit.STREAM_TYPE: rows.all_unit_rows,
     cluster.STREAM_TYPE: rows.all_cluster_rows,
 }
+log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000
+_NEXT_GENERATION = (
+    log_head.update()
+    .where(log_head.c.id == 1)
+    .values(read_model_generation=log_head.c.read_model_generation + 1)
+)
 PARALLEL_FROM = 50_000
 MAX_WORKERS = 4
 
@@ -183,6 +193,7 @@ def rebuild(
     (auto_workers), as ``pacts rebuild`` does. Workers are spawned: a script that
     asks for them must guard its entry point with ``if __name__ == "__main__"``.
     """
+    started = time.perf_counter()
     with write_connection(engine) as conn:
         with conn.begin():
             position = store.lock(conn)
@@ -203,4 +214,11 @@ def rebuild(
                 events, streams = _replay_here(conn, writer, progress)
             writer.flush_all()
             Projector.save_checkpoint(conn, position)
+            # The read models changed under an unmoved log head: caches keyed by
+            # the head (app.projections.read_cache) must not answer from before.
+            conn.execute(_NEXT_GENERATION)
+    seconds = time.perf_counter() - started
+    REBUILD_SECONDS.observe(seconds)
+    fields = {"events": events, "streams": streams, "position": position, "workers": workers}
+    log.info("rebuild", extra={"fields": {**fields, "duration_s": round(seconds, 3)}})
     return RebuildReport(events, streams, position, worker_peak_mb)

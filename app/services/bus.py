@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from app.domain.commands import Command
 from app.events.store import StoredEvent
+from app.observability.logs import write_log
+from app.observability.metrics import EVENTS_APPENDED
 from app.services import collector
 from app.services.handlers import HANDLERS
-from app.services.unit_of_work import UnitOfWork
+from app.services.unit_of_work import UnitOfWork, stream_id
 
 
 class Ack(NamedTuple):
@@ -21,7 +25,6 @@ class Ack(NamedTuple):
     id: str
     version: int
     position: int | None
-    events: tuple[StoredEvent, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +52,53 @@ class MessageBus:
 
     def handle(self, command: Command, meta: Meta = Meta()) -> Ack:
         with self._uow_factory() as uow:
+            uow.metadata = meta.as_dict(command)
             kind, entity_id = HANDLERS[type(command)](command, uow)
-            stored = uow.commit(meta.as_dict(command))
+            stored = uow.commit()
             version = uow.version(kind, entity_id)
-        return Ack(entity_id, version, stored[-1].position if stored else None, tuple(stored))
+        ack = Ack(entity_id, version, stored[-1].position if stored else None)
+        _observe(stored, meta, type(command).__name__, stream_id(kind, entity_id), ack)
+        return ack
 
     def handle_many(self, commands: Sequence[Command], meta: Meta = Meta()) -> list[Ack]:
-        """Several commands in one transaction: all are recorded, or none (imports)."""
+        """Several commands in one transaction: all are recorded, or none (imports).
+
+        Each event's metadata names the command that recorded it; the events of
+        one kind of command share one metadata dict (encoded once)."""
+        metadata: dict[type, dict[str, Any]] = {}
         with collector.paused(), self._uow_factory() as uow:
-            touched = [HANDLERS[type(cmd)](cmd, uow) for cmd in commands]
-            stored = uow.commit(meta.as_dict(commands[0]) if commands else {})
+            touched = []
+            for cmd in commands:
+                kind = type(cmd)
+                uow.metadata = metadata.get(kind) or metadata.setdefault(kind, meta.as_dict(cmd))
+                touched.append(HANDLERS[kind](cmd, uow))
+            stored = uow.commit()
             last = stored[-1].position if stored else None
-            return [Ack(i, uow.version(k, i), last, ()) for k, i in touched]
+            acks = [Ack(i, uow.version(k, i), last) for k, i in touched]
+        _observe(stored, meta, "batch", None, None, commands=len(commands))
+        return acks
+
+
+def _observe(
+    stored: list[StoredEvent],
+    meta: Meta,
+    command: str,
+    stream: str | None,
+    ack: Ack | None,
+    **more: object,
+) -> None:
+    """After the commit: the events appended, and one log line for the write."""
+    for event_type, count in Counter(s.type for s in stored).items():
+        EVENTS_APPENDED.labels(event_type).inc(count)
+    if write_log.isEnabledFor(logging.INFO):
+        fields = {
+            "command": command,
+            "stream": stream,
+            "version": ack.version if ack else None,
+            "position": stored[-1].position if stored else None,
+            "events": len(stored),
+            "correlation_id": meta.correlation_id,
+            "source": meta.source,
+            **more,
+        }
+        write_log.info("write", extra={"fields": fields})

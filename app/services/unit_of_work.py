@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -30,6 +31,8 @@ class _Tracked:
     state: object
     loaded_version: int
     new_events: list[Event]
+    # Each new event's metadata: a batch's events each name their own command.
+    metadata: list[dict[str, Any]]
     # (version, state) at the versions the snapshot policy keeps. Not a state per
     # event: a 10,000-result import would hold 10,000 pact copies for the
     # garbage collector to walk, and the read models need only the final state.
@@ -52,6 +55,8 @@ class UnitOfWork:
         self._tracked: dict[str, _Tracked] = {}
         self.conn: Connection
         self.stored: list[StoredEvent] = []
+        # Stored with every event recorded from now on; the bus sets it per command.
+        self.metadata: dict[str, Any] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.conn = write_connection(self._engine)
@@ -79,7 +84,7 @@ class UnitOfWork:
                 for stored in self._store.read_stream(self.conn, sid):
                     state = kind.apply(stored.to_domain(), state)
                     version = stored.version
-            tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [])
+            tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [], [])
         return tracked
 
     def load(self, kind: Aggregate, entity_id: str) -> object | None:
@@ -124,19 +129,20 @@ class UnitOfWork:
         for version, event in enumerate(new_events, current + 1):
             state = kind.apply(event, state)
             tracked.new_events.append(event)
+            tracked.metadata.append(self.metadata)
             if snapshotted and version % snapshots.SNAPSHOT_EVERY == 0:
                 tracked.snapshot_states.append((version, state))
         tracked.state = state
 
-    def commit(self, metadata: dict) -> list[StoredEvent]:
+    def commit(self) -> list[StoredEvent]:
         pending = [
-            PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events)
+            PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events, t.metadata)
             for sid, t in self._tracked.items()
             if t.new_events
         ]
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
-            self.stored = self._store.append(self.conn, pending, metadata, head=self._head)
+            self.stored = self._store.append(self.conn, pending, self.metadata, head=self._head)
             # Each change carries its stream's state after the whole commit.
             finals = [t.state for t in self._tracked.values() for _ in t.new_events]
             events = [ev for t in self._tracked.values() for ev in t.new_events]

@@ -1,9 +1,10 @@
 """Path 5: HTTP reads, GET /api/v1/clusters/{id}/standings?year=, under load.
 
 Two servers, each one uvicorn process (same flags: uvloop/httptools as installed,
-no access log): ours (``app.api.main:app`` on a SQLite database with the demo
+no uvicorn access log): ours (``app.api.main:app`` on a SQLite database with the demo
 loaded plus one generated cluster-year: 6 members, 10 targets, 60 results,
-leadership and a host handover, all written through the bus) and the bare
+leadership and a host handover, all written through the bus; logging as ``pacts serve`` does, a JSON line
+per request, to a file; metrics counted) and the bare
 endpoint of ``bench.bare`` answering the same number of bytes. The load comes
 from ``wrk -t2 -c64 --latency`` in its own process, alternating the two servers
 run by run, after a short warm-up of each.
@@ -11,6 +12,7 @@ run by run, after a short warm-up of each.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from app.domain import commands as c
+from app.observability.logs import log_config as log_config_of_serve
 from bench import stores
 from bench import workload as w
 from bench.report import Row, median
@@ -48,8 +51,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(app: str, env: dict[str, str]):
+def _server(app: str, env: dict[str, str], log: Path, *flags: str):
     port = _free_port()
+    out = log.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -63,11 +67,11 @@ def _server(app: str, env: dict[str, str]):
             "--log-level",
             "warning",
             "--no-access-log",
+            *flags,
         ],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=out,  # a file: a pipe nobody reads would fill and stall the server
     )
     try:
         deadline = time.monotonic() + 30
@@ -77,7 +81,7 @@ def _server(app: str, env: dict[str, str]):
                 break
             except httpx.HTTPError as error:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{app} did not start: {proc.stderr.read()[-2000:]}") from error
+                    raise RuntimeError(f"{app} did not start: {log.read_text()[-2000:]}") from error
                 time.sleep(0.1)
         yield port, proc.pid
     finally:
@@ -87,6 +91,7 @@ def _server(app: str, env: dict[str, str]):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        out.close()
 
 
 def _parse_ms(text: str) -> float:
@@ -151,12 +156,23 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
     with stores.fresh_database("sqlite", "pacts_http") as db, tempfile.TemporaryDirectory() as tmp:
         cluster, year = build_database(db.url)
         route = f"/api/v1/clusters/{cluster}/standings?year={year}"
-        with _server("app.api.main:app", {"DATABASE_URL": db.url}) as (ours_port, _):
+        log_config = Path(tmp) / "log-config.json"
+        log_config.write_text(json.dumps(log_config_of_serve()))
+        with _server(
+            "app.api.main:app",
+            {"DATABASE_URL": db.url},
+            Path(tmp) / "ours.log",
+            "--log-config",
+            str(log_config),
+        ) as (ours_port, _):
             response = httpx.get(f"http://127.0.0.1:{ours_port}{route}")
             response.raise_for_status()
             body = Path(tmp) / "body.json"
             body.write_bytes(response.content)
-            with _server("bench.bare:app", {"BENCH_BARE_BODY": str(body)}) as (bare_port, _):
+            with _server("bench.bare:app", {"BENCH_BARE_BODY": str(body)}, Path(tmp) / "bare.log") as (
+                bare_port,
+                _,
+            ):
                 bare = httpx.get(f"http://127.0.0.1:{bare_port}{route}")
                 assert len(bare.content) == len(response.content)
                 ours_url = f"http://127.0.0.1:{ours_port}{route}"

@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("get", "/api/v1/pacts/{pact_id}/events"),
     ("get", "/healthz"),
     ("get", "/readyz"),
+    ("get", "/metrics"),
 ]
 
 

@@ -1,17 +1,19 @@
 """The demo data set: loaded whole, once, and the seed articles' facts readable back."""
 
+import shutil
 import unicodedata
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from app.demo import load_demo
+from app.demo import META, load_demo
 from app.demo.data import demo_commands
 from app.domain import commands as c
 from app.domain import errors
 from app.events.schema import events
 from app.projections import tables as t
+from tests.conftest import make_ledger
 
 
 def _count(ledger) -> int:
@@ -170,3 +172,27 @@ def test_the_demo_commands_are_all_in_nfc():
         for field in command.__slots__:
             for s in strings(getattr(command, field)):
                 assert unicodedata.is_normalized("NFC", s), (command, field)
+
+
+def test_each_event_of_a_batch_names_the_command_that_recorded_it(demo, sqlite_template, tmp_path):
+    """The demo is one batch; its metadata must say what recording each command alone says."""
+    reference_path = tmp_path / "one-by-one.db"
+    shutil.copy(sqlite_template, reference_path)
+    one_by_one = make_ledger(f"sqlite:///{reference_path}")
+    try:
+        for command in demo_commands():
+            one_by_one.bus.handle(command, META)
+        expected = _commands_by_event(one_by_one)
+    finally:
+        one_by_one.close()
+
+    recorded = _commands_by_event(demo)
+
+    assert recorded == expected
+    commands = set(recorded.values())
+    assert {"RegisterUnit", "FormCluster", "ProposePact", "SignPact", "RecordResult"} <= commands
+
+
+def _commands_by_event(ledger) -> dict[tuple[str, int], str]:
+    query = sa.select(events.c.stream_id, events.c.version, events.c.metadata)
+    return {(r["stream_id"], r["version"]): r["metadata"]["command"] for r in _rows(ledger, query)}

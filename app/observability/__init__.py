@@ -1,0 +1,1 @@
+"""Logs and metrics: what operators read (JSON lines on stderr, Prometheus text on /metrics)."""
