@@ -1,4 +1,4 @@
-"""The `pacts` command: serve, migrate, demo, rebuild."""
+"""The `pacts` command: serve, migrate, demo, rebuild, keys."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from app import migrations
 from app.bootstrap import bootstrap
+from app.cli_keys import keys_cli
 from app.settings import get_settings
 
 cli = typer.Typer(help="Pact Ledger: emulation pacts as an append-only event log.", no_args_is_help=True)
@@ -60,15 +61,21 @@ def serve(
 @cli.command()
 def demo() -> None:
     """Load the facts of the seed articles (idempotent: a second run writes nothing)."""
-    from app.demo import load_demo
+    from app.demo import key, load_demo
 
     _ensure_migrated()
-    ledger = bootstrap()
+    settings = get_settings()
+    if key.ensure_secret(settings):
+        typer.echo(f"wrote a key secret for this machine to {settings.key_secret_file}", err=True)
+    ledger = bootstrap(settings)
     try:
         written = load_demo(ledger)
+        token, _created = key.demo_key(ledger)
     finally:
         ledger.close()
     typer.echo(f"demo loaded: {written} events written" if written else "demo already loaded")
+    typer.echo(f"demo admin key (kept in {key.key_file(settings)}): {token}")
+    typer.echo(f"try: {key.curl_example(token, settings.host, settings.port)}")
 
 
 @cli.command()
@@ -108,6 +115,9 @@ def rebuild(
         f"rebuilt read models from {report.events} events in {report.streams} streams "
         f"(log position {report.position})"
     )
+
+
+cli.add_typer(keys_cli, name="keys")
 
 
 def sa_safe(url: str) -> str:

@@ -1,15 +1,28 @@
-"""The message bus: runs a command's handler in its own unit of work and commits."""
+"""The message bus: runs a command's handler in its own unit of work and commits.
+
+Before any handler runs, under the log lock: a write sent with an
+Idempotency-Key that was already made is answered from its record
+(app.services.idempotency), and the sending key is checked as it stands now
+(not revoked, not expired) and for the right each command needs
+(app.domain.access). In-process callers (the CLI, the demo loader) send no key.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
+from app.domain import access, apikey, pact
+from app.domain.apikey import ApiKey
 from app.domain.commands import Command
+from app.domain.pact import Pact
 from app.events.store import StoredEvent
 from app.services import collector
 from app.services.handlers import HANDLERS
+from app.services.idempotency import Once, Records
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -26,16 +39,28 @@ class Ack(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Meta:
-    """Who asked, from where, and why: stored with every event for the auditors."""
+    """Who asked, from where, and why: stored with every event for the auditors.
+
+    ``principal`` is the API key that sent the command: its name is the actor.
+    In-process callers send none and name themselves in ``actor``.
+    ``on_behalf_of`` is whom the sender says it acts for (X-Actor): kept, never trusted.
+    """
 
     actor: str = "system"
     source: str = "api"
     correlation_id: str | None = None
     reason: str | None = None
+    principal: ApiKey | None = None
+    on_behalf_of: str | None = None
 
     def as_dict(self, command: Command) -> dict:
+        key = self.principal
         return {
-            "actor": self.actor,
+            "actor": key.name if key else self.actor,
+            "actor_role": key.role if key else "system",
+            "actor_key": key.id if key else None,
+            "actor_scope": key.scope if key else None,
+            "on_behalf_of": self.on_behalf_of,
             "source": self.source,
             "correlation_id": self.correlation_id,
             "reason": self.reason,
@@ -43,21 +68,88 @@ class Meta:
         }
 
 
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
 class MessageBus:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        records: Records | None = None,
+        clock: Callable[[], date] = _today,
+    ) -> None:
         self._uow_factory = uow_factory
+        self._records = records
+        self._clock = clock
 
-    def handle(self, command: Command, meta: Meta = Meta()) -> Ack:
-        with self._uow_factory() as uow:
+    def handle(self, command: Command, meta: Meta = Meta(), once: Once | None = None) -> Ack:
+        with self._running(once), self._uow_factory() as uow:
+            check = self._admit(uow, meta, once)
+            if check is not None:
+                check(command)
             kind, entity_id = HANDLERS[type(command)](command, uow)
-            stored = uow.commit(meta.as_dict(command))
-            version = uow.version(kind, entity_id)
-        return Ack(entity_id, version, stored[-1].position if stored else None, tuple(stored))
+            acks: list[Ack] = []
 
-    def handle_many(self, commands: Sequence[Command], meta: Meta = Meta()) -> list[Ack]:
+            def answer(stored: list[StoredEvent]) -> None:
+                position = stored[-1].position if stored else None
+                acks.append(Ack(entity_id, uow.version(kind, entity_id), position, tuple(stored)))
+                if once is not None:
+                    self._remember(uow, once, acks, position)
+
+            uow.commit(meta.as_dict(command), answer)
+        return acks[0]
+
+    def handle_many(
+        self, commands: Sequence[Command], meta: Meta = Meta(), once: Once | None = None
+    ) -> list[Ack]:
         """Several commands in one transaction: all are recorded, or none (imports)."""
-        with collector.paused(), self._uow_factory() as uow:
-            touched = [HANDLERS[type(cmd)](cmd, uow) for cmd in commands]
-            stored = uow.commit(meta.as_dict(commands[0]) if commands else {})
-            last = stored[-1].position if stored else None
-            return [Ack(i, uow.version(k, i), last, ()) for k, i in touched]
+        with self._running(once), collector.paused(), self._uow_factory() as uow:
+            check = self._admit(uow, meta, once)
+            touched = []
+            for cmd in commands:
+                if check is not None:
+                    check(cmd)
+                touched.append(HANDLERS[type(cmd)](cmd, uow))
+            acks: list[Ack] = []
+
+            def answer(stored: list[StoredEvent]) -> None:
+                last = stored[-1].position if stored else None
+                acks.extend(Ack(i, uow.version(k, i), last, ()) for k, i in touched)
+                if once is not None:
+                    self._remember(uow, once, acks, last)
+
+            uow.commit(meta.as_dict(commands[0]) if commands else {}, answer)
+            return acks
+
+    def _running(self, once: Once | None) -> AbstractContextManager[None]:
+        if once is None:
+            return nullcontext()
+        if self._records is None:
+            raise RuntimeError("this bus keeps no idempotency records")
+        return self._records.running(once)
+
+    def _admit(self, uow: UnitOfWork, meta: Meta, once: Once | None) -> Callable[[Command], None] | None:
+        """Check the key and replay a repeated write; returns the per-command check (None: trusted)."""
+        key = meta.principal
+        current = None
+        if key is not None:
+            state = uow.load(apikey, key.id)
+            assert state is None or isinstance(state, ApiKey)
+            current = access.admit(state, key.id, self._clock())
+        if once is not None:
+            assert self._records is not None
+            self._records.check(uow.conn, once)
+        if current is None or current.role == "admin":
+            return None
+
+        def cluster_of_pact(pact_id: str) -> str:
+            state = uow.get(pact, pact_id)
+            assert isinstance(state, Pact)
+            return state.cluster_id
+
+        return lambda command: access.authorize(current, command, cluster_of_pact)
+
+    def _remember(self, uow: UnitOfWork, once: Once, acks: list[Ack], position: int | None) -> None:
+        assert self._records is not None
+        self._records.save(uow.conn, once, acks, position)
