@@ -83,6 +83,11 @@ class MessageBus:
         self._records = records
         self._clock = clock
 
+    @property
+    def records(self) -> Records | None:
+        """The idempotency records this bus keeps (None: it takes no Idempotency-Key)."""
+        return self._records
+
     def handle(self, command: Command, meta: Meta = Meta(), once: Once | None = None) -> Ack:
         with self._running(once), self._uow_factory() as uow:
             check = self._admit(uow, meta, once)

@@ -94,6 +94,12 @@ class Records:
         self._lock = threading.Lock()
         self._purged_at: datetime | None = None
 
+    @property
+    def in_flight(self) -> frozenset[tuple[str, str]]:
+        """(API key id, Idempotency-Key) of the keyed writes running in this process now."""
+        with self._lock:
+            return frozenset(self._running)
+
     @contextmanager
     def running(self, once: Once | None) -> Iterator[None]:
         """Marks the write as running in this process for as long as the block lasts."""

@@ -12,7 +12,6 @@ import itertools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
@@ -20,6 +19,7 @@ from app.domain import cluster
 from app.domain import commands as c
 from app.services import keys
 from tests.conftest import bearer, issue_key
+from tests.e2e.api import route_table
 from tests.integration import world
 
 Request = tuple[str, str, dict | None]  # method, url with query, JSON body
@@ -169,22 +169,6 @@ EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
 }
 ROLE_KEYS = ("admin", "cluster", "cluster-elsewhere", "unit", "unit-elsewhere", "integration", "auditor")
 BAD_KEYS = ("none", "malformed", "unknown", "wrong-secret", "revoked", "expired")
-
-
-def route_table(app) -> dict[tuple[str, str], int]:
-    """(method, path) -> success status of every API route the application serves.
-
-    Routes of included routers are read from the router's effective routes (what
-    the application matches on); a plain APIRoute (older FastAPI) as it is.
-    """
-    table = {}
-    for route in app.routes:
-        contexts = getattr(route, "effective_route_contexts", None)
-        found = list(contexts()) if contexts is not None else [route] if isinstance(route, APIRoute) else []
-        for r in found:
-            for method in r.methods or ():
-                table[(method, r.path)] = r.status_code or 200
-    return table
 
 
 def write_routes(app) -> set[tuple[str, str]]:

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain import errors
-from app.services.bus import Meta
+from app.services.bus import MessageBus, Meta
 from app.services.idempotency import KeyInFlight, KeyReused, Once, Outcome, Records, Replay, fingerprint
 from app.services.tables import idempotency_records
 from tests.conftest import issue_key
@@ -89,7 +89,7 @@ def test_a_refused_write_leaves_no_record_and_its_retry_is_tried_again(ledger, k
 
 def test_a_second_request_while_the_first_runs_is_refused(ledger, key):
     once = _once(key)
-    with ledger.bus._records.running(once), pytest.raises(KeyInFlight):
+    with ledger.bus.records.running(once), pytest.raises(KeyInFlight):
         ledger.bus.handle(world.result(), Meta(principal=key), _once(key))
     ledger.bus.handle(world.result(), Meta(principal=key), once)  # afterwards it runs
 
@@ -97,20 +97,20 @@ def test_a_second_request_while_the_first_runs_is_refused(ledger, key):
 def test_records_are_kept_for_the_ttl_then_purged_and_the_key_may_be_used_again(ledger, key):
     now = [datetime(2026, 12, 1, 8, tzinfo=UTC)]
     records = Records(timedelta(hours=24), clock=lambda: now[0])
-    ledger.bus._records = records
-    ledger.bus.handle(world.result(), Meta(principal=key), _once(key, "old"))
+    bus = MessageBus(ledger.unit_of_work, records)  # the ledger's, with a clock of our own
+    bus.handle(world.result(), Meta(principal=key), _once(key, "old"))
     now[0] += timedelta(hours=12)
-    ledger.bus.handle(world.result(), Meta(principal=key), _once(key, "newer"))
+    bus.handle(world.result(), Meta(principal=key), _once(key, "newer"))
 
     now[0] += timedelta(hours=13)  # "old" is 25 hours old, "newer" 13
     with pytest.raises(Replay):
-        ledger.bus.handle(world.result(), Meta(principal=key), _once(key, "newer"))
+        bus.handle(world.result(), Meta(principal=key), _once(key, "newer"))
     # The next write that commits purges, at most every PURGE_EVERY, in its own transaction.
-    ledger.bus.handle(world.result(value=2), Meta(principal=key), _once(key, "third", b"third"))
+    bus.handle(world.result(value=2), Meta(principal=key), _once(key, "third", b"third"))
     assert [row[0] for row in _state(ledger)[1]] == ["newer", "third"]
 
     now[0] += timedelta(hours=12)  # "newer" is past the TTL too, but not purged yet (10 minutes)
-    ack = ledger.bus.handle(world.result(value=1), Meta(principal=key), _once(key, "newer", b"new body"))
+    ack = bus.handle(world.result(value=1), Meta(principal=key), _once(key, "newer", b"new body"))
     assert [row[0] for row in _state(ledger)[1]] == ["newer", "third"] and ack.version == 6
     with ledger.engine.begin() as conn:
         assert records.purge(conn, now[0] + timedelta(hours=24)) == 1  # "third"
