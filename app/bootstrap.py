@@ -45,7 +45,7 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     projector = Projector()
     cache = StateCache(settings.state_cache_size)
     ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
-    records = Records(timedelta(hours=settings.idempotency_ttl_hours))
+    records = Records(timedelta(hours=settings.idempotency_ttl_hours), engine)
     ledger.bus = MessageBus(ledger.unit_of_work, records)
     ledger.read_cache = HeadCache(engine)
     ledger.keys = KeyRing(engine, settings.secret())

@@ -49,6 +49,12 @@ def serve(
 
     settings = get_settings()
     _ensure_migrated()
+    if settings.secret() is None:
+        typer.secho(
+            "no key secret (PACTS_KEY_SECRET or its file): every write will answer 401",
+            fg="yellow",
+            err=True,
+        )
     uvicorn.run(
         "app.api.main:app",
         host=host or settings.host,

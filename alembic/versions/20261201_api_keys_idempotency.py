@@ -48,11 +48,10 @@ def upgrade() -> None:
         sa.Column("position", Position, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key_id", "idempotency_key", name="pk_idempotency_records"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_idempotency_records_created_at", "idempotency_records", ["created_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_idempotency_records_created_at", table_name="idempotency_records")
     for table in ("idempotency_records", "api_key_hashes", "rm_api_keys"):
         op.drop_table(table)

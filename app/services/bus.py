@@ -1,21 +1,26 @@
 """The message bus: runs a command's handler in its own unit of work and commits.
 
-Before any handler runs, under the log lock: a write sent with an
-Idempotency-Key that was already made is answered from its record
-(app.services.idempotency), and the sending key is checked as it stands now
-(not revoked, not expired) and for the right each command needs
-(app.domain.access). In-process callers (the CLI, the demo loader) send no key.
+Before any handler runs, under the log lock, the sending key is checked as it
+stands now (not revoked, not expired), and then each command for the right it
+needs (app.domain.access). In-process callers (the CLI, the demo loader) send no key.
+
+A write sent with an Idempotency-Key (``once``) stores its answer with its events
+(app.services.idempotency). It is not looked up first: the first write with a
+key is by far the common case, and a look-up would cost every write a round trip.
+A repeated one fails instead, as its record's insert collides with the first's,
+or as its command no longer applies (the pact it proposes exists now); only then
+is the record read, and its answer replayed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from app.domain import access, apikey, pact
+from app.domain import access, apikey, errors, pact
 from app.domain.apikey import ApiKey
 from app.domain.commands import Command
 from app.domain.pact import Pact
@@ -68,6 +73,9 @@ class Meta:
         }
 
 
+_UNKEYED: AbstractContextManager[None] = nullcontext()
+
+
 def _today() -> date:
     return datetime.now(UTC).date()
 
@@ -89,8 +97,8 @@ class MessageBus:
         return self._records
 
     def handle(self, command: Command, meta: Meta = Meta(), once: Once | None = None) -> Ack:
-        with self._running(once), self._uow_factory() as uow:
-            check = self._admit(uow, meta, once)
+        with self._exactly_once(once), self._uow_factory() as uow:
+            check = self._admit(uow, meta)
             if check is not None:
                 check(command)
             kind, entity_id = HANDLERS[type(command)](command, uow)
@@ -109,8 +117,8 @@ class MessageBus:
         self, commands: Sequence[Command], meta: Meta = Meta(), once: Once | None = None
     ) -> list[Ack]:
         """Several commands in one transaction: all are recorded, or none (imports)."""
-        with self._running(once), collector.paused(), self._uow_factory() as uow:
-            check = self._admit(uow, meta, once)
+        with self._exactly_once(once), collector.paused(), self._uow_factory() as uow:
+            check = self._admit(uow, meta)
             touched = []
             for cmd in commands:
                 if check is not None:
@@ -127,24 +135,35 @@ class MessageBus:
             uow.commit(meta.as_dict(commands[0]) if commands else {}, answer)
             return acks
 
-    def _running(self, once: Once | None) -> AbstractContextManager[None]:
-        if once is None:
-            return nullcontext()
+    def _exactly_once(self, once: Once | None) -> AbstractContextManager[None]:
+        return _UNKEYED if once is None else self._keyed(once)
+
+    @contextmanager
+    def _keyed(self, once: Once) -> Iterator[None]:
+        """Around a keyed write's unit of work: claim its key in this process; if the
+        write fails (its transaction is rolled back by then), answer its record if one
+        exists: the write was made already (Replay), or the key used otherwise (KeyReused)."""
         if self._records is None:
             raise RuntimeError("this bus keeps no idempotency records")
-        return self._records.running(once)
+        with self._records.running(once):
+            try:
+                yield
+            except errors.Unauthenticated:
+                raise  # a key refused now gets no answer, not even an old one
+            except Exception:
+                with self._uow_factory() as uow:
+                    self._records.find(uow.conn, once)
+                raise
+        self._records.purge_if_due()
 
-    def _admit(self, uow: UnitOfWork, meta: Meta, once: Once | None) -> Callable[[Command], None] | None:
-        """Check the key and replay a repeated write; returns the per-command check (None: trusted)."""
+    def _admit(self, uow: UnitOfWork, meta: Meta) -> Callable[[Command], None] | None:
+        """Check the key as it stands now; returns the per-command check (None: trusted)."""
         key = meta.principal
         current = None
         if key is not None:
             state = uow.load(apikey, key.id)
             assert state is None or isinstance(state, ApiKey)
             current = access.admit(state, key.id, self._clock())
-        if once is not None:
-            assert self._records is not None
-            self._records.check(uow.conn, once)
         if current is None or current.role == "admin":
             return None
 

@@ -4,16 +4,18 @@ A write sent with a key is fingerprinted (method, target, body). Its answer is
 rendered before its commit and stored in the same transaction as its events
 (``idempotency_records``, keyed by API key and Idempotency-Key), so a retry,
 even one after a crash between the commit and the answer, gets that answer and
-writes nothing. The same Idempotency-Key with another request is refused
-(``KeyReused``), and so is a retry while the first is still running in this
-process (``KeyInFlight``). Across processes the retry waits for the log lock the
-first one holds, then gets its answer. Only writes that commit are recorded: a
-refused write wrote nothing, and its retry is simply tried again.
+writes nothing (how a retry is recognised: app.services.bus). The same
+Idempotency-Key with another request is refused (``KeyReused``), and so is a
+retry while the first is still running in this process (``KeyInFlight``).
+Across processes the retry waits for the log lock the first one holds, then
+gets its answer. Only writes that commit are recorded: a refused write wrote
+nothing, and its retry is simply tried again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,9 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from app.db import dumps
 from app.services.tables import idempotency_records as records
 
 PURGE_EVERY = timedelta(minutes=10)
@@ -74,25 +76,58 @@ def fingerprint(method: str, target: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-_SELECT = sa.select(
-    records.c.fingerprint, records.c.status, records.c.headers, records.c.body, records.c.created_at
-).where(
-    records.c.key_id == sa.bindparam("key_id"),
-    records.c.idempotency_key == sa.bindparam("idempotency_key"),
-)
-_DELETE_ONE = records.delete().where(
-    records.c.key_id == sa.bindparam("key_id"),
-    records.c.idempotency_key == sa.bindparam("idempotency_key"),
-)
+_COLUMNS = ("key_id", "idempotency_key", "fingerprint", "status", "headers", "body", "position", "created_at")
+
+
+class _Statements(NamedTuple):
+    """The look-up and the insert, as driver-level SQL on the transaction's own DB-API
+    connection: they run on every keyed write, where SQLAlchemy's per-statement work
+    (a result object, its metadata, events) cost more than the statements themselves."""
+
+    select: str
+    expire: str
+    insert: str
+
+    @classmethod
+    def of(cls, dialect: str) -> _Statements:
+        mark = "?" if dialect == "sqlite" else "%s"
+        marks = ", ".join(mark for _ in _COLUMNS)
+        return cls(
+            f"SELECT fingerprint, status, headers, body, created_at FROM {records.name} "
+            f"WHERE key_id = {mark} AND idempotency_key = {mark}",
+            f"DELETE FROM {records.name} WHERE key_id = {mark} AND idempotency_key = {mark} "
+            f"AND created_at < {mark}",
+            f"INSERT INTO {records.name} ({', '.join(_COLUMNS)}) VALUES ({marks})",
+        )
+
+
+def _column_time(conn: Connection, moment: datetime) -> datetime | str:
+    """A time as the created_at column holds it: naive UTC text on SQLite."""
+    if conn.dialect.name == "sqlite":
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return moment
+
+
+def _stored_at(value: datetime | str) -> datetime:
+    """A created_at as SQLite (naive UTC text) or PostgreSQL (aware) gives it back."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Records:
-    def __init__(self, ttl: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        ttl: timedelta,
+        engine: Engine | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.ttl = ttl
+        self._engine = engine  # for purges, in transactions of their own
         self._clock = clock
         self._running: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._purged_at: datetime | None = None
+        self._sql: dict[str, _Statements] = {}
 
     @property
     def in_flight(self) -> frozenset[tuple[str, str]]:
@@ -117,45 +152,67 @@ class Records:
             with self._lock:
                 self._running.discard(claim)
 
-    def check(self, conn: Connection, once: Once) -> None:
-        """Under the log lock: raise Replay or KeyReused if the key was used already."""
-        now = self._clock()
-        params = {"key_id": once.key_id, "idempotency_key": once.key}
-        row = conn.execute(_SELECT, params).first()
+    def _statements(self, conn: Connection) -> _Statements:
+        sql = self._sql.get(conn.dialect.name)
+        if sql is None:
+            sql = self._sql[conn.dialect.name] = _Statements.of(conn.dialect.name)
+        return sql
+
+    def find(self, conn: Connection, once: Once) -> None:
+        """Raise Replay or KeyReused if the key was used already (and is within the TTL)."""
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self._statements(conn).select, (once.key_id, once.key))
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
         if row is None:
             return
-        created_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-        if now - created_at > self.ttl:
-            conn.execute(_DELETE_ONE, params)  # expired: the key may be used again
-            return
-        if row.fingerprint != once.fingerprint:
+        fingerprint, status, headers, body, created_at = row
+        if self._clock() - _stored_at(created_at) > self.ttl:
+            return  # expired, not purged yet: the key may be used again (save replaces it)
+        if fingerprint != once.fingerprint:
             raise KeyReused(
                 f"Idempotency-Key {once.key!r} was used for another request "
                 "(method, path or body differ); use a new key for a new request"
             )
-        raise Replay(Outcome(row.status, bytes(row.body), dict(row.headers)))
+        headers = json.loads(headers) if isinstance(headers, str) else headers
+        raise Replay(Outcome(status, bytes(body), dict(headers)))
 
     def save(self, conn: Connection, once: Once, acks: list[Any], position: int | None) -> None:
-        """Render the answer and store it: called inside the write's transaction, before its
-        commit. Records past the TTL are purged here too, every PURGE_EVERY at most: in a
-        transaction that commits, not in one that replays or is refused."""
+        """Render the answer and store it: called inside the write's transaction, before its commit."""
         now = self._clock()
-        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
-            self.purge(conn, now)
         once.outcome = outcome = once.render(acks)
-        conn.execute(
-            records.insert(),
-            {
-                "key_id": once.key_id,
-                "idempotency_key": once.key,
-                "fingerprint": once.fingerprint,
-                "status": outcome.status,
-                "headers": outcome.headers,
-                "body": outcome.body,
-                "position": position,
-                "created_at": now,
-            },
+        # Values in the column formats SQLAlchemy writes (as app.events.store does).
+        created_at, expired = _column_time(conn, now), _column_time(conn, now - self.ttl)
+        values = (
+            once.key_id,
+            once.key,
+            once.fingerprint,
+            outcome.status,
+            dumps(outcome.headers),
+            outcome.body,
+            position,
+            created_at,
         )
+        sql = self._statements(conn)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            # A record past the TTL, not purged yet, gives way; a live one makes the
+            # insert collide: the write was made already (MessageBus answers that).
+            cursor.execute(sql.expire, (once.key_id, once.key, expired))
+            cursor.execute(sql.insert, values)
+        finally:
+            cursor.close()
+
+    def purge_if_due(self) -> None:
+        """Purge in a transaction of its own (not under the log lock: without an index on
+        created_at it scans), if this process last purged PURGE_EVERY ago, or never."""
+        if self._engine is None:
+            return
+        if self._purged_at is None or self._clock() - self._purged_at >= PURGE_EVERY:
+            with self._engine.begin() as conn:
+                self.purge(conn)
 
     def purge(self, conn: Connection, now: datetime | None = None) -> int:
         """Delete the records older than the TTL; returns how many."""

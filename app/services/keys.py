@@ -8,7 +8,6 @@ A presented key is hashed the same way and compared in constant time.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -37,8 +36,14 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+def _digest(server_secret: bytes, key_id: str, secret: str) -> bytes:
+    # hmac.digest: the one-shot C path, a third of hmac.new(...).hexdigest()'s cost.
+    return hmac.digest(server_secret, f"{key_id}:{secret}".encode(), "sha256")
+
+
 def secret_hash(server_secret: bytes, key_id: str, secret: str) -> str:
-    return hmac.new(server_secret, f"{key_id}:{secret}".encode(), hashlib.sha256).hexdigest()
+    """The keyed hash kept for a key (hex): HMAC-SHA256(server secret, "<id>:<secret>")."""
+    return _digest(server_secret, key_id, secret).hex()
 
 
 def parse(token: str) -> tuple[str, str] | None:
@@ -80,7 +85,7 @@ def revoke(bus: MessageBus, key_id: str, *, reason: str | None = None, meta: Met
 
 
 class _Entry(NamedTuple):
-    secret_hash: str
+    secret_hash: bytes
     key: ApiKey
     head: int  # the log position the row was read at
 
@@ -92,7 +97,7 @@ _ROW = (
 )
 _HEAD = sa.select(log_head.c.last_position).where(log_head.c.id == 1)
 # Compared against when the id is unknown, so that answers no faster.
-_NO_HASH = "0" * 64
+_NO_HASH = bytes(32)
 
 
 class KeyRing:
@@ -133,7 +138,7 @@ class KeyRing:
         if self._secret is None:
             raise Unauthenticated("this server has no key secret (PACTS_KEY_SECRET): it can check no key")
         key_id, secret = parsed
-        presented = secret_hash(self._secret, key_id, secret)
+        presented = _digest(self._secret, key_id, secret)
         if not hmac.compare_digest(presented, entry.secret_hash if entry else _NO_HASH) or entry is None:
             raise Unauthenticated("unknown key")
         return access.admit(entry.key, key_id, self._clock())
@@ -154,7 +159,7 @@ class KeyRing:
             expires_on=row["expires_on"],
             revoked_on=row["revoked_on"],
         )
-        entry = _Entry(row["secret_hash"], key, head)
+        entry = _Entry(bytes.fromhex(row["secret_hash"]), key, head)
         with self._lock:
             self._entries[key_id] = entry
         return entry

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app.db import write_connection
 from app.domain import errors
 from app.services.bus import MessageBus, Meta
 from app.services.idempotency import KeyInFlight, KeyReused, Once, Outcome, Records, Replay, fingerprint
 from app.services.tables import idempotency_records
-from tests.conftest import issue_key
+from tests.conftest import issue_key, make_ledger
 from tests.integration import world
 
 
@@ -96,7 +99,7 @@ def test_a_second_request_while_the_first_runs_is_refused(ledger, key):
 
 def test_records_are_kept_for_the_ttl_then_purged_and_the_key_may_be_used_again(ledger, key):
     now = [datetime(2026, 12, 1, 8, tzinfo=UTC)]
-    records = Records(timedelta(hours=24), clock=lambda: now[0])
+    records = Records(timedelta(hours=24), ledger.engine, clock=lambda: now[0])
     bus = MessageBus(ledger.unit_of_work, records)  # the ledger's, with a clock of our own
     bus.handle(world.result(), Meta(principal=key), _once(key, "old"))
     now[0] += timedelta(hours=12)
@@ -105,7 +108,7 @@ def test_records_are_kept_for_the_ttl_then_purged_and_the_key_may_be_used_again(
     now[0] += timedelta(hours=13)  # "old" is 25 hours old, "newer" 13
     with pytest.raises(Replay):
         bus.handle(world.result(), Meta(principal=key), _once(key, "newer"))
-    # The next write that commits purges, at most every PURGE_EVERY, in its own transaction.
+    # After the next keyed write, the bus purges (at most every PURGE_EVERY, in its own transaction).
     bus.handle(world.result(value=2), Meta(principal=key), _once(key, "third", b"third"))
     assert [row[0] for row in _state(ledger)[1]] == ["newer", "third"]
 
@@ -114,3 +117,38 @@ def test_records_are_kept_for_the_ttl_then_purged_and_the_key_may_be_used_again(
     assert [row[0] for row in _state(ledger)[1]] == ["newer", "third"] and ack.version == 6
     with ledger.engine.begin() as conn:
         assert records.purge(conn, now[0] + timedelta(hours=24)) == 1  # "third"
+
+
+def test_two_processes_given_the_same_write_make_it_once_and_both_answer_it(ledger, key):
+    """Across processes there is no in-flight claim to see: the second waits for the
+    log lock the first holds, its record's insert collides, and it replays the first's answer."""
+    other = make_ledger(ledger.settings.database_url)  # another API process
+    holder = write_connection(ledger.engine)
+    holder.begin()
+    ledger.store.lock(holder)  # both wait behind this
+    before, _ = _state(ledger)
+    answers: list[object] = []
+
+    def write(bus) -> None:
+        try:
+            answers.append(bus.handle(world.result(), Meta(principal=key), _once(key)).version)
+        except Replay as replay:
+            answers.append(replay.outcome)
+
+    threads = [threading.Thread(target=write, args=(bus,)) for bus in (ledger.bus, other.bus)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
+    finally:
+        holder.rollback()
+        holder.close()
+        for thread in threads:
+            thread.join(30)
+        other.close()
+
+    assert sorted(map(type, answers), key=str) == sorted([int, Outcome], key=str)
+    version = next(a for a in answers if isinstance(a, int))
+    replayed = next(a for a in answers if isinstance(a, Outcome))
+    assert replayed.body == f'{{"id":"{world.PACT}","version":{version}}}'.encode()
+    assert _state(ledger)[0] == before + 1
