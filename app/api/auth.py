@@ -9,13 +9,13 @@ Writes are authenticated by their route (app.api.writes), whatever the setting.
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api import problems
 from app.domain.errors import Unauthenticated
 
 OPEN = frozenset({"/api/v1/healthz", "/api/v1/readyz"})
+LOG_HEAD = "pacts.log_head"  # the scope key of the head the key was checked at
 
 
 class KeyedReads:
@@ -33,7 +33,7 @@ class KeyedReads:
         ledger = scope["app"].state.ledger
         if ledger.settings.public_reads:
             return await self.app(scope, receive, send)
-        header = Headers(scope=scope).get("authorization")
+        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
         try:
             # Keys change only by events, which move the log head: a row read at
             # the current head is current (one primary-key read, as standings do).
@@ -42,4 +42,5 @@ class KeyedReads:
                 await run_in_threadpool(ledger.keys.authenticate, header, head)
         except Unauthenticated as error:
             return await problems.unauthenticated(error, header is not None)(scope, receive, send)
+        scope[LOG_HEAD] = head  # the standings route answers as of this head: no second read
         await self.app(scope, receive, send)
