@@ -104,7 +104,8 @@ class _Statements(NamedTuple):
 def _column_time(conn: Connection, moment: datetime) -> datetime | str:
     """A time as the created_at column holds it: naive UTC text on SQLite."""
     if conn.dialect.name == "sqlite":
-        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
     return moment
 
 
