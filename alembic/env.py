@@ -6,6 +6,7 @@ from alembic import context
 from app.db import create_engine
 from app.events.schema import metadata
 from app.projections import tables  # noqa: F401  (registers the read models)
+from app.services import tables as service_tables  # noqa: F401  (key hashes, idempotency records)
 from app.settings import get_settings
 
 config = context.config

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -11,6 +12,8 @@ from app.events.store import EventStore
 from app.projections.projector import Projector
 from app.projections.read_cache import HeadCache
 from app.services.bus import MessageBus
+from app.services.idempotency import Records
+from app.services.keys import KeyRing
 from app.services.state_cache import StateCache
 from app.services.unit_of_work import UnitOfWork
 from app.settings import Settings, get_settings
@@ -26,6 +29,7 @@ class Ledger:
     bus: MessageBus
     migration_head: str | None = None
     read_cache: HeadCache | None = None
+    keys: KeyRing | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)
@@ -41,6 +45,8 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     projector = Projector()
     cache = StateCache(settings.state_cache_size)
     ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
-    ledger.bus = MessageBus(ledger.unit_of_work)
+    records = Records(timedelta(hours=settings.idempotency_ttl_hours), engine)
+    ledger.bus = MessageBus(ledger.unit_of_work, records)
     ledger.read_cache = HeadCache(engine)
+    ledger.keys = KeyRing(engine, settings.secret())
     return ledger

@@ -1,4 +1,4 @@
-"""The `pacts` command: serve, migrate, demo, rebuild."""
+"""The `pacts` command: serve, migrate, demo, rebuild, keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from app import migrations
 from app.bootstrap import bootstrap
+from app.cli_keys import keys_cli
 from app.observability import logs, metrics
 from app.settings import get_settings
 
@@ -58,6 +59,12 @@ def serve(
 
     settings = get_settings()
     _ensure_migrated()
+    if settings.secret() is None:
+        typer.secho(
+            "no key secret (PACTS_KEY_SECRET or its file): every write will answer 401",
+            fg="yellow",
+            err=True,
+        )
     # Uvicorn ends its graceful shutdown (requests in flight answered, then the
     # lifespan closed) by raising the signal again, for the handler it found: by
     # default the process would end as killed. A stop that finished its work is a
@@ -78,15 +85,21 @@ def serve(
 @cli.command()
 def demo() -> None:
     """Load the facts of the seed articles (idempotent: a second run writes nothing)."""
-    from app.demo import load_demo
+    from app.demo import key, load_demo
 
     _ensure_migrated()
-    ledger = bootstrap()
+    settings = get_settings()
+    if key.ensure_secret(settings):
+        typer.echo(f"wrote a key secret for this machine to {settings.key_secret_file}", err=True)
+    ledger = bootstrap(settings)
     try:
         written = load_demo(ledger)
+        token, _created = key.demo_key(ledger)
     finally:
         ledger.close()
     typer.echo(f"demo loaded: {written} events written" if written else "demo already loaded")
+    typer.echo(f"demo admin key (kept in {key.key_file(settings)}): {token}")
+    typer.echo(f"try: {key.curl_example(token, settings.host, settings.port)}")
 
 
 @cli.command()
@@ -126,6 +139,9 @@ def rebuild(
         f"rebuilt read models from {report.events} events in {report.streams} streams "
         f"(log position {report.position})"
     )
+
+
+cli.add_typer(keys_cli, name="keys")
 
 
 def sa_safe(url: str) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET = 32
 
 
 class Settings(BaseSettings):
@@ -24,6 +27,27 @@ class Settings(BaseSettings):
     # On SIGTERM, how long requests in flight get to finish before they are cancelled
     # (their transactions then roll back): under `docker stop`'s 10 s before SIGKILL.
     shutdown_timeout: int = 8
+    # The server secret API keys are hashed with (HMAC-SHA256). No default: without
+    # it (or the file below) no key can be issued or checked. `pacts demo` writes
+    # the file for a local demo when neither is set.
+    key_secret: SecretStr | None = Field(default=None, min_length=MIN_SECRET)
+    key_secret_file: Path = Path("var/key-secret")
+    # Reads (GET) need no key by default: standings are public information.
+    public_reads: bool = True
+    # How long the answer to a write sent with an Idempotency-Key is kept for retries.
+    idempotency_ttl_hours: float = Field(default=24.0, ge=24.0)
+
+    def secret(self) -> bytes | None:
+        """The key secret: the setting, else the file's content, else None."""
+        if self.key_secret is not None:
+            return self.key_secret.get_secret_value().encode()
+        try:
+            text = self.key_secret_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        if len(text) < MIN_SECRET:
+            raise ValueError(f"{self.key_secret_file} holds fewer than {MIN_SECRET} characters")
+        return text.encode()
 
 
 @lru_cache

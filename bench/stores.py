@@ -93,11 +93,13 @@ def fresh_database(store: str, prefix: str) -> Iterator[Database]:
 
 
 @contextmanager
-def migrated_ledger(store: str, prefix: str = "pacts_bench") -> Iterator[tuple[Database, Ledger]]:
+def migrated_ledger(
+    store: str, prefix: str = "pacts_bench", **settings: object
+) -> Iterator[tuple[Database, Ledger]]:
     """A fresh database migrated by alembic, and a ledger wired by app.bootstrap on it."""
     with fresh_database(store, prefix) as db:
         migrations.upgrade(db.url)
-        ledger = bootstrap(Settings(database_url=db.url))
+        ledger = bootstrap(Settings(**{"database_url": db.url, **settings}))
         try:
             yield db, ledger
         finally:

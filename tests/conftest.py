@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import shutil
 import uuid
 import warnings
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from app import migrations
 from app.bootstrap import Ledger, bootstrap
+from app.services import keys
 from app.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(
@@ -115,8 +117,24 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
 
 
-def make_ledger(url: str) -> Ledger:
-    return bootstrap(Settings(database_url=url))
+# The server secret API keys are hashed with: a fresh one per test session.
+KEY_SECRET = secrets.token_hex(32)
+
+
+def make_ledger(url: str, **settings: object) -> Ledger:
+    return bootstrap(Settings(**{"database_url": url, "key_secret": KEY_SECRET, **settings}))
+
+
+def issue_key(ledger: Ledger, role: str = "admin", name: str | None = None, **scope: object) -> str:
+    """A new API key on this ledger (issued in process, as `pacts keys create` does); its text."""
+    token, _ack = keys.issue(
+        ledger.bus, ledger.settings.secret(), name=name or f"test-{role}", role=role, **scope
+    )
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
 from sqlalchemy.engine import Connection
 
 from app.bootstrap import Ledger
+from app.domain.apikey import ApiKey
 from app.observability import logs
 from app.services.bus import MessageBus, Meta
 
@@ -63,8 +66,33 @@ def if_match(
 IfMatch = Annotated[int | None, Depends(if_match)]
 
 
-def request_meta(
-    x_actor: Annotated[str | None, Header(description="Who is making the change")] = None,
+# Declared for the OpenAPI document (the "Authorize" button of /docs); the
+# header itself is read and checked by the ledger's KeyRing.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key from `pacts keys create`: `Authorization: Bearer pl_...`",
+)
+
+
+async def authenticated_key(request: Request, _: Annotated[object, Depends(_bearer)]) -> ApiKey:
+    """The key the request presents: 401 (Unauthenticated) when none is usable."""
+    keys = request.app.state.ledger.keys
+    header = request.headers.get("authorization")
+    key = keys.cached(header)
+    # Only a key not seen yet by this process costs a read (off the event loop).
+    return key if key is not None else await run_in_threadpool(keys.authenticate, header)
+
+
+KeyDep = Annotated[ApiKey, Depends(authenticated_key)]
+
+
+async def request_meta(
+    request: Request,
+    key: KeyDep,
+    x_actor: Annotated[
+        str | None, Header(description="Whom the key's holder acts for (stored as on_behalf_of)")
+    ] = None,
     x_reason: Annotated[str | None, Header(description="Why the change is made")] = None,
     x_correlation_id: Annotated[
         str | None, Header(description="Stored with the events and echoed back; generated when absent")
@@ -74,10 +102,11 @@ def request_meta(
     # the id in the events is the one in the logs and in the response.
     del x_correlation_id
     return Meta(
-        actor=header_text(x_actor) or "anonymous",
         source="api",
         correlation_id=logs.correlation_id.get() or str(uuid.uuid4()),
         reason=header_text(x_reason),
+        principal=key,
+        on_behalf_of=header_text(x_actor),
     )
 
 

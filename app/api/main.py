@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 
 from app import migrations
 from app.api import problems
+from app.api.auth import KeyedReads
 from app.api.observe import RequestObserver
 from app.api.routes import clusters, health, metrics, pacts, units
 from app.bootstrap import Ledger, bootstrap
@@ -25,7 +26,13 @@ rotations, pacts and scores built from it.
 
 * Every write answers the stream's new `version` and an `ETag`; send it back as
   `If-Match` (412 when stale) or `expected_version` in the body (409 when stale).
-* Headers `X-Actor`, `X-Reason` and `X-Correlation-ID` are stored with the events.
+* Writes need an API key: `Authorization: Bearer <key>` (401 without a usable one,
+  403 when its role lacks the right). Reads are open unless the server sets
+  `PACTS_PUBLIC_READS=false`.
+* `Idempotency-Key: <opaque>` on a write makes it exactly-once: a retry gets the first
+  answer with `Idempotent-Replayed: true` (422 if the key was used for another request).
+* Headers `X-Reason` and `X-Correlation-ID` are stored with the events, and `X-Actor`
+  as `on_behalf_of`: the actor is always the key's holder.
 * Errors are `application/problem+json`; 422 answers name each field and reason.
 * Every answer carries `X-Correlation-ID`: the request's own, or one made up for it.
 """
@@ -56,6 +63,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
 
     app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
+    app.add_middleware(KeyedReads)
     # Routes are matched in order: the frontends' hottest read (standings) first.
     for module in (clusters, pacts, units):
         app.include_router(module.router, prefix=API_PREFIX)

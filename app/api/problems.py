@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import MalformedHeader
 from app.domain import errors
+from app.services import idempotency
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -71,6 +72,42 @@ async def on_rule_violated(request: Request, error: errors.DomainError) -> JSONR
     return problem(409, error.slug, "Rule violated", error.detail)
 
 
+def unauthenticated(error: errors.Unauthenticated, presented: bool) -> JSONResponse:
+    response = problem(401, error.slug, "Unauthenticated", error.detail)
+    # RFC 6750: say which scheme; name the error when a key was sent and refused.
+    challenge = 'Bearer realm="pact-ledger"'
+    if presented:
+        challenge += ', error="invalid_token"'
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+async def on_unauthenticated(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, errors.Unauthenticated)
+    return unauthenticated(error, "authorization" in request.headers)
+
+
+async def on_forbidden(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, errors.Forbidden)
+    return problem(403, error.slug, "Forbidden", error.detail, right=error.right)
+
+
+async def on_key_reused(request: Request, error: Exception) -> JSONResponse:
+    return problem(
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        str(error),
+        errors=[{"field": "Idempotency-Key", "reason": "already used for another request"}],
+    )
+
+
+async def on_key_in_flight(request: Request, error: Exception) -> JSONResponse:
+    response = problem(409, "idempotency-key-in-flight", "Request still running", str(error))
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
     return problem(
         400,
@@ -109,6 +146,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.InvalidValue, on_invalid_value)
     app.add_exception_handler(errors.VersionConflict, on_version_conflict)
     app.add_exception_handler(errors.NotFound, on_not_found)
+    app.add_exception_handler(errors.Unauthenticated, on_unauthenticated)
+    app.add_exception_handler(errors.Forbidden, on_forbidden)
+    app.add_exception_handler(idempotency.KeyReused, on_key_reused)
+    app.add_exception_handler(idempotency.KeyInFlight, on_key_in_flight)
     app.add_exception_handler(errors.DomainError, on_rule_violated)
     app.add_exception_handler(MalformedHeader, on_malformed_header)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

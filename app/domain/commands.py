@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -157,4 +157,28 @@ class GrantAward(Command):
 class ClosePact(Command):
     pact_id: str
     closed_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApiKey(Command):
+    """Issue a key. ``secret_hash`` is the keyed hash of its secret: the handler keeps
+    it beside the log (for authentication), never in an event."""
+
+    id: str
+    name: str
+    role: str
+    created_on: date
+    secret_hash: str = field(repr=False)
+    unit_id: str | None = None
+    cluster_id: str | None = None
+    expires_on: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeApiKey(Command):
+    key_id: str
+    revoked_on: date
+    reason: str | None = None
     expected_version: int | None = None

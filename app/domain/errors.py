@@ -98,3 +98,23 @@ class InvalidValue(DomainError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class Unauthenticated(DomainError):
+    """No usable key: none sent, unknown, revoked or expired (maps to 401)."""
+
+    slug = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """A known key without the right a command needs, or outside its scope (maps to 403)."""
+
+    slug = "forbidden"
+
+    def __init__(self, detail: str, right: str) -> None:
+        super().__init__(detail)
+        self.right = right
+
+
+class AlreadyRevoked(RuleViolated):
+    slug = "already-revoked"

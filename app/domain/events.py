@@ -196,6 +196,32 @@ class PactClosed(Event):
     closed_on: date
 
 
+# --- apikey: who may write what (the secret itself never enters the log) --------
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyCreated(Event):
+    """A key was issued to ``name`` with ``role`` (and its unit or cluster scope)."""
+
+    STREAM_TYPE = "apikey"
+    DATE_FIELD = "created_on"
+    id: str
+    name: str
+    role: str
+    unit_id: str | None
+    cluster_id: str | None
+    expires_on: date | None
+    created_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRevoked(Event):
+    STREAM_TYPE = "apikey"
+    DATE_FIELD = "revoked_on"
+    revoked_on: date
+    reason: str | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -213,5 +239,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ResultRecorded,
         AwardGranted,
         PactClosed,
+        ApiKeyCreated,
+        ApiKeyRevoked,
     )
 }

@@ -7,9 +7,9 @@ rows it changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -58,7 +58,12 @@ def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) 
             conn.execute(table.insert(), values)
 
 
-_ROOT_TABLES = {"rm_units", "rm_clusters"}
+_ROOT_TABLES = {"rm_units", "rm_clusters", "rm_api_keys"}
+_WHOLE_ROWS: dict[str, Callable[[Any, int], dict[str, list[dict[str, Any]]]]] = {
+    "unit": rows.all_unit_rows,
+    "cluster": rows.all_cluster_rows,
+    "apikey": rows.all_api_key_rows,
+}
 
 
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
@@ -126,8 +131,8 @@ class _PactDelta:
 
 class Projector:
     def apply(self, conn: Connection, changes: Sequence[Change]) -> None:
-        """Write what the changes did to the read models: units and clusters are
-        replaced whole (they change rarely), pacts row by changed row."""
+        """Write what the changes did to the read models: units, clusters and keys
+        are replaced whole (they change rarely), pacts row by changed row."""
         whole: dict[str, Change] = {}
         pacts: dict[str, _PactDelta] = {}
         for change in changes:
@@ -153,7 +158,4 @@ class Projector:
     @staticmethod
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
-        if change.stored.stream_type == "unit":
-            replace_rows(conn, state.id, rows.all_unit_rows(state, version))
-        else:
-            replace_rows(conn, state.id, rows.all_cluster_rows(state, version))
+        replace_rows(conn, state.id, _WHOLE_ROWS[change.stored.stream_type](state, version))

@@ -20,7 +20,7 @@ from operator import itemgetter
 from sqlalchemy.engine import Connection, Engine
 
 from app.db import write_connection
-from app.domain import cluster, pact, unit
+from app.domain import apikey, cluster, pact, unit
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
@@ -32,6 +32,7 @@ from app.projections.projector import Projector
 ROWS_OF = {
     unit.STREAM_TYPE: rows.all_unit_rows,
     cluster.STREAM_TYPE: rows.all_cluster_rows,
+    apikey.STREAM_TYPE: rows.all_api_key_rows,
 }
 log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000

@@ -6,6 +6,7 @@ read model cannot drift from one built command by command.
 
 from __future__ import annotations
 
+from app.domain.apikey import ApiKey
 from app.domain.cluster import Cluster
 from app.domain.pact import Pact
 from app.domain.scoring import UnitScore, unit_score
@@ -167,3 +168,18 @@ def all_cluster_rows(cluster: Cluster, version: int) -> dict[str, list[dict]]:
         "rm_leadership": leadership_rows(cluster),
         "rm_host_handovers": handover_rows(cluster),
     }
+
+
+def all_api_key_rows(key: ApiKey, version: int) -> dict[str, list[dict[str, object]]]:
+    row: dict[str, object] = {
+        "id": key.id,
+        "name": key.name,
+        "role": key.role,
+        "unit_id": key.unit_id,
+        "cluster_id": key.cluster_id,
+        "created_on": key.created_on,
+        "expires_on": key.expires_on,
+        "revoked_on": key.revoked_on,
+        "version": version,
+    }
+    return {"rm_api_keys": [row]}

@@ -139,6 +139,23 @@ pact_scores = sa.Table(
     sa.Column("missing", sa.JSON, nullable=False),
 )
 
+# API keys as the log tells them: who holds which role and scope, and since when.
+# Their secrets' hashes are not here (app.services.tables.api_key_hashes): a
+# rebuild can replay this table, never those.
+api_keys = sa.Table(
+    "rm_api_keys",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("unit_id", sa.String(64), nullable=True),
+    sa.Column("cluster_id", sa.String(64), nullable=True),
+    sa.Column("created_on", sa.Date, nullable=False),
+    sa.Column("expires_on", sa.Date, nullable=True),
+    sa.Column("revoked_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 # Children first: the order rebuild truncates in.
 ALL = (
     pact_scores,
@@ -152,4 +169,5 @@ ALL = (
     cluster_members,
     clusters,
     units,
+    api_keys,
 )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.domain import cluster, pact, unit
+from app.domain import apikey, cluster, pact, unit
 from app.domain import commands as c
 from app.projections import tables as t
+from app.services.tables import api_key_hashes
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -125,6 +126,26 @@ def close_pact(cmd: c.ClosePact, uow: UnitOfWork) -> tuple[object, str]:
     return pact, cmd.pact_id
 
 
+def create_api_key(cmd: c.CreateApiKey, uow: UnitOfWork) -> tuple[object, str]:
+    """Record who holds the key; keep its secret's hash beside the log, never in it."""
+    existing = uow.load(apikey, cmd.id)
+    assert existing is None or isinstance(existing, apikey.ApiKey)
+    if cmd.unit_id is not None:
+        uow.get_ref(unit, cmd.unit_id, "unit")
+    if cmd.cluster_id is not None:
+        uow.get_ref(cluster, cmd.cluster_id, "cluster")
+    uow.record(apikey, cmd.id, apikey.create(existing, cmd), cmd.expected_version)
+    uow.conn.execute(api_key_hashes.insert(), {"key_id": cmd.id, "secret_hash": cmd.secret_hash})
+    return apikey, cmd.id
+
+
+def revoke_api_key(cmd: c.RevokeApiKey, uow: UnitOfWork) -> tuple[object, str]:
+    state = uow.get(apikey, cmd.key_id)
+    assert isinstance(state, apikey.ApiKey)
+    uow.record(apikey, cmd.key_id, apikey.revoke(state, cmd), cmd.expected_version)
+    return apikey, cmd.key_id
+
+
 HANDLERS = {
     c.RegisterUnit: register_unit,
     c.RenameUnit: rename_unit,
@@ -140,4 +161,6 @@ HANDLERS = {
     c.RecordResult: record_result,
     c.GrantAward: grant_award,
     c.ClosePact: close_pact,
+    c.CreateApiKey: create_api_key,
+    c.RevokeApiKey: revoke_api_key,
 }

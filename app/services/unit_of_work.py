@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from types import ModuleType
@@ -134,7 +135,9 @@ class UnitOfWork:
                 tracked.snapshot_states.append((version, state))
         tracked.state = state
 
-    def commit(self) -> list[StoredEvent]:
+    def commit(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
+        """Append, project, snapshot and commit; ``before_commit(stored)`` runs last in
+        the transaction (the idempotency record: stored with the events or not at all)."""
         pending = [
             PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events, t.metadata)
             for sid, t in self._tracked.items()
@@ -160,6 +163,8 @@ class UnitOfWork:
                     for version, state in t.snapshot_states
                 ],
             )
+            if before_commit is not None:
+                before_commit(self.stored)
         self.conn.commit()
         for sid, t in self._tracked.items():
             self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)

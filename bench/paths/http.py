@@ -8,6 +8,10 @@ per request, to a file; metrics counted) and the bare
 endpoint of ``bench.bare`` answering the same number of bytes. The load comes
 from ``wrk -t2 -c64 --latency`` in its own process, alternating the two servers
 run by run, after a short warm-up of each.
+
+Ours runs with ``PACTS_PUBLIC_READS=false``, the stricter setting: every request
+carries an API key (an auditor's), checked before the route (app.api.auth). wrk
+sends the same header to the bare endpoint, which ignores it.
 """
 
 from __future__ import annotations
@@ -101,10 +105,14 @@ def _parse_ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:
-    """(requests/s, p99 ms, raw output) of one wrk run."""
+KEY_SECRET = "bench-key-secret-" + "0" * 32
+
+
+def wrk(url: str, seconds: int, connections: int, token: str = "") -> tuple[float, float, str]:
+    """(requests/s, p99 ms, raw output) of one wrk run (sending the API key, if given)."""
+    header = ["-H", f"Authorization: Bearer {token}"] if token else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -116,14 +124,16 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, str]:
     return rate, p99, out
 
 
-def build_database(url: str) -> tuple[str, int]:
-    """The demo plus one generated cluster-year; returns (cluster id, year) to query."""
+def build_database(url: str) -> tuple[str, int, str]:
+    """The demo plus one generated cluster-year; returns (cluster id, year) to query, and an
+    auditor's key to read them with."""
     from app import migrations
     from app.bootstrap import bootstrap
+    from app.services import keys
     from app.settings import Settings
 
     migrations.upgrade(url)
-    ledger = bootstrap(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET))
     try:
         try:
             from app.demo import load_demo
@@ -140,32 +150,34 @@ def build_database(url: str) -> tuple[str, int]:
             c.AssignLeadership(cid, p.year, members[0], members[1], "QĐ 1/BCT", date(p.year, 1, 2))
         )
         ledger.bus.handle(c.HandOverHostFlag(cid, 1, p.year, members[0], members[1], date(p.year, 12, 20)))
+        token, _ack = keys.issue(ledger.bus, KEY_SECRET.encode(), name="bench-auditor", role="auditor")
     finally:
         ledger.close()
-    return w.cluster_id(0), w.PactSpec(0).year
+    return w.cluster_id(0), w.PactSpec(0).year, token
 
 
 def run(store: str, size: Size, runs: int) -> list[Row]:
     rate = Row("5 HTTP standings req/s", store, "", "req/s", goal=f">= {GOAL_RATE:.0%} of bare")
     p99 = Row("5 HTTP standings p99", store, "", "ms", goal=f"<= {GOAL_P99:g}x bare p99")
-    workload = f"wrk -t2 -c{size.http_connections} -d{size.http_seconds}s, 1 uvicorn"
+    workload = f"wrk -t2 -c{size.http_connections} -d{size.http_seconds}s, 1 uvicorn, keyed reads"
     rate.workload = p99.workload = workload
     if wrk_path() is None:
         rate.note = "SKIPPED: wrk is not installed (apt-get install -y wrk)"
         return [rate]
     with stores.fresh_database("sqlite", "pacts_http") as db, tempfile.TemporaryDirectory() as tmp:
-        cluster, year = build_database(db.url)
+        cluster, year, token = build_database(db.url)
         route = f"/api/v1/clusters/{cluster}/standings?year={year}"
         log_config = Path(tmp) / "log-config.json"
         log_config.write_text(json.dumps(log_config_of_serve()))
-        with _server(
-            "app.api.main:app",
-            {"DATABASE_URL": db.url},
-            Path(tmp) / "ours.log",
-            "--log-config",
-            str(log_config),
-        ) as (ours_port, _):
-            response = httpx.get(f"http://127.0.0.1:{ours_port}{route}")
+        env = {"DATABASE_URL": db.url, "PACTS_KEY_SECRET": KEY_SECRET, "PACTS_PUBLIC_READS": "false"}
+        with _server("app.api.main:app", env, Path(tmp) / "ours.log", "--log-config", str(log_config)) as (
+            ours_port,
+            _,
+        ):
+            if httpx.get(f"http://127.0.0.1:{ours_port}{route}").status_code != 401:
+                raise RuntimeError("the server answers standings without a key: not the setting measured")
+            keyed = {"Authorization": f"Bearer {token}"}
+            response = httpx.get(f"http://127.0.0.1:{ours_port}{route}", headers=keyed)
             response.raise_for_status()
             body = Path(tmp) / "body.json"
             body.write_bytes(response.content)
@@ -178,11 +190,11 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
                 ours_url = f"http://127.0.0.1:{ours_port}{route}"
                 bare_url = f"http://127.0.0.1:{bare_port}{route}"
                 warm = max(1, min(3, size.http_seconds // 5))
-                wrk(ours_url, warm, size.http_connections)
-                wrk(bare_url, warm, size.http_connections)
+                wrk(ours_url, warm, size.http_connections, token)
+                wrk(bare_url, warm, size.http_connections, token)
                 for r in range(runs):
-                    o_rate, o_p99, _ = wrk(ours_url, size.http_seconds, size.http_connections)
-                    b_rate, b_p99, _ = wrk(bare_url, size.http_seconds, size.http_connections)
+                    o_rate, o_p99, _ = wrk(ours_url, size.http_seconds, size.http_connections, token)
+                    b_rate, b_p99, _ = wrk(bare_url, size.http_seconds, size.http_connections, token)
                     rate.runs.append(o_rate)
                     rate.ref_runs.append(b_rate)
                     p99.runs.append(o_p99)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -129,3 +130,19 @@ def log_position(client: TestClient) -> int:
     ledger = client.app.state.ledger
     with ledger.engine.connect() as conn:
         return ledger.store.last_position(conn)
+
+
+def route_table(app) -> dict[tuple[str, str], int]:
+    """(method, path) -> success status of every API route the application serves.
+
+    Routes of included routers are read from the router's effective routes (what
+    the application matches on); a plain APIRoute (older FastAPI) as it is.
+    """
+    table = {}
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        found = list(contexts()) if contexts is not None else [route] if isinstance(route, APIRoute) else []
+        for r in found:
+            for method in r.methods or ():
+                table[(method, r.path)] = r.status_code or 200
+    return table

@@ -57,6 +57,23 @@ def test_writes_document_their_errors_and_creates_answer_201(document):
         assert "201" in document["paths"][path]["post"]["responses"]
 
 
+def test_writes_document_the_key_they_need_and_its_refusals(document):
+    assert document["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["ApiKey"]["description"],
+    }
+    for method, path in ENDPOINTS:
+        operation = document["paths"][path][method]
+        if method == "get":
+            assert "security" not in operation, path  # reads are open by default
+            continue
+        assert operation["security"] == [{"ApiKey": []}], path
+        assert {"401", "403"} <= set(operation["responses"]), path
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert {"idempotency-key", "x-actor"} <= headers, path
+
+
 def test_request_bodies_are_described_by_their_schemas(document):
     schemas = document["components"]["schemas"]
     assert "attainment_cap" in schemas["PactIn"]["properties"]

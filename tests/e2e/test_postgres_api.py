@@ -84,7 +84,7 @@ def test_a_pact_from_proposal_to_standings_on_postgresql(pg_client):
     pact = ok(client.get(P))
     assert pact["theme"] == "Đoàn kết, hợp tác" and pact["status"] == "closed"
     meta = events(client)[-2]["metadata"]
-    assert (meta["actor"], meta["reason"]) == ("vu-tdkt", "bình xét")
+    assert (meta["actor"], meta["on_behalf_of"], meta["reason"]) == ("test-admin", "vu-tdkt", "bình xét")
     assert [u["id"] for u in ok(client.get(f"{API}/units"))["items"]] == sorted(
         ["thanh-hoa", "nghe-an", "hue"]
     )

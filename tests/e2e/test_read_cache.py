@@ -13,6 +13,7 @@ from app.domain import commands as c
 from app.projections import tables as t
 from app.projections.rebuild import rebuild
 from tests.conftest import make_ledger
+from tests.e2e.conftest import admin_client
 
 UNITS = ("thanh-hoa", "nghe-an")
 
@@ -33,7 +34,7 @@ def _scores(client) -> dict[str, float]:
 
 def test_a_write_through_the_api_is_seen_by_the_next_read(sqlite_ledger):
     _given_a_pact(sqlite_ledger.bus)
-    with TestClient(create_app(sqlite_ledger)) as client:
+    with admin_client(sqlite_ledger) as client:
         assert _scores(client) == {"thanh-hoa": 0.0, "nghe-an": 0.0}
         assert _scores(client) == {"thanh-hoa": 0.0, "nghe-an": 0.0}  # now from the cache
 
@@ -55,7 +56,7 @@ def test_a_write_by_another_process_is_seen_too(store_url):
     api_ledger, other_process = make_ledger(store_url), make_ledger(store_url)
     try:
         _given_a_pact(other_process.bus)
-        with TestClient(create_app(api_ledger)) as client:
+        with admin_client(api_ledger) as client:
             assert _scores(client)["thanh-hoa"] == 0.0
 
             other_process.bus.handle(

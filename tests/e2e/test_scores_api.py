@@ -156,13 +156,15 @@ def test_headers_become_the_events_metadata(client):
         )
     )
     meta = events(client)[-1]["metadata"]
-    assert meta["actor"] == "chuyen-vien@moit.gov.vn"
+    # The actor is the key that wrote; X-Actor is whom its holder says it acts for.
+    assert (meta["actor"], meta["actor_role"]) == ("test-admin", "admin")
+    assert meta["on_behalf_of"] == "chuyen-vien@moit.gov.vn"
     assert meta["reason"] == "Hội nghị lần thứ X"
     assert meta["correlation_id"] == "req-2022-05-13-001"
     assert meta["command"] == "SignPact" and meta["source"] == "api"
 
-    anonymous = events(client)[0]["metadata"]
-    assert anonymous["actor"] == "anonymous" and anonymous["correlation_id"]
+    plain = events(client)[0]["metadata"]
+    assert plain["actor"] == "test-admin" and plain["on_behalf_of"] is None and plain["correlation_id"]
 
 
 def test_the_event_history_reads_as_the_pact_happened(client):

@@ -18,6 +18,8 @@ import httpx
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import KEY_SECRET, bearer, issue_key, make_ledger
+
 UNIT = {"id": "ha-tinh", "name": "Sở Công Thương Hà Tĩnh", "province": "Hà Tĩnh"}
 
 
@@ -79,9 +81,12 @@ def _waiting_for_a_lock(url: str) -> bool:
 
 def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(pg_url, tmp_path):
     log = tmp_path / "serve.log"
+    issuer = make_ledger(pg_url)
+    token = issue_key(issuer)
+    issuer.close()
     locker = sa.create_engine(pg_url)
     try:
-        with serving(pg_url, log) as (proc, base), locker.connect() as lock:
+        with serving(pg_url, log, PACTS_KEY_SECRET=KEY_SECRET) as (proc, base), locker.connect() as lock:
             # Hold the log's write lock: the write below waits for it, mid-transaction.
             lock.execute(sa.text("SELECT last_position FROM event_log_head WHERE id = 1 FOR UPDATE"))
             answer: dict[str, httpx.Response] = {}
@@ -90,7 +95,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(pg_url, tmp_path
                     r=httpx.post(
                         f"{base}/api/v1/units",
                         json=UNIT,
-                        headers={"X-Correlation-ID": "stop-1"},
+                        headers={"X-Correlation-ID": "stop-1", **bearer(token)},
                         timeout=60,
                     )
                 )
@@ -114,10 +119,10 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(pg_url, tmp_path
         assert exit_code == 0, log.read_text()[-3000:]
         engine = sa.create_engine(pg_url)
         with engine.connect() as conn:
-            events = conn.execute(sa.text("SELECT type FROM events")).scalars().all()
+            events = conn.execute(sa.text("SELECT type FROM events ORDER BY position")).scalars().all()
             names = conn.execute(sa.text("SELECT name FROM rm_units")).scalars().all()
         engine.dispose()
-        assert (events, names) == (["UnitRegistered"], ["Sở Công Thương Hà Tĩnh"])
+        assert (events, names) == (["ApiKeyCreated", "UnitRegistered"], ["Sở Công Thương Hà Tĩnh"])
         lines = _json_lines(log)
         (write,) = [line for line in lines if line["message"] == "write"]
         (request,) = [line for line in lines if line.get("route") == "/api/v1/units"]

@@ -46,6 +46,9 @@ class Scenario:
         self.clusters: dict[str, Cluster] = {}
         self.pacts: dict[str, Pact] = {}
         self.counts: dict[str, int] = {}
+        self.keys: dict[str, bool] = {}  # key id -> revoked
+        # Keys come and go on their own draws, so the rest of the life stays as it was.
+        self.key_rng = random.Random(seed + 1_000)
         self._serial = 0
 
     def do(self, command: c.Command) -> None:
@@ -60,6 +63,9 @@ class Scenario:
         self.today += timedelta(days=self.rng.randint(1, 12))
         if len(self.active) < 6:
             return self.do(self._register())
+        if self.key_rng.random() < 0.08:
+            revoke = self.key_rng.random() < 0.4 and self._revoke_key()
+            self.do(revoke or self._issue_key())
         weighted = [
             (self._register, 2),
             (self._rename, 2),
@@ -295,9 +301,48 @@ class Scenario:
         self.pacts[pact_id].closed = True
         return c.ClosePact(pact_id, self.today)
 
+    def _issue_key(self) -> c.CreateApiKey:
+        key_id = f"key{len(self.keys) + 1:03d}"
+        self.keys[key_id] = False
+        role = self.key_rng.choice(["admin", "cluster", "unit", "integration", "auditor"])
+        scope: dict[str, str] = {}
+        if role == "unit":
+            scope["unit_id"] = sorted(self.active)[self.key_rng.randrange(len(self.active))]
+        elif role == "cluster" and self.clusters:
+            scope["cluster_id"] = sorted(self.clusters)[self.key_rng.randrange(len(self.clusters))]
+        elif role == "cluster":
+            role = "integration"
+        expires = self.key_rng.choice([None, self.today + timedelta(days=365)])
+        return c.CreateApiKey(
+            id=key_id,
+            name=f"Văn phòng {key_id}",
+            role=role,
+            created_on=self.today,
+            secret_hash="0" * 64,
+            expires_on=expires,
+            **scope,
+        )
+
+    def _revoke_key(self) -> c.RevokeApiKey | None:
+        live = sorted(k for k, revoked in self.keys.items() if not revoked)
+        if not live:
+            return None
+        key_id = self.key_rng.choice(live)
+        self.keys[key_id] = True
+        return c.RevokeApiKey(key_id=key_id, revoked_on=self.today, reason="hết nhiệm kỳ")
+
     # --- commands the domain must refuse ----------------------------------------
 
     def invalid(self) -> Refusal:
+        if self.key_rng.random() < 0.15:
+            revoked = sorted(k for k, gone in self.keys.items() if gone)
+            if revoked and self.key_rng.random() < 0.5:
+                again = c.RevokeApiKey(key_id=self.key_rng.choice(revoked), revoked_on=self.today)
+                return again, errors.AlreadyRevoked
+            root = c.CreateApiKey(
+                id="key-x", name="x", role="root", created_on=self.today, secret_hash="0" * 64
+            )
+            return root, errors.InvalidValue
         if self.rng.random() < 0.25:
             joiner = self._same_day_joiner()
             if joiner:

@@ -7,8 +7,10 @@ import sys
 import sqlalchemy as sa
 
 
-def pacts(*args: str, url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url}
+def pacts(*args: str, url: str, **settings: str) -> subprocess.CompletedProcess:
+    """Run `pacts`; settings (PACTS_*) only as given, so the caller's shell and var/ stay out of it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACTS_")}
+    env.update(DATABASE_URL=url, **settings)
     return subprocess.run(
         [sys.executable, "-c", "from app.cli import main; main()", *args],
         env=env,
@@ -20,10 +22,11 @@ def pacts(*args: str, url: str) -> subprocess.CompletedProcess:
 
 def test_migrate_demo_rebuild_on_a_fresh_sqlite_file(tmp_path):
     url = f"sqlite:///{tmp_path}/pacts.db"
+    var = {"PACTS_KEY_SECRET_FILE": str(tmp_path / "var" / "key-secret")}
 
     assert pacts("migrate", url=url).returncode == 0
-    first = pacts("demo", url=url)
-    second = pacts("demo", url=url)
+    first = pacts("demo", url=url, **var)
+    second = pacts("demo", url=url, **var)
     rebuilt = pacts("rebuild", url=url)
 
     assert first.returncode == 0 and "events written" in first.stdout

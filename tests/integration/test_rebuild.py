@@ -82,6 +82,7 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_pact_results": 20,
         "rm_pact_awards": 5,
         "rm_pact_scores": 15,
+        "rm_api_keys": 3,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
@@ -91,6 +92,7 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert {r["kind"] for r in rows["rm_pact_targets"]} == {"quantitative", "qualitative"}
     assert any(r["applies_to"] for r in rows["rm_pact_targets"])
     assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
+    assert any(k["revoked_on"] for k in rows["rm_api_keys"])
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):

@@ -1,18 +1,8 @@
-"""Shaping a write's answer: the new version in the body and as an ETag."""
+"""What the write routes share: the ETag of a read, and the errors a write documents."""
 
 from __future__ import annotations
 
 from fastapi import Response
-
-from app.api.responses import WriteAck
-from app.services.bus import Ack
-
-
-def acknowledge(response: Response, ack: Ack, location: str | None = None) -> WriteAck:
-    response.headers["ETag"] = f'"{ack.version}"'
-    if location is not None:
-        response.headers["Location"] = location
-    return WriteAck(id=ack.id, version=ack.version, position=ack.position)
 
 
 def tag(response: Response, version: int) -> None:
@@ -21,8 +11,16 @@ def tag(response: Response, version: int) -> None:
 
 WRITE_ERRORS = {
     400: {"description": "Malformed body or header (problem+json)"},
+    401: {"description": "No usable API key: none sent, unknown, revoked or expired (problem+json)"},
+    403: {"description": "The key lacks the right this write needs, or acts outside its scope"},
     404: {"description": "Unknown resource (problem+json)"},
-    409: {"description": "A rule of the process would be broken, or expected_version is stale"},
+    409: {
+        "description": "A rule of the process would be broken, expected_version is stale, "
+        "or a request with the same Idempotency-Key is still running"
+    },
     412: {"description": "If-Match does not name the current version"},
-    422: {"description": "Invalid fields, each named with its reason (problem+json)"},
+    422: {
+        "description": "Invalid fields, each named with its reason, or an Idempotency-Key "
+        "reused for another request (problem+json)"
+    },
 }

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
+from app.api.deps import IfMatch, LedgerDep, ReadConn, expected_version
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
 from app.api.responses import EventOut, PactOut, PactSummary, Page, ScoresOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
+from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.writes import WriteDep
 from app.domain import commands as c
 from app.domain.errors import NotFound
 from app.projections import queries
@@ -18,8 +19,8 @@ from app.projections import queries
 router = APIRouter(prefix="/pacts", tags=["pacts"])
 
 
-@router.post("", status_code=201, responses=WRITE_ERRORS)
-def propose_pact(body: PactIn, bus: BusDep, meta: MetaDep, response: Response) -> WriteAck:
+@router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
+def propose_pact(body: PactIn, write: WriteDep) -> Response:
     pact_id = body.id or f"pact-{uuid.uuid4().hex[:12]}"
     cmd = c.ProposePact(
         pact_id,
@@ -34,23 +35,19 @@ def propose_pact(body: PactIn, bus: BusDep, meta: MetaDep, response: Response) -
         body.attainment_cap,
         body.expected_version,
     )
-    return acknowledge(response, bus.handle(cmd, meta), f"/api/v1/pacts/{pact_id}")
+    return write.one(cmd, status=201, location=f"/api/v1/pacts/{pact_id}")
 
 
-@router.post("/{pact_id}/signatures", responses=WRITE_ERRORS)
-def sign_pact(
-    pact_id: str, body: SignatureIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{pact_id}/signatures", responses=WRITE_ERRORS, response_model=WriteAck)
+def sign_pact(pact_id: str, body: SignatureIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.SignPact(
         pact_id, body.unit_id, body.signed_by, body.signed_on, expected_version(match, body.expected_version)
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
-@router.post("/{pact_id}/targets", responses=WRITE_ERRORS)
-def set_target(
-    pact_id: str, body: TargetIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{pact_id}/targets", responses=WRITE_ERRORS, response_model=WriteAck)
+def set_target(pact_id: str, body: TargetIn, write: WriteDep, match: IfMatch) -> Response:
     """Set a target (chỉ tiêu); setting a code again replaces it from then on."""
     cmd = c.SetTarget(
         pact_id,
@@ -65,13 +62,11 @@ def set_target(
         body.set_on,
         expected_version(match, body.expected_version),
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
-@router.post("/{pact_id}/results", responses=WRITE_ERRORS)
-def record_result(
-    pact_id: str, body: ResultIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{pact_id}/results", responses=WRITE_ERRORS, response_model=WriteAck)
+def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch) -> Response:
     """Record a result (kết quả); a later one for the same unit and target supersedes it."""
     cmd = c.RecordResult(
         pact_id,
@@ -83,13 +78,11 @@ def record_result(
         body.note,
         expected_version(match, body.expected_version),
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
-@router.post("/{pact_id}/awards", responses=WRITE_ERRORS)
-def grant_award(
-    pact_id: str, body: AwardIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{pact_id}/awards", responses=WRITE_ERRORS, response_model=WriteAck)
+def grant_award(pact_id: str, body: AwardIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.GrantAward(
         pact_id,
         body.recipient_unit,
@@ -100,15 +93,13 @@ def grant_award(
         body.decision_ref,
         expected_version(match, body.expected_version),
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
-@router.post("/{pact_id}/close", responses=WRITE_ERRORS)
-def close_pact(
-    pact_id: str, body: CloseIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{pact_id}/close", responses=WRITE_ERRORS, response_model=WriteAck)
+def close_pact(pact_id: str, body: CloseIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.ClosePact(pact_id, body.closed_on, expected_version(match, body.expected_version))
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
 @router.get("")

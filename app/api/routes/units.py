@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.api.deps import BusDep, IfMatch, MetaDep, ReadConn, expected_version
+from app.api.deps import IfMatch, ReadConn, expected_version
 from app.api.requests import MergeIn, RenameIn, UnitIn
 from app.api.responses import Page, UnitOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
+from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.writes import WriteDep
 from app.domain import commands as c
 from app.projections import queries
 
 router = APIRouter(prefix="/units", tags=["units"])
 
 
-@router.post("", status_code=201, responses=WRITE_ERRORS)
-def register_unit(body: UnitIn, bus: BusDep, meta: MetaDep, response: Response) -> WriteAck:
+@router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
+def register_unit(body: UnitIn, write: WriteDep) -> Response:
     cmd = c.RegisterUnit(body.id, body.name, body.province, body.registered_on, body.expected_version)
-    return acknowledge(response, bus.handle(cmd, meta), f"/api/v1/units/{body.id}")
+    return write.one(cmd, status=201, location=f"/api/v1/units/{body.id}")
 
 
-@router.post("/{unit_id}/rename", responses=WRITE_ERRORS)
-def rename_unit(
-    unit_id: str, body: RenameIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{unit_id}/rename", responses=WRITE_ERRORS, response_model=WriteAck)
+def rename_unit(unit_id: str, body: RenameIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.RenameUnit(
         unit_id,
         body.name,
@@ -31,13 +30,11 @@ def rename_unit(
         body.effective_on,
         expected_version(match, body.expected_version),
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
-@router.post("/{unit_id}/merge", responses=WRITE_ERRORS)
-def merge_unit(
-    unit_id: str, body: MergeIn, bus: BusDep, meta: MetaDep, match: IfMatch, response: Response
-) -> WriteAck:
+@router.post("/{unit_id}/merge", responses=WRITE_ERRORS, response_model=WriteAck)
+def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> Response:
     """Record a merger (sáp nhập): the unit's cluster seats pass to its successor."""
     cmd = c.MergeUnit(
         unit_id,
@@ -46,7 +43,7 @@ def merge_unit(
         body.legal_basis,
         expected_version(match, body.expected_version),
     )
-    return acknowledge(response, bus.handle(cmd, meta))
+    return write.one(cmd)
 
 
 @router.get("")

@@ -1,0 +1,249 @@
+"""Every write route x every kind of key -> 2xx, 401 or 403, on both stores.
+
+The write routes come from the application's own route table: a route added
+without an expectation here fails the test, so no write can escape the matrix.
+Each request is one that succeeds for a key allowed to make it (it is prepared
+through the bus, as the system); a refused one must leave the log as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.domain import cluster
+from app.domain import commands as c
+from app.services import keys
+from tests.conftest import bearer, issue_key
+from tests.e2e.api import route_table
+from tests.integration import world
+
+Request = tuple[str, str, dict | None]  # method, url with query, JSON body
+API = "/api/v1"
+YEARS = itertools.count(2030)  # proposals: one pact per cluster and year
+
+
+def _system(ledger, *commands: c.Command) -> None:
+    ledger.bus.handle_many(list(commands))
+
+
+def _unit(ledger, unit_id: str) -> None:
+    _system(ledger, c.RegisterUnit(id=unit_id, name=f"Sở {unit_id}", province=unit_id))
+
+
+def _pact(ledger, n: int) -> tuple[str, int]:
+    pact_id, year = f"p-{n}", next(YEARS)
+    _system(ledger, world.propose(pact_id, year))
+    return pact_id, year
+
+
+def register(ledger, n: int) -> Request:
+    return "POST", f"{API}/units", {"id": f"u-{n}", "name": "Sở Công Thương", "province": "Mới"}
+
+
+def rename(ledger, n: int) -> Request:
+    _unit(ledger, f"u-{n}")
+    return (
+        "POST",
+        f"{API}/units/u-{n}/rename",
+        {"name": "Sở mới", "province": "Mới", "effective_on": "2030-01-01"},
+    )
+
+
+def merge(ledger, n: int) -> Request:
+    _unit(ledger, f"u-{n}")
+    _unit(ledger, f"s-{n}")
+    body = {"into": f"s-{n}", "effective_on": "2030-01-01", "legal_basis": "NQ 202/2025/QH15"}
+    return "POST", f"{API}/units/u-{n}/merge", body
+
+
+def form(ledger, n: int) -> Request:
+    _unit(ledger, f"m-{n}")
+    body = {"id": f"k-{n}", "name": "Cụm", "region": "Miền", "members": [f"m-{n}"], "formed_on": "2030-01-01"}
+    return "POST", f"{API}/clusters", body
+
+
+def add_member(ledger, n: int) -> Request:
+    _unit(ledger, f"m-{n}")
+    return "POST", f"{API}/clusters/{world.CLUSTER}/members", {"unit_id": f"m-{n}", "joined_on": "2099-01-01"}
+
+
+def remove_member(ledger, n: int) -> Request:
+    _unit(ledger, f"m-{n}")
+    _system(ledger, c.AddMember(cluster_id=world.CLUSTER, unit_id=f"m-{n}", joined_on=date(2099, 1, 1)))
+    return "DELETE", f"{API}/clusters/{world.CLUSTER}/members/m-{n}?effective_on=2099-06-01", None
+
+
+def leadership(ledger, n: int) -> Request:
+    year = 2001 + n % 99
+    body = {
+        "year": year,
+        "chair": "ha-tinh",
+        "deputy": "nghe-an",
+        "decision_ref": "QĐ",
+        "decided_on": f"{year}-03-01",
+    }
+    return "POST", f"{API}/clusters/{world.CLUSTER}/leadership", body
+
+
+def handover(ledger, n: int) -> Request:
+    with ledger.unit_of_work() as uow:
+        state = uow.load(cluster, world.CLUSTER)
+    last = state.handovers[-1] if state.handovers else None
+    number, year = (last.conference_number + 1, last.year + 1) if last else (1, 2001)
+    giver = state.flag_holder or "ha-tinh"
+    body = {
+        "conference_number": number,
+        "year": year,
+        "from_unit": giver,
+        "to_unit": "nghe-an" if giver == "ha-tinh" else "ha-tinh",
+        "handed_over_on": f"{year}-12-20",
+    }
+    return "POST", f"{API}/clusters/{world.CLUSTER}/host-handovers", body
+
+
+def propose(ledger, n: int) -> Request:
+    year = next(YEARS)
+    body = {
+        "id": f"p-{n}",
+        "cluster_id": world.CLUSTER,
+        "title": "GƯ",
+        "year": year,
+        "proposed_on": f"{year}-01-10",
+    }
+    return "POST", f"{API}/pacts", body
+
+
+def sign(ledger, n: int) -> Request:
+    pact_id, year = _pact(ledger, n)
+    body = {"unit_id": "ha-tinh", "signed_by": "Giám đốc Sở", "signed_on": f"{year}-01-20"}
+    return "POST", f"{API}/pacts/{pact_id}/signatures", body
+
+
+def set_target(ledger, n: int) -> Request:
+    body = {"code": f"T-{n}", "title": "Xuất khẩu", "kind": "quantitative", "value": 100, "weight": 5}
+    return "POST", f"{API}/pacts/{world.PACT}/targets", body
+
+
+def record(ledger, n: int) -> Request:
+    return "POST", f"{API}/pacts/{world.PACT}/results", world.result_body("ha-tinh", value=90 + n % 10)
+
+
+def award(ledger, n: int) -> Request:
+    body = {
+        "recipient_unit": "ha-tinh",
+        "title": "Cờ thi đua",
+        "conferred_by": "Bộ Công Thương",
+        "granted_on": "2022-12-20",
+    }
+    return "POST", f"{API}/pacts/{world.PACT}/awards", body
+
+
+def close(ledger, n: int) -> Request:
+    pact_id, year = _pact(ledger, n)
+    return "POST", f"{API}/pacts/{pact_id}/close", {"closed_on": f"{year}-12-31"}
+
+
+# Who may make each write, within the key's scope: the matrix of the README.
+# "cluster" is a key of the request's cluster (bac-trung-bo), "unit" one of the
+# unit the request acts for (ha-tinh); out-of-scope keys of both are tried too.
+EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
+    ("POST", "/api/v1/units"): ({"admin"}, register),
+    ("POST", "/api/v1/units/{unit_id}/rename"): ({"admin"}, rename),
+    ("POST", "/api/v1/units/{unit_id}/merge"): ({"admin"}, merge),
+    ("POST", "/api/v1/clusters"): ({"admin"}, form),
+    ("POST", "/api/v1/clusters/{cluster_id}/members"): ({"admin"}, add_member),
+    ("DELETE", "/api/v1/clusters/{cluster_id}/members/{unit_id}"): ({"admin"}, remove_member),
+    ("POST", "/api/v1/clusters/{cluster_id}/leadership"): ({"admin"}, leadership),
+    ("POST", "/api/v1/clusters/{cluster_id}/host-handovers"): ({"admin", "cluster"}, handover),
+    ("POST", "/api/v1/pacts"): ({"admin", "cluster"}, propose),
+    ("POST", "/api/v1/pacts/{pact_id}/signatures"): ({"admin", "unit"}, sign),
+    ("POST", "/api/v1/pacts/{pact_id}/targets"): ({"admin", "cluster"}, set_target),
+    ("POST", "/api/v1/pacts/{pact_id}/results"): ({"admin", "cluster", "unit", "integration"}, record),
+    ("POST", "/api/v1/pacts/{pact_id}/awards"): ({"admin"}, award),
+    ("POST", "/api/v1/pacts/{pact_id}/close"): ({"admin", "cluster"}, close),
+}
+ROLE_KEYS = ("admin", "cluster", "cluster-elsewhere", "unit", "unit-elsewhere", "integration", "auditor")
+BAD_KEYS = ("none", "malformed", "unknown", "wrong-secret", "revoked", "expired")
+
+
+def write_routes(app) -> set[tuple[str, str]]:
+    """Every route that is not a read, from the route table and the OpenAPI document."""
+    served = {key for key in route_table(app) if key[0] not in ("GET", "HEAD")}
+    documented = {
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        for method in item
+        if method not in ("get", "head")
+    }
+    assert ("POST", "/api/v1/pacts/{pact_id}/results") in served
+    return served | documented
+
+
+def headers_for(ledger) -> dict[str, dict[str, str]]:
+    """The Authorization header of every kind of key (none for "none")."""
+    made = {
+        "admin": issue_key(ledger, "admin"),
+        "cluster": issue_key(ledger, "cluster", cluster_id=world.CLUSTER),
+        "cluster-elsewhere": issue_key(ledger, "cluster", cluster_id=world.OTHER_CLUSTER),
+        "unit": issue_key(ledger, "unit", unit_id="ha-tinh"),
+        "unit-elsewhere": issue_key(ledger, "unit", unit_id="nghe-an"),
+        "integration": issue_key(ledger, "integration"),
+        "auditor": issue_key(ledger, "auditor"),
+        "revoked": issue_key(ledger, "admin", name="old-admin"),
+    }
+    keys.revoke(ledger.bus, keys.parse(made["revoked"])[0])
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    made["expired"], _ = keys.issue(
+        ledger.bus,
+        ledger.settings.secret(),
+        name="temp-admin",
+        role="admin",
+        created_on=yesterday - timedelta(days=7),
+        expires_on=yesterday,
+    )
+    key_id, secret = keys.parse(made["admin"])
+    made["unknown"] = f"pl_{'0' * 12}_{secret}"
+    made["wrong-secret"] = f"pl_{key_id}_{secret[::-1]}"
+    headers = {name: bearer(token) for name, token in made.items()}
+    headers["malformed"] = {"Authorization": "Bearer not-a-key"}
+    headers["none"] = {}
+    return headers
+
+
+def test_every_write_route_answers_each_kind_of_key_as_the_matrix_says(ledger):
+    app = create_app(ledger)
+    assert write_routes(app) == set(EXPECT), "a write route without an expectation (or a stale one)"
+    world.build(ledger.bus)
+    headers = headers_for(ledger)
+    status_of = route_table(app)
+    serial = itertools.count()
+    wrong: list[str] = []
+    with TestClient(app) as client:
+        for (method, path), (allowed, prepare) in sorted(EXPECT.items()):
+            for case in (*BAD_KEYS, *ROLE_KEYS):
+                verb, url, body = prepare(ledger, next(serial))
+                assert verb == method
+                with ledger.engine.connect() as conn:
+                    before = ledger.store.last_position(conn)
+                response = client.request(method, url, json=body, headers=headers[case])
+                expected = 401 if case in BAD_KEYS else status_of[(method, path)] if case in allowed else 403
+                seen = f"{method} {path} with {case} key: {response.status_code}, expected {expected}"
+                if response.status_code != expected:
+                    wrong.append(f"{seen}: {response.text[:200]}")
+                    continue
+                if expected in (401, 403):
+                    problem = response.json()
+                    assert response.headers["content-type"].startswith("application/problem+json"), seen
+                    assert problem["status"] == expected and problem["detail"], seen
+                    if expected == 401:
+                        assert response.headers["www-authenticate"].startswith("Bearer"), seen
+                    else:
+                        assert problem["right"] in problem["detail"], seen
+                    with ledger.engine.connect() as conn:
+                        assert ledger.store.last_position(conn) == before, f"{seen}: it wrote"
+    assert wrong == []

@@ -1,0 +1,77 @@
+"""PACTS_PUBLIC_READS=false: every read route of the route table asks for a key; probes stay open."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.services import keys
+from tests.conftest import bearer, issue_key, make_ledger
+from tests.e2e.api import route_table
+from tests.integration import world
+
+# Open whatever the setting: the probes, and the metrics a Prometheus scraper reads
+# (operational counts only; keep /metrics off the public front, see README Operations).
+PROBES = {"/healthz", "/readyz", "/api/v1/healthz", "/api/v1/readyz", "/metrics"}
+IDS = {"cluster_id": world.CLUSTER, "pact_id": world.PACT, "unit_id": "ha-tinh"}
+
+
+def read_urls(app) -> list[str]:
+    """Every GET route, its path parameters filled from the small world."""
+    paths = sorted(path for method, path in route_table(app) if method == "GET")
+    assert "/api/v1/clusters/{cluster_id}/standings" in paths
+    urls = [re.sub(r"\{(\w+)\}", lambda m: IDS[m.group(1)], path) for path in paths]
+    return [url + ("?year=2022" if url.endswith("/standings") else "") for url in urls]
+
+
+@pytest.fixture
+def keyed(store_url):
+    ledger = make_ledger(store_url, public_reads=False)
+    world.build(ledger.bus)
+    yield ledger
+    ledger.close()
+
+
+def test_every_read_needs_a_usable_key_and_the_probes_and_docs_do_not(keyed):
+    token = issue_key(keyed, "auditor")
+    with TestClient(create_app(keyed)) as client:
+        urls = read_urls(client.app)
+        assert len(urls) >= 12
+        for url in urls:
+            anonymous = client.get(url)
+            if url.split("?")[0] in PROBES:
+                assert anonymous.status_code == 200, url
+                continue
+            assert anonymous.status_code == 401, url
+            assert anonymous.headers["www-authenticate"] == 'Bearer realm="pact-ledger"'
+            assert client.get(url, headers=bearer("pl_" + "0" * 12 + "_" + "x" * 43)).status_code == 401, url
+            assert client.get(url, headers=bearer(token)).status_code == 200, url
+        for page in ("/docs", "/openapi.json"):
+            assert client.get(page).status_code == 200
+
+
+def test_a_revoked_key_stops_reading_at_the_next_request(keyed):
+    token = issue_key(keyed, "auditor")
+    url = f"/api/v1/clusters/{world.CLUSTER}/standings?year=2022"
+    with TestClient(create_app(keyed)) as client:
+        assert client.get(url, headers=bearer(token)).status_code == 200
+        console = make_ledger(keyed.settings.database_url)  # `pacts keys revoke`, another process
+        try:
+            keys.revoke(console.bus, keys.parse(token)[0])
+        finally:
+            console.close()
+
+        refused = client.get(url, headers=bearer(token))
+
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    assert refused.headers["www-authenticate"].endswith('error="invalid_token"')
+
+
+def test_reads_are_public_by_default(ledger):
+    world.build(ledger.bus)
+    with TestClient(create_app(ledger)) as client:
+        for url in read_urls(client.app):
+            assert client.get(url).status_code == 200, url
