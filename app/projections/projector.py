@@ -62,6 +62,11 @@ _ROOT_TABLES = {"rm_units", "rm_clusters"}
 
 
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
+_DELETE_RESULT = t.pact_results.delete().where(
+    t.pact_results.c.pact_id == sa.bindparam("pact_id"),
+    t.pact_results.c.unit_id == sa.bindparam("unit_id"),
+    t.pact_results.c.target_code == sa.bindparam("code"),
+)
 
 
 @dataclass(slots=True)
@@ -93,7 +98,10 @@ class _PactDelta:
                 # Every party's denominator may change: rescore them all.
                 self.targets.add(code)
                 self.rescore_all = True
-            case e.ResultRecorded(unit_id=unit_id, target_code=code):
+            case (
+                e.ResultRecorded(unit_id=unit_id, target_code=code)
+                | e.ResultWithdrawn(unit_id=unit_id, target_code=code)
+            ):
                 self.results.add((unit_id, code))
                 self.rescore.add(unit_id)
             case e.AwardGranted():
@@ -115,7 +123,17 @@ class _PactDelta:
             ordinals = {code: i for i, code in enumerate(pact.targets)}
             upsert(conn, t.pact_targets, [rows.target_row(pact, c, ordinals[c]) for c in self.targets])
         if self.results:
-            upsert(conn, t.pact_results, [rows.result_row(pact, u, c) for u, c in self.results])
+            # A withdrawn result (not in the final state) loses its row; the others are written.
+            kept = [key for key in self.results if key in pact.results]
+            if kept:
+                upsert(conn, t.pact_results, [rows.result_row(pact, u, c) for u, c in kept])
+            gone = [
+                {"pact_id": pact.id, "unit_id": u, "code": c}
+                for u, c in self.results
+                if (u, c) not in pact.results
+            ]
+            if gone:
+                conn.execute(_DELETE_RESULT, gone)
         if self.awards_added:
             seqs = range(len(pact.awards) - self.awards_added + 1, len(pact.awards) + 1)
             conn.execute(t.pact_awards.insert(), [rows.award_row(pact, seq) for seq in seqs])

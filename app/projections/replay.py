@@ -116,6 +116,8 @@ class PactBuilder:
     def apply(self, type_name: str, d: dict) -> None:
         if type_name == "ResultRecorded":
             self.results[(d["unit_id"], d["target_code"])] = d
+        elif type_name == "ResultWithdrawn":
+            self.results.pop((d["unit_id"], d["target_code"]), None)
         elif type_name == "TargetSet":
             self.targets[d["code"]] = d
         elif type_name == "PactSigned":
