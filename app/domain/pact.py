@@ -11,6 +11,7 @@ from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
 from app.domain.cluster import Cluster
+from app.domain.persistent import PersistentMap
 from app.domain.state import Folds, evolve
 from app.domain.unit import Unit
 
@@ -296,13 +297,15 @@ def _(event: e.TargetSet, state: Pact) -> Pact:
 def _(event: e.ResultRecorded, state: Pact) -> Pact:
     result = Result(event.value, event.reported_on, event.source, event.note)
     key = (event.unit_id, event.target_code)
-    return evolve(state, results={**state.results, key: result})
+    return evolve(state, results=PersistentMap.of(state.results).set(key, result))
 
 
 @apply.register
 def _(event: e.ResultWithdrawn, state: Pact) -> Pact:
     key = (event.unit_id, event.target_code)
-    return evolve(state, results={k: r for k, r in state.results.items() if k != key})
+    if key not in state.results:
+        return state
+    return evolve(state, results=PersistentMap.of(state.results).delete(key))
 
 
 @apply.register
