@@ -7,6 +7,7 @@ the events. The message bus commits.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -109,7 +110,7 @@ def _cluster_pact_years(uow: UnitOfWork, cluster_id: str) -> dict[str, tuple[int
     )
     years = {row.id: pact.years_of(row.year, row.period_start, row.period_end) for row in committed}
     for pact_id in uow.touched(pact):
-        state = uow.load(pact, pact_id)
+        state = cast(pact.Pact | None, uow.load(pact, pact_id))
         if state is not None and state.cluster_id == cluster_id:
             years[pact_id] = state.years
     return years
@@ -136,7 +137,7 @@ def record_result(cmd: c.RecordResult, uow: UnitOfWork) -> tuple[object, str]:
 
 
 def withdraw_result(cmd: c.WithdrawResult, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
+    state = cast(pact.Pact, uow.get(pact, cmd.pact_id))
     uow.record(pact, cmd.pact_id, results.withdraw_result(state, cmd, today()), cmd.expected_version)
     return pact, cmd.pact_id
 

@@ -103,7 +103,13 @@ def target(client: TestClient, pact_id: str, code: str, **fields: object) -> Res
 
 
 def result(
-    client: TestClient, pact_id: str, unit_id: str, code: str, value: object, **extra: object
+    client: TestClient,
+    pact_id: str,
+    unit_id: str,
+    code: str,
+    value: object,
+    headers: dict | None = None,
+    **extra: object,
 ) -> Response:
     body = {
         "unit_id": unit_id,
@@ -113,7 +119,7 @@ def result(
         "source": "Báo cáo tổng kết",
         **extra,
     }
-    return client.post(f"{API}/pacts/{pact_id}/results", json=body)
+    return client.post(f"{API}/pacts/{pact_id}/results", json=body, headers=headers)
 
 
 def pact_with_target(client: TestClient) -> None:

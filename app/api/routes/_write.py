@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 
 from app.api.responses import WriteAck
@@ -19,7 +21,7 @@ def tag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
 
-WRITE_ERRORS = {
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed body or header (problem+json)"},
     404: {"description": "Unknown resource (problem+json)"},
     409: {"description": "A rule of the process would be broken, or expected_version is stale"},
