@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from app import migrations
+from app import cli_push, migrations
 from app.bootstrap import bootstrap
 from app.settings import get_settings
 
@@ -108,6 +108,9 @@ def rebuild(
         f"rebuilt read models from {report.events} events in {report.streams} streams "
         f"(log position {report.position})"
     )
+
+
+cli.command()(cli_push.push)
 
 
 def sa_safe(url: str) -> str:
