@@ -2,8 +2,8 @@
 
 Rows are numbered from 1 in the order they come: the n-th item of ``results``,
 or the n-th line after the CSV's header (a blank line is skipped but counted,
-so row n is line n + 1 of the file in a spreadsheet). Each row is validated on
-its own, so that every bad row is named, not only the first.
+so row n is line n + 1 of the file in a spreadsheet). The rows are validated
+together, and one by one when some are bad, so that every bad row is named.
 """
 
 from __future__ import annotations

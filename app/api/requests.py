@@ -17,7 +17,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from app.domain.numbers import parse_number
+from app.domain.numbers import read_number
 
 
 def _nfc(value: str) -> str:
@@ -35,7 +35,7 @@ def _number(value: object, info: ValidationInfo) -> object:
         # The format the body declares (a field before this one), else the one an
         # import declares for all its rows (the validation context), else none.
         declared = info.data.get("number_format") or (info.context or {}).get("number_format")
-        return float(parse_number(value, declared))
+        return float(read_number(value, declared))
     if isinstance(value, Decimal):
         return float(value)
     return value

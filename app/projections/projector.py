@@ -55,9 +55,10 @@ def upsert_many(conn: Connection, table: sa.Table, values: list[dict[str, Any]])
     """``upsert`` straight to the driver, for the thousands of rows of an import.
 
     SQLAlchemy's per-row parameter processing cost more than the upsert itself
-    (about 7 us a row). The values go as the same dicts, with dates as the ISO
-    text SQLAlchemy would write for SQLite; psycopg takes date objects. Tested
-    against the rows the rebuild writes (tests/integration/test_rebuild_fast.py).
+    (about 7 us a row). The values go as the same dicts; on SQLite their dates
+    are replaced, in place (the rows are made for this call), by the ISO text
+    SQLAlchemy would write; psycopg takes date objects. Tested against the rows
+    the rebuild writes (tests/integration/test_rebuild_fast.py).
     """
     sqlite = conn.dialect.name == "sqlite"
     key = (conn.dialect.name, table.name)
@@ -75,8 +76,10 @@ def upsert_many(conn: Connection, table: sa.Table, values: list[dict[str, Any]])
         if any(isinstance(c.type, sa.JSON) for c in table.columns):
             raise TypeError(f"{table.name} has JSON columns: use upsert")
     if sqlite:
-        dates = [c.name for c in table.columns if isinstance(c.type, sa.Date)]
-        values = [{**v, **{d: v[d].isoformat() for d in dates if v[d] is not None}} for v in values]
+        for name in (c.name for c in table.columns if isinstance(c.type, sa.Date)):
+            for v in values:
+                if v[name] is not None:
+                    v[name] = v[name].isoformat()
     conn.exec_driver_sql(sql, values)
 
 
@@ -122,6 +125,13 @@ class _PactDelta:
     def note(self, event: e.Event, state: Pact, version: int) -> None:
         self.state, self.version = state, version
         match event:
+            # Results first: they come by the thousand.
+            case (
+                e.ResultRecorded(unit_id=unit_id, target_code=code)
+                | e.ResultWithdrawn(unit_id=unit_id, target_code=code)
+            ):
+                self.results.add((unit_id, code))
+                self.rescore.add(unit_id)
             case e.PactProposed():
                 self.proposed = self.rescore_all = True
             case e.PactSigned(unit_id=unit_id):
@@ -130,12 +140,6 @@ class _PactDelta:
                 # Every party's denominator may change: rescore them all.
                 self.targets.add(code)
                 self.rescore_all = True
-            case (
-                e.ResultRecorded(unit_id=unit_id, target_code=code)
-                | e.ResultWithdrawn(unit_id=unit_id, target_code=code)
-            ):
-                self.results.add((unit_id, code))
-                self.rescore.add(unit_id)
             case e.AwardGranted():
                 self.awards_added += 1
             case e.PactClosed():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.numbers import AmbiguousNumber, NotANumber, parse_number
+from app.domain.numbers import AmbiguousNumber, NotANumber, parse_number, read_number
 
 D = Decimal
 
@@ -84,3 +84,11 @@ def test_an_ambiguous_text_says_both_readings():
 def test_an_unknown_format_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown number format"):
         parse_number("1", "fr")
+
+
+@pytest.mark.parametrize(("text", "vi", "en", "undeclared"), TABLE)
+def test_the_text_form_is_the_same_number(text, vi, en, undeclared):
+    for number_format, expected in (("vi", vi), ("en", en), (None, undeclared)):
+        if isinstance(expected, Decimal):
+            assert Decimal(read_number(text, number_format)) == expected
+            assert float(read_number(text, number_format)) == float(expected)
