@@ -32,7 +32,7 @@ def chunks(data: bytes, size: int = 500):
 
 def test_a_body_over_the_limit_is_413_and_writes_nothing(small):
     pact_with_target(small)
-    position = log_position(small)
+    position, pact = log_position(small), ok(small.get(f"{API}/pacts/{PACT}"))
     row = {"unit_id": "hue", "target_code": "T1", "value": 1, "reported_on": "2022-12-15", "source": "BC"}
     big = {**row, "note": "x" * 2_100}
     headers = {"content-type": "application/json"}
@@ -41,7 +41,7 @@ def test_a_body_over_the_limit_is_413_and_writes_nothing(small):
     assert found["type"].endswith("/body-too-large") and "2,000 bytes" in found["detail"]
     body = json.dumps(big).encode()
     problem(small.post(f"{API}/pacts/{PACT}/results", content=chunks(body), headers=headers), 413)
-    assert log_position(small) == position
+    assert log_position(small) == position and ok(small.get(f"{API}/pacts/{PACT}")) == pact
     # Under the limit, sent either way, it is read as usual.
     fits = json.dumps(row).encode()
     ok(small.post(f"{API}/pacts/{PACT}/results", content=chunks(fits, 50), headers=headers))
@@ -68,12 +68,12 @@ def test_an_import_has_its_own_larger_limit(small):
 @pytest.mark.parametrize("header", ["X-Actor", "X-Reason", "X-Correlation-ID"])
 def test_metadata_headers_are_capped(small, header):
     pact_with_target(small)
-    position = log_position(small)
+    position, pact = log_position(small), ok(small.get(f"{API}/pacts/{PACT}"))
     long = "Sở Công Thương Thừa Thiên Huế, phòng Kế hoạch".encode()  # 46 characters, more bytes
 
     found = problem(result(small, PACT, "hue", "T1", 1, headers={header: long}), 422)
 
     assert found["errors"] == [{"field": header, "reason": "at most 40 characters"}]
-    assert log_position(small) == position
+    assert log_position(small) == position and ok(small.get(f"{API}/pacts/{PACT}")) == pact
     ok(result(small, PACT, "hue", "T1", 1, headers={header: "Sở Công Thương Huế".encode()}))
     assert small.get(f"{API}/pacts/{PACT}", headers={header: long}).status_code == 200  # reads carry none

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.e2e.api import (
     API,
     CLUSTER,
@@ -80,7 +82,9 @@ def test_proposing_without_an_id_lets_the_server_choose_one(client):
     assert second["id"] != created["id"]
 
 
-def test_a_cluster_has_one_pact_per_year(client):
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_cluster_has_one_pact_per_year(request, store):
+    client = request.getfixturevalue("client" if store == "sqlite" else "pg_client")
     form_cluster(client)
     propose(client, "gu-2022", 2022)
     position = log_position(client)
