@@ -17,12 +17,13 @@ again moves to the end. Snapshots and the rebuild depend on that order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
 _MIN_CHANGES = 32
+_MISSING = object()
 
 
 class PersistentMap(Mapping[K, V], Generic[K, V]):
@@ -43,20 +44,37 @@ class PersistentMap(Mapping[K, V], Generic[K, V]):
     def _in_base(self, key: K) -> bool:
         return key in self._base and key not in self._dropped
 
+    # Lookups and iteration are on the projector's and scoring's path: each
+    # part is consulted only when it holds anything.
     def __getitem__(self, key: K) -> V:
-        if key in self._tail:
-            return self._tail[key]
-        if self._in_base(key):
-            return self._updates[key] if key in self._updates else self._base[key]
-        raise KeyError(key)
+        if self._tail:
+            value = self._tail.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[return-value]
+        if self._dropped and key in self._dropped:
+            raise KeyError(key)
+        if self._updates:
+            value = self._updates.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[return-value]
+        return self._base[key]
 
     def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
         # Mapping.get would go through a KeyError on every miss: scoring asks for each target.
-        if key in self._tail:
-            return self._tail[key]
-        if key in self._base and key not in self._dropped:
-            return self._updates[key] if key in self._updates else self._base[key]
-        return default
+        if self._tail:
+            value = self._tail.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[return-value]
+        if self._dropped and key in self._dropped:
+            return default
+        if self._updates:
+            value = self._updates.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[return-value]
+        return self._base.get(key, default)
+
+    def items(self) -> ItemsView[K, V]:
+        return _Items(self)
 
     def __contains__(self, key: object) -> bool:
         return key in self._tail or (key in self._base and key not in self._dropped)
@@ -112,3 +130,20 @@ class PersistentMap(Mapping[K, V], Generic[K, V]):
             raise KeyError(key)
         updates = {k: v for k, v in self._updates.items() if k != key}
         return self._copy(updates, self._dropped | {key}, self._tail, self._len - 1)
+
+
+class _Items(ItemsView[K, V]):
+    """A PersistentMap's items, walked without a lookup per key."""
+
+    _mapping: PersistentMap[K, V]
+
+    def __iter__(self) -> Iterator[tuple[K, V]]:
+        m = self._mapping
+        dropped, updates = m._dropped, m._updates
+        if dropped or updates:
+            for key, value in m._base.items():
+                if key not in dropped:
+                    yield key, updates.get(key, value)
+        else:
+            yield from m._base.items()
+        yield from m._tail.items()
