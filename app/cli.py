@@ -8,7 +8,7 @@ import signal
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from app import migrations
+from app import cli_push, migrations
 from app.bootstrap import bootstrap
 from app.cli_keys import keys_cli
 from app.observability import logs, metrics
@@ -142,6 +142,7 @@ def rebuild(
 
 
 cli.add_typer(keys_cli, name="keys")
+cli.command()(cli_push.push)
 
 
 def sa_safe(url: str) -> str:

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
             raise ValueError(f"{self.key_secret_file} holds fewer than {MIN_SECRET} characters")
         return text.encode()
 
+    # Request bodies larger than these are refused (413) before they are parsed.
+    max_body_bytes: int = 1024 * 1024
+    max_import_body_bytes: int = 20 * 1024 * 1024
+    # X-Actor, X-Reason and X-Correlation-ID are stored with every event: capped (422).
+    max_meta_header_chars: int = 500
+
 
 @lru_cache
 def get_settings() -> Settings:

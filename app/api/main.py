@@ -12,8 +12,9 @@ from starlette.types import ASGIApp
 from app import migrations
 from app.api import problems
 from app.api.auth import KeyedReads
+from app.api.limits import Limits
 from app.api.observe import RequestObserver
-from app.api.routes import clusters, health, metrics, pacts, units
+from app.api.routes import clusters, health, metrics, pacts, results, units
 from app.bootstrap import Ledger, bootstrap
 from app.observability import logs
 
@@ -64,8 +65,9 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     app.add_middleware(KeyedReads)
+    app.add_middleware(Limits)
     # Routes are matched in order: the frontends' hottest read (standings) first.
-    for module in (clusters, pacts, units):
+    for module in (clusters, pacts, results, units):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -37,9 +37,11 @@ class RequestObserver:
             return
         started = time.perf_counter()
         given = next((value for name, value in scope["headers"] if name == HEADER), None)
-        cid = header_text(given.decode("latin-1")) if given else None
+        # Correlation ids are opaque ASCII tokens: one that is not (a client's UTF-8
+        # text) is replaced by a new id, so every client can read the echo back.
+        cid = header_text(given.decode("latin-1")) if given and given.isascii() else None
         if cid:
-            echo = (HEADER, given)  # as sent (UTF-8 bytes stay UTF-8 bytes)
+            echo = (HEADER, given)
         else:
             cid = new_correlation_id()
             echo = (HEADER, cid.encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import MalformedHeader
+from app.api.imports import MalformedBody, UnsupportedBody
 from app.domain import errors
 from app.services import idempotency
 
@@ -52,6 +54,27 @@ async def on_invalid_value(request: Request, error: errors.InvalidValue) -> JSON
         error.detail,
         errors=[{"field": error.field, "reason": error.reason}],
     )
+
+
+# Registered for one class each, so they take Exception as Starlette declares and
+# name the class they get.
+async def on_invalid_rows(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(errors.InvalidRows, exc)
+    rows = [{"row": r.row, "field": r.field, "reason": r.reason} for r in error.rows]
+    return problem(422, error.slug, "Invalid rows", error.detail, errors=rows)
+
+
+async def on_pact_exists(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(errors.PactExistsForYear, exc)
+    return problem(409, error.slug, "Rule violated", error.detail, existing_pact_id=error.existing_pact_id)
+
+
+async def on_malformed_body(request: Request, exc: Exception) -> JSONResponse:
+    return problem(400, "malformed-body", "Malformed request body", str(exc))
+
+
+async def on_unsupported_body(request: Request, exc: Exception) -> JSONResponse:
+    return problem(415, "unsupported-media-type", "Unsupported media type", str(exc))
 
 
 async def on_version_conflict(request: Request, error: errors.VersionConflict) -> JSONResponse:
@@ -144,6 +167,10 @@ async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(errors.InvalidValue, on_invalid_value)
+    app.add_exception_handler(errors.InvalidRows, on_invalid_rows)
+    app.add_exception_handler(errors.PactExistsForYear, on_pact_exists)
+    app.add_exception_handler(MalformedBody, on_malformed_body)
+    app.add_exception_handler(UnsupportedBody, on_unsupported_body)
     app.add_exception_handler(errors.VersionConflict, on_version_conflict)
     app.add_exception_handler(errors.NotFound, on_not_found)
     app.add_exception_handler(errors.Unauthenticated, on_unauthenticated)

@@ -7,9 +7,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
 
-from app.domain.numbers import parse_vietnamese_number
+from app.domain.numbers import read_number
 
 
 def _nfc(value: str) -> str:
@@ -19,12 +27,15 @@ def _nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-def _number(value: object) -> object:
+def _number(value: object, info: ValidationInfo) -> object:
     if isinstance(value, bool):
         # Lax float parsing would read true as 1.0: a wrong type, not a number.
         raise ValueError("must be a number, not a boolean")
     if isinstance(value, str):
-        return float(parse_vietnamese_number(value))
+        # The format the body declares (a field before this one), else the one an
+        # import declares for all its rows (the validation context), else none.
+        declared = info.data.get("number_format") or (info.context or {}).get("number_format")
+        return float(read_number(value, declared))
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -38,6 +49,13 @@ Text = Annotated[
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_nfc)]
 Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1945, le=2100)]
+NumberFormat = Annotated[
+    Literal["vi", "en"] | None,
+    Field(
+        description="How numbers sent as text are written: vi 1.234,5 (or 1 234,5); en 1,234.5. "
+        "Without it, a text that reads differently in the two (1.850) is refused.",
+    ),
+]
 ExpectedVersion = Annotated[
     int | None, Field(ge=0, description="Optimistic concurrency: 409 if the stream moved on")
 ]
@@ -117,6 +135,7 @@ class SignatureIn(Body):
 
 
 class TargetIn(Body):
+    number_format: NumberFormat = None
     code: Code
     title: Text
     kind: Literal["quantitative", "qualitative"]
@@ -131,13 +150,34 @@ class TargetIn(Body):
     set_on: date | None = None
 
 
-class ResultIn(Body):
+class ResultRow(BaseModel):
+    """One result: the body of a single result and a row of an import."""
+
+    model_config = ConfigDict(extra="forbid")
+
     unit_id: Id
     target_code: Code
     value: Number
     reported_on: date
     source: Text
     note: LongText | None = None
+
+
+class _Declared(Body):
+    number_format: NumberFormat = None
+
+
+# Fields in this order: expected_version, number_format, then the row's (the
+# value's parsing reads number_format, which must be validated before it).
+class ResultIn(ResultRow, _Declared):
+    pass
+
+
+class WithdrawalIn(Body):
+    unit_id: Id
+    target_code: Code
+    reason: Text
+    withdrawn_on: date
 
 
 class AwardIn(Body):

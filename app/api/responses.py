@@ -16,6 +16,14 @@ class WriteAck(BaseModel):
     position: int | None
 
 
+class ImportAck(WriteAck):
+    """An import's answer: the pact's new version (its current one after a dry run)."""
+
+    rows: int
+    recorded: int
+    dry_run: bool
+
+
 class UnitOut(BaseModel):
     id: str
     name: str

@@ -80,6 +80,10 @@ class Write:
 
         return self._answer(lambda once: self.bus.handle_many(commands, self.meta, once), outcome)
 
+    def authorize(self, commands: Sequence[Command]) -> None:
+        """The checks of a write (the key, its right to each command) without the write."""
+        self.bus.authorize(commands, self.meta)
+
     def _answer(
         self, run: Callable[[Once | None], list[Ack]], render: Callable[[list[Ack]], Outcome]
     ) -> Response:

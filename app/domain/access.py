@@ -28,6 +28,7 @@ RIGHTS: dict[type[c.Command], str] = {
     c.SignPact: "pacts:sign",
     c.SetTarget: "pacts:targets",
     c.RecordResult: "pacts:results",
+    c.WithdrawResult: "pacts:results",
     c.GrantAward: "pacts:awards",
     c.ClosePact: "pacts:close",
     c.CreateApiKey: "keys:manage",

@@ -142,6 +142,16 @@ class RecordResult(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class WithdrawResult(Command):
+    pact_id: str
+    unit_id: str
+    target_code: str
+    reason: str
+    withdrawn_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GrantAward(Command):
     pact_id: str
     recipient_unit: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -41,6 +43,21 @@ class AlreadySigned(RuleViolated):
 
 class PactIsClosed(RuleViolated):
     slug = "pact-closed"
+
+
+class PactExistsForYear(RuleViolated):
+    """The cluster already has a pact for (part of) the years asked for: one pact per
+    cluster and year, so that its standings never have to choose."""
+
+    slug = "pact-exists-for-year"
+
+    def __init__(self, detail: str, existing_pact_id: str) -> None:
+        super().__init__(detail)
+        self.existing_pact_id = existing_pact_id
+
+
+class NoResult(RuleViolated):
+    slug = "no-result"
 
 
 class UnknownTarget(RuleViolated):
@@ -118,3 +135,24 @@ class Forbidden(DomainError):
 
 class AlreadyRevoked(RuleViolated):
     slug = "already-revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """What is wrong with one row of an import: ``row`` counts from 1."""
+
+    row: int
+    field: str
+    reason: str
+
+
+class InvalidRows(DomainError):
+    """Rows of an import break the rules; every bad row is listed (maps to 422)."""
+
+    slug = "invalid-rows"
+
+    def __init__(self, rows: list[RowError], total: int) -> None:
+        bad = len({r.row for r in rows})
+        super().__init__(f"{bad} of {total} rows are invalid; nothing was recorded")
+        self.rows = sorted(rows, key=lambda r: r.row)
+        self.total = total

@@ -176,6 +176,20 @@ class ResultRecorded(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ResultWithdrawn(Event):
+    """A result is withdrawn (rút lại): the unit's target has no result again.
+
+    The withdrawn result stays in the log, as does this event with its reason."""
+
+    STREAM_TYPE = "pact"
+    DATE_FIELD = "withdrawn_on"
+    unit_id: str
+    target_code: str
+    reason: str
+    withdrawn_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class AwardGranted(Event):
     """An award (khen thưởng) granted by decision (quyết định)."""
 
@@ -237,6 +251,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PactSigned,
         TargetSet,
         ResultRecorded,
+        ResultWithdrawn,
         AwardGranted,
         PactClosed,
         ApiKeyCreated,

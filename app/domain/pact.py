@@ -11,6 +11,7 @@ from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
 from app.domain.cluster import Cluster
+from app.domain.persistent import PersistentMap
 from app.domain.state import Folds, evolve
 from app.domain.unit import Unit
 
@@ -84,10 +85,14 @@ class Pact:
     def status(self) -> str:
         return status_of(self.parties, self.signatures, self.closed_on)
 
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last year the pact covers."""
+        return years_of(self.year, self.period_start, self.period_end)
+
     def covers_year(self, year: int) -> bool:
-        if self.year is not None:
-            return self.year == year
-        return self.period_start <= year <= self.period_end  # type: ignore[operator]
+        first, last = self.years
+        return first <= year <= last
 
     def ensure_open(self) -> None:
         if self.closed_on is not None:
@@ -96,6 +101,13 @@ class Pact:
     def ensure_party(self, unit_id: str) -> None:
         if unit_id not in self.parties:
             raise errors.NotAMember(f"unit {unit_id} is not a party to pact {self.id}")
+
+
+def years_of(year: int | None, period_start: int | None, period_end: int | None) -> tuple[int, int]:
+    """(first, last) year of a yearly pact or of a period pact."""
+    if year is not None:
+        return year, year
+    return period_start, period_end  # type: ignore[return-value]
 
 
 def status_of(parties: tuple[str, ...], signed: Container[str], closed_on: object) -> str:
@@ -107,7 +119,14 @@ def status_of(parties: tuple[str, ...], signed: Container[str], closed_on: objec
     return "proposed"
 
 
-def propose(existing: Pact | None, cluster: Cluster, cmd: c.ProposePact) -> list[e.Event]:
+def propose(
+    existing: Pact | None,
+    cluster: Cluster,
+    cmd: c.ProposePact,
+    *,
+    others: Mapping[str, tuple[int, int]],
+) -> list[e.Event]:
+    """``others``: the cluster's other pacts, each with its (first, last) year."""
     if existing is not None:
         raise errors.AlreadyExists(f"pact {cmd.id} already exists")
     if (cmd.year is None) == (cmd.period_start is None and cmd.period_end is None):
@@ -118,6 +137,13 @@ def propose(existing: Pact | None, cluster: Cluster, cmd: c.ProposePact) -> list
         raise errors.InvalidValue("period_end", "the period ends before it starts")
     if not 1.0 <= cmd.attainment_cap <= 2.0:
         raise errors.InvalidValue("attainment_cap", "must be between 1.0 and 2.0")
+    first, last = years_of(cmd.year, cmd.period_start, cmd.period_end)
+    for other_id, (other_first, other_last) in sorted(others.items()):
+        if other_id != cmd.id and first <= other_last and other_first <= last:
+            covered = str(other_first) if other_first == other_last else f"{other_first}-{other_last}"
+            raise errors.PactExistsForYear(
+                f"cluster {cluster.id} already has pact {other_id} for {covered}", other_id
+            )
     parties = cluster.members_on(cmd.proposed_on)
     if not parties:
         raise errors.RuleViolated(f"cluster {cluster.id} has no members on {cmd.proposed_on.isoformat()}")
@@ -202,23 +228,6 @@ def _has_results(pact: Pact, code: str) -> bool:
     return any(target_code == code for _, target_code in pact.results)
 
 
-def record_result(pact: Pact, cmd: c.RecordResult) -> list[e.Event]:
-    pact.ensure_open()
-    if not math.isfinite(cmd.value):
-        raise errors.InvalidValue("value", "must be a finite number")
-    target = pact.targets.get(cmd.target_code)
-    if target is None:
-        raise errors.UnknownTarget(f"pact {pact.id} has no target {cmd.target_code}")
-    pact.ensure_party(cmd.unit_id)
-    if not target.applies(cmd.unit_id):
-        raise errors.TargetDoesNotApply(f"target {target.code} does not apply to unit {cmd.unit_id}")
-    if target.kind == "qualitative" and not 0 <= cmd.value <= target.weight:
-        raise errors.InvalidValue(
-            "value", f"a qualitative result gives points from 0 to the weight {target.weight:g}"
-        )
-    return [e.ResultRecorded(cmd.unit_id, cmd.target_code, cmd.value, cmd.reported_on, cmd.source, cmd.note)]
-
-
 def grant_award(pact: Pact, recipient: Unit, cmd: c.GrantAward) -> list[e.Event]:
     recipient.ensure_active_on(cmd.granted_on, "receive an award")
     pact.ensure_party(recipient.id)
@@ -288,7 +297,15 @@ def _(event: e.TargetSet, state: Pact) -> Pact:
 def _(event: e.ResultRecorded, state: Pact) -> Pact:
     result = Result(event.value, event.reported_on, event.source, event.note)
     key = (event.unit_id, event.target_code)
-    return evolve(state, results={**state.results, key: result})
+    return evolve(state, results=PersistentMap.of(state.results).set(key, result))
+
+
+@apply.register
+def _(event: e.ResultWithdrawn, state: Pact) -> Pact:
+    key = (event.unit_id, event.target_code)
+    if key not in state.results:
+        return state
+    return evolve(state, results=PersistentMap.of(state.results).delete(key))
 
 
 @apply.register

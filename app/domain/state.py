@@ -71,9 +71,10 @@ class Folds(Generic[S]):
 
     def __init__(self, stream_type: str) -> None:
         self.stream_type = stream_type
-        self._by_type: dict[type, Callable[[typing.Any, S | None], S]] = {}
+        # A fold takes the state it applies to: None only for the stream's first event.
+        self._by_type: dict[type, Callable[[typing.Any, typing.Any], S]] = {}
 
-    def register(self, fold: Callable[[E, S | None], S]) -> Callable[[E, S | None], S]:
+    def register(self, fold: Callable[[E, typing.Any], S]) -> Callable[[E, typing.Any], S]:
         event_type = typing.get_type_hints(fold)["event"]
         if event_type in self._by_type:
             raise TypeError(f"{event_type.__name__} already has a fold in {self.stream_type}")

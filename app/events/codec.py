@@ -60,11 +60,13 @@ def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozense
     if name in tuples:
         return f"None if {v} is None else list({v})", f"'null' if {v} is None else dumps(list({v}))"
     plain = _plain_types(hint)
+    # An optional field's None is written as null without a call to the encoder.
+    none = f"'null' if {v} is None else " if type(None) in plain else ""
     if str in plain:
-        return v, f"quote({v}) if type({v}) is str else dumps({v})"
+        return v, f"{none}quote({v}) if type({v}) is str else dumps({v})"
     if float in plain:
-        return v, f"float_repr({v}) if type({v}) is float and -INF < {v} < INF else dumps({v})"
-    return v, f"dumps({v})"
+        return v, f"{none}float_repr({v}) if type({v}) is float and -INF < {v} < INF else dumps({v})"
+    return v, f"{none}dumps({v})"
 
 
 def _generate(

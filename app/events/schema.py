@@ -54,8 +54,8 @@ projection_checkpoints = sa.Table(
     sa.Column("position", Position, nullable=False),
 )
 
-# Aggregate states every SNAPSHOT_EVERY versions, so reads "as of" a past
-# position fold a few hundred events instead of the whole stream. Derived data:
+# Aggregate states every SNAPSHOT_EVERY versions (or more, see snapshots.due), so reads
+# "as of" a past position fold a few hundred events instead of the whole stream. Derived data:
 # ``format`` names the state codec; rows of another format are ignored.
 snapshots = sa.Table(
     "snapshots",

@@ -117,7 +117,7 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.max_lines = self.MAX_LINES
         # Lines, or a request's values (log_request's) to format when written.
         self._lines: list[str | tuple[Any, ...]] = []
-        self._closed = threading.Event()
+        self._stopping = threading.Event()
         threading.Thread(target=self._flush_periodically, name="log-flush", daemon=True).start()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -149,7 +149,7 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self._write()
 
     def close(self) -> None:
-        self._closed.set()
+        self._stopping.set()
         self.flush()
         super().close()
 
@@ -165,7 +165,7 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 self.handleError(logging.makeLogRecord({"msg": "lost log lines", "levelno": 40}))
 
     def _flush_periodically(self) -> None:
-        while not self._closed.wait(self.INTERVAL):
+        while not self._stopping.wait(self.INTERVAL):
             self.flush()
 
 

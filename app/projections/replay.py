@@ -116,6 +116,8 @@ class PactBuilder:
     def apply(self, type_name: str, d: dict) -> None:
         if type_name == "ResultRecorded":
             self.results[(d["unit_id"], d["target_code"])] = d
+        elif type_name == "ResultWithdrawn":
+            self.results.pop((d["unit_id"], d["target_code"]), None)
         elif type_name == "TargetSet":
             self.targets[d["code"]] = d
         elif type_name == "PactSigned":
@@ -197,7 +199,7 @@ def replay(
 
     ``folded`` is the domain state for units and clusters, and the PactBuilder
     for pacts (``.state()`` gives the domain Pact). ``on_snapshot`` gets the
-    snapshot row of every pact version that is a multiple of SNAPSHOT_EVERY.
+    snapshot row of every pact version where one is due (snapshots.due).
     ``streams`` limits the replay to a range of stream ids, ``to_position`` to the
     events at or before a position (read_by_stream).
     Returns (events, streams).
@@ -235,7 +237,11 @@ def replay(
                 if current.get(type_name) != schema_version:
                     data = _current_data(type_name, schema_version, data)
                 builder.apply(type_name, data)
-                if on_snapshot is not None and version_ % every == 0:
+                if (
+                    on_snapshot is not None
+                    and version_ % every == 0
+                    and snapshots.due(version_, len(builder.results))
+                ):
                     on_snapshot(snapshots.snapshot_row(sid, version_, position, builder.state()))
             else:
                 state = kind.apply(codec.decode(type_name, schema_version, data), state)

@@ -147,6 +147,14 @@ class MessageBus:
         _observe(stored, meta, "batch", None, None, commands=len(commands))
         return acks
 
+    def authorize(self, commands: Sequence[Command], meta: Meta) -> None:
+        """Check the key and its right to every command, and write nothing (dry runs)."""
+        with self._uow_factory() as uow:
+            check = self._admit(uow, meta)
+            if check is not None:
+                for cmd in commands:
+                    check(cmd)
+
     def _exactly_once(self, once: Once | None) -> AbstractContextManager[None]:
         return _UNKEYED if once is None else self._keyed(once)
 

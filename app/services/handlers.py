@@ -6,9 +6,13 @@ the events. The message bus commits.
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, date, datetime
+from typing import cast
+
 import sqlalchemy as sa
 
-from app.domain import apikey, cluster, pact, unit
+from app.domain import apikey, cluster, pact, results, unit
 from app.domain import commands as c
 from app.projections import tables as t
 from app.services.tables import api_key_hashes
@@ -86,11 +90,44 @@ def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> tuple[objec
     return cluster, cmd.cluster_id
 
 
+_day: tuple[float, date] = (0.0, date.min)  # (when it stops being today, UTC), today
+
+
+def today() -> date:
+    """The server's date (UTC), against which business dates may not run ahead.
+
+    Asked once per result: kept until the next midnight rather than read from
+    the clock each time (an import asks 10,000 times)."""
+    global _day
+    until, day = _day
+    now = time.time()
+    if now >= until:
+        day = datetime.fromtimestamp(now, UTC).date()
+        _day = ((now // 86_400 + 1) * 86_400, day)
+    return day
+
+
 def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> tuple[object, str]:
     existing = uow.load(pact, cmd.id)
     owner = uow.get_ref(cluster, cmd.cluster_id, "cluster_id")
-    uow.record(pact, cmd.id, pact.propose(existing, owner, cmd), cmd.expected_version)
+    others = _cluster_pact_years(uow, cmd.cluster_id)
+    uow.record(pact, cmd.id, pact.propose(existing, owner, cmd, others=others), cmd.expected_version)
     return pact, cmd.id
+
+
+def _cluster_pact_years(uow: UnitOfWork, cluster_id: str) -> dict[str, tuple[int, int]]:
+    """The cluster's pacts and the years each covers: those committed (the read model,
+    current under the write lock) and those proposed earlier in this transaction."""
+    p = t.pacts.c
+    committed = uow.conn.execute(
+        sa.select(p.id, p.year, p.period_start, p.period_end).where(p.cluster_id == cluster_id)
+    )
+    years = {row.id: pact.years_of(row.year, row.period_start, row.period_end) for row in committed}
+    for pact_id in uow.touched(pact):
+        state = cast(pact.Pact | None, uow.load(pact, pact_id))
+        if state is not None and state.cluster_id == cluster_id:
+            years[pact_id] = state.years
+    return years
 
 
 def sign_pact(cmd: c.SignPact, uow: UnitOfWork) -> tuple[object, str]:
@@ -109,7 +146,13 @@ def set_target(cmd: c.SetTarget, uow: UnitOfWork) -> tuple[object, str]:
 
 def record_result(cmd: c.RecordResult, uow: UnitOfWork) -> tuple[object, str]:
     state = uow.get(pact, cmd.pact_id)
-    uow.record(pact, cmd.pact_id, pact.record_result(state, cmd), cmd.expected_version)
+    uow.record(pact, cmd.pact_id, results.record_result(state, cmd, today()), cmd.expected_version)
+    return pact, cmd.pact_id
+
+
+def withdraw_result(cmd: c.WithdrawResult, uow: UnitOfWork) -> tuple[object, str]:
+    state = cast(pact.Pact, uow.get(pact, cmd.pact_id))
+    uow.record(pact, cmd.pact_id, results.withdraw_result(state, cmd, today()), cmd.expected_version)
     return pact, cmd.pact_id
 
 
@@ -159,6 +202,7 @@ HANDLERS = {
     c.SignPact: sign_pact,
     c.SetTarget: set_target,
     c.RecordResult: record_result,
+    c.WithdrawResult: withdraw_result,
     c.GrantAward: grant_award,
     c.ClosePact: close_pact,
     c.CreateApiKey: create_api_key,

@@ -131,7 +131,11 @@ class UnitOfWork:
             state = kind.apply(event, state)
             tracked.new_events.append(event)
             tracked.metadata.append(self.metadata)
-            if snapshotted and version % snapshots.SNAPSHOT_EVERY == 0:
+            if (
+                snapshotted
+                and version % snapshots.SNAPSHOT_EVERY == 0
+                and snapshots.due(version, len(state.results))
+            ):
                 tracked.snapshot_states.append((version, state))
         tracked.state = state
 
@@ -150,10 +154,11 @@ class UnitOfWork:
             finals = [t.state for t in self._tracked.values() for _ in t.new_events]
             events = [ev for t in self._tracked.values() for ev in t.new_events]
             self._projector.apply(self.conn, list(map(Change, self.stored, events, finals)))
+            wanted = {(sid, version) for sid, t in self._tracked.items() for version, _ in t.snapshot_states}
             position_of = {
                 (s.stream_id, s.version): s.position
                 for s in self.stored
-                if s.version % snapshots.SNAPSHOT_EVERY == 0
+                if (s.stream_id, s.version) in wanted
             }
             snapshots.write(
                 self.conn,

@@ -103,15 +103,24 @@ def target(client: TestClient, pact_id: str, code: str, **fields: object) -> Res
     return client.post(f"{API}/pacts/{pact_id}/targets", json=body)
 
 
-def result(client: TestClient, pact_id: str, unit_id: str, code: str, value: object) -> Response:
+def result(
+    client: TestClient,
+    pact_id: str,
+    unit_id: str,
+    code: str,
+    value: object,
+    headers: dict | None = None,
+    **extra: object,
+) -> Response:
     body = {
         "unit_id": unit_id,
         "target_code": code,
         "value": value,
         "reported_on": "2022-12-15",
         "source": "Báo cáo tổng kết",
+        **extra,
     }
-    return client.post(f"{API}/pacts/{pact_id}/results", json=body)
+    return client.post(f"{API}/pacts/{pact_id}/results", json=body, headers=headers)
 
 
 def pact_with_target(client: TestClient) -> None:

@@ -21,7 +21,7 @@ import httpx
 from tests.conftest import KEY_SECRET
 
 CRASHED = 75
-_CRASHING = f"""
+CRASHING = f"""
 import os, sys, uvicorn
 from app.services.unit_of_work import UnitOfWork
 
@@ -55,7 +55,7 @@ def served(
     """(base URL, process) of a server on ``database_url``, ready to answer."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, "PACTS_KEY_SECRET": KEY_SECRET, **env}
-    code = _CRASHING if crash_after_commit else _PLAIN
+    code = CRASHING if crash_after_commit else _PLAIN
     process = subprocess.Popen(
         [sys.executable, "-c", code, str(port)],
         env=environment,

@@ -133,6 +133,22 @@ def record(ledger, n: int) -> Request:
     return "POST", f"{API}/pacts/{world.PACT}/results", world.result_body("ha-tinh", value=90 + n % 10)
 
 
+def record_batch(ledger, n: int) -> Request:
+    body = {"results": [world.result_body("ha-tinh", value=90 + n % 10)]}
+    return "POST", f"{API}/pacts/{world.PACT}/results/batch", body
+
+
+def withdraw(ledger, n: int) -> Request:
+    _system(ledger, world.result("ha-tinh", value=90 + n % 10))
+    body = {
+        "unit_id": "ha-tinh",
+        "target_code": world.TARGET,
+        "reason": "nhập nhầm",
+        "withdrawn_on": "2022-12-20",
+    }
+    return "POST", f"{API}/pacts/{world.PACT}/results/withdrawals", body
+
+
 def award(ledger, n: int) -> Request:
     body = {
         "recipient_unit": "ha-tinh",
@@ -164,6 +180,14 @@ EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
     ("POST", "/api/v1/pacts/{pact_id}/signatures"): ({"admin", "unit"}, sign),
     ("POST", "/api/v1/pacts/{pact_id}/targets"): ({"admin", "cluster"}, set_target),
     ("POST", "/api/v1/pacts/{pact_id}/results"): ({"admin", "cluster", "unit", "integration"}, record),
+    ("POST", "/api/v1/pacts/{pact_id}/results/batch"): (
+        {"admin", "cluster", "unit", "integration"},
+        record_batch,
+    ),
+    ("POST", "/api/v1/pacts/{pact_id}/results/withdrawals"): (
+        {"admin", "cluster", "unit", "integration"},
+        withdraw,
+    ),
     ("POST", "/api/v1/pacts/{pact_id}/awards"): ({"admin"}, award),
     ("POST", "/api/v1/pacts/{pact_id}/close"): ({"admin", "cluster"}, close),
 }

@@ -80,17 +80,32 @@ def test_a_422_names_every_bad_field_at_once(seeded):
     assert all(f"{e['field']}:" in found["detail"] for e in found["errors"])
 
 
-def test_numbers_in_text_are_read_the_vietnamese_way_or_refused(seeded):
-    # "11.64" could be 11.64 or 1164: the API refuses to guess.
-    for refused in ("11.64", "1,234,567", "1e3", "NaN", "Infinity", "", "mười", "12 triệu"):
+def test_numbers_in_text_are_read_in_the_declared_format_or_refused(seeded):
+    # "370.461" is 370461 written the Vietnamese way and 370.461 the English way:
+    # without number_format the API refuses to guess.
+    for refused in ("370.461", "1.850", "1,850", "1e3", "NaN", "Infinity", "", "mười", "12 triệu"):
         before = log_position(seeded)
         invalid(result(seeded, PACT, "thanh-hoa", "T1", refused), "value")
         assert log_position(seeded) == before, refused
-    ok(result(seeded, PACT, "thanh-hoa", "T1", "11,64"))
-    ok(result(seeded, PACT, "nghe-an", "T1", "370.461"))
+    ambiguous = invalid(result(seeded, PACT, "thanh-hoa", "T1", "1.850"), "value")
+    assert "1850 in the vi format" in ambiguous["errors"][0]["reason"]
+    ok(result(seeded, PACT, "thanh-hoa", "T1", "11,64"))  # only vi reads it
+    ok(result(seeded, PACT, "nghe-an", "T1", "370.461", number_format="vi"))
     ok(result(seeded, PACT, "ha-tinh", "T1", " 1.318.000,5 % "))
+    ok(result(seeded, PACT, "quang-tri", "T1", "370.461", number_format="en"))
+    ok(result(seeded, PACT, "hue", "T1", "11.64"))  # only en reads it
+    ok(result(seeded, PACT, "quang-binh", "T1", 1.85))  # JSON numbers are always fine
+    invalid(result(seeded, PACT, "quang-binh", "T1", "1.234,5", number_format="en"), "value")
+    invalid(result(seeded, PACT, "quang-binh", "T1", "1,5", number_format="fr"), "number_format")
     values = {r["unit_id"]: r["value"] for r in ok(seeded.get(P))["results"]}
-    assert values == {"thanh-hoa": 11.64, "nghe-an": 370461.0, "ha-tinh": 1318000.5}
+    assert values == {
+        "thanh-hoa": 11.64,
+        "nghe-an": 370461.0,
+        "ha-tinh": 1318000.5,
+        "quang-tri": 370.461,
+        "hue": 11.64,
+        "quang-binh": 1.85,
+    }
 
 
 ODD_TARGETS = [
@@ -135,7 +150,7 @@ def test_the_largest_weight_still_scores_at_the_highest_cap(seeded):
     ok(seeded.post(f"{API}/pacts", json=propose_body), 201)
     invalid(target(seeded, "gu-cap2", "BIG", value=1, weight=1e308), "weight")
     ok(target(seeded, "gu-cap2", "BIG", value=1, weight=1_000_000))
-    ok(result(seeded, "gu-cap2", "thanh-hoa", "BIG", 1e300))
+    ok(result(seeded, "gu-cap2", "thanh-hoa", "BIG", 1e300, reported_on="2023-12-15"))
     standings = ok(seeded.get(f"{API}/pacts/gu-cap2/scores"))["standings"]
     assert standings[0]["unit_id"] == "thanh-hoa" and standings[0]["score"] == 200.0
 

@@ -25,6 +25,8 @@ ENDPOINTS = [
     ("post", "/api/v1/pacts/{pact_id}/signatures"),
     ("post", "/api/v1/pacts/{pact_id}/targets"),
     ("post", "/api/v1/pacts/{pact_id}/results"),
+    ("post", "/api/v1/pacts/{pact_id}/results/batch"),
+    ("post", "/api/v1/pacts/{pact_id}/results/withdrawals"),
     ("post", "/api/v1/pacts/{pact_id}/awards"),
     ("post", "/api/v1/pacts/{pact_id}/close"),
     ("get", "/api/v1/pacts/{pact_id}/scores"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.e2e.api import (
     API,
     CLUSTER,
@@ -13,6 +15,7 @@ from tests.e2e.api import (
     events,
     form_cluster,
     invalid,
+    log_position,
     ok,
     problem,
     propose,
@@ -70,8 +73,39 @@ def test_proposing_without_an_id_lets_the_server_choose_one(client):
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", created["id"])
     assert response.headers["location"] == f"/api/v1/pacts/{created['id']}"
     assert ok(client.get(response.headers["location"]))["period_end"] == 2025
-    second = ok(client.post(f"{API}/pacts", json=body), 201)
+    # A retried proposal without an id would make a second pact for the same years: refused.
+    again = problem(client.post(f"{API}/pacts", json=body), 409)
+    assert again["type"].endswith("/pact-exists-for-year")
+    assert again["existing_pact_id"] == created["id"] and created["id"] in again["detail"]
+    later = {**body, "period_start": 2026, "period_end": 2030, "proposed_on": "2025-12-20"}
+    second = ok(client.post(f"{API}/pacts", json=later), 201)
     assert second["id"] != created["id"]
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_cluster_has_one_pact_per_year(request, store):
+    client = request.getfixturevalue("client" if store == "sqlite" else "pg_client")
+    form_cluster(client)
+    propose(client, "gu-2022", 2022)
+    position = log_position(client)
+    base = {"cluster_id": CLUSTER, "title": "GƯ", "proposed_on": "2022-06-01"}
+    for clash in (
+        {"id": "gu-2022-bis", "year": 2022},
+        {"id": "gu-2021-2025", "period_start": 2021, "period_end": 2025},
+        {"id": "gu-2022-2023", "period_start": 2022, "period_end": 2023},
+    ):
+        found = problem(client.post(f"{API}/pacts", json={**base, **clash}), 409)
+        assert found["type"].endswith("/pact-exists-for-year") and found["existing_pact_id"] == "gu-2022"
+    assert log_position(client) == position
+    assert [p["id"] for p in ok(client.get(f"{API}/pacts"))["items"]] == ["gu-2022"]
+    ok(
+        client.post(
+            f"{API}/pacts", json={**base, "id": "gu-2023-2025", "period_start": 2023, "period_end": 2025}
+        ),
+        201,
+    )
+    found = problem(client.post(f"{API}/pacts", json={**base, "id": "gu-2024", "year": 2024}), 409)
+    assert found["existing_pact_id"] == "gu-2023-2025"
 
 
 def test_proposal_errors(client):
@@ -204,22 +238,23 @@ def test_pacts_are_listed_by_cluster_and_by_year_covered(client):
     propose(client, "gu-2022", 2022)
     propose(client, "gu-2023", 2023)
     period = {
-        "id": "gu-2021-2025",
+        "id": "gu-2024-2026",
         "cluster_id": CLUSTER,
-        "title": "Giai đoạn 2021-2025",
-        "period_start": 2021,
-        "period_end": 2025,
-        "proposed_on": "2021-03-01",
+        "title": "Giai đoạn 2024-2026",
+        "period_start": 2024,
+        "period_end": 2026,
+        "proposed_on": "2023-12-20",
     }
     ok(client.post(f"{API}/pacts", json=period), 201)
 
     def ids(**params: object) -> list[str]:
         return [p["id"] for p in ok(client.get(f"{API}/pacts", params=params))["items"]]
 
-    assert ids() == ["gu-2021-2025", "gu-2022", "gu-2023"]
-    assert ids(year=2023) == ["gu-2021-2025", "gu-2023"]
-    assert ids(year=2026) == []
-    assert ids(cluster=CLUSTER, year=2022) == ["gu-2021-2025", "gu-2022"]
+    assert ids() == ["gu-2022", "gu-2023", "gu-2024-2026"]
+    assert ids(year=2023) == ["gu-2023"]
+    assert ids(year=2025) == ["gu-2024-2026"]
+    assert ids(year=2027) == []
+    assert ids(cluster=CLUSTER, year=2022) == ["gu-2022"]
     assert ids(cluster="atlantis") == []
     invalid(client.get(f"{API}/pacts", params={"year": "2022a"}), "year")
 

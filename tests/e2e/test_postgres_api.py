@@ -33,13 +33,15 @@ def test_a_pact_from_proposal_to_standings_on_postgresql(pg_client):
     for unit in ("thanh-hoa", "nghe-an", "hue"):
         ok(sign(client, PACT, unit))
     ack(target(client, PACT, "T1", value=100, weight=60), PACT, 5)
-    ack(target(client, PACT, "T2", value="370.461", weight=40, measure="tỷ đồng"), PACT, 6)
+    ack(
+        target(client, PACT, "T2", value="370.461", weight=40, measure="tỷ đồng", number_format="vi"), PACT, 6
+    )
     # thanh-hoa: 60 x 1 + 40 x 1 = 100.00; nghe-an: 60 x 0.9 + 40 x (185230,5 / 370461 = 0.5) = 74.00
     # hue: 60 x 0.9 = 54, T2 missing -> 54.00
     for unit, t1, t2 in [("thanh-hoa", 100, "370.461"), ("nghe-an", "90", "185.230,5"), ("hue", 90, None)]:
         ok(result(client, PACT, unit, "T1", t1))
         if t2 is not None:
-            ok(result(client, PACT, unit, "T2", t2))
+            ok(result(client, PACT, unit, "T2", t2, number_format="vi"))
     ok(
         client.post(
             f"{API}/clusters/{CLUSTER}/leadership",
@@ -102,7 +104,7 @@ def test_refusals_on_postgresql_record_nothing(pg_client):
     problem(client.post(f"{P}/close", json={"closed_on": "2022-12-31", "expected_version": 1}), 409)
     problem(client.post(f"{P}/close", content=b"{", headers={"content-type": "application/json"}), 400)
     invalid(target(client, PACT, "T1", title="Chỉ tiêu\u0000"), "title")  # PostgreSQL text holds no NUL
-    invalid(result(client, PACT, "thanh-hoa", "T1", "11.64"), "value")
+    invalid(result(client, PACT, "thanh-hoa", "T1", "1.850"), "value")  # vi 1850, en 1.85
     problem(client.get(f"{API}/pacts/gu-1999"), 404)
 
     assert log_position(client) == position and events(client) == history

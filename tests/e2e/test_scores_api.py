@@ -125,8 +125,8 @@ def test_vietnamese_number_strings_are_read_the_vietnamese_way(client):
     form_cluster(client, ["thanh-hoa", "nghe-an"])
     propose(client)
     # 003_…txt: retail sales 370.461 billion VND; 001_…txt: production +11,64%.
-    ok(target(client, PACT, "RETAIL", value="370.461", weight=10, measure="tỷ đồng"))
-    ok(target(client, PACT, "GROWTH", value="11,64", weight="1.000", measure="%"))
+    ok(target(client, PACT, "RETAIL", value="370.461", weight=10, measure="tỷ đồng", number_format="vi"))
+    ok(target(client, PACT, "GROWTH", value="11,64", weight="1.000", measure="%", number_format="vi"))
     ok(result(client, PACT, "thanh-hoa", "GROWTH", "11,64%"))
     pact = ok(client.get(P))
     assert {t["code"]: (t["value"], t["weight"]) for t in pact["targets"]} == {

@@ -31,6 +31,7 @@ class Cluster:
 class Pact:
     cluster: str
     parties: tuple[str, ...]
+    years: tuple[int, int]
     signed: set[str] = field(default_factory=set)
     targets: dict[str, c.SetTarget] = field(default_factory=dict)
     results: set[tuple[str, str]] = field(default_factory=set)
@@ -79,6 +80,7 @@ class Scenario:
             (self._sign, 8),
             (self._set_target, 10),
             (self._record, 24),
+            (self._withdraw, 3),
             (self._award, 4),
             (self._close, 5),
         ]
@@ -180,14 +182,23 @@ class Scenario:
         shadow.holder, shadow.last_handover = receiver, (number, year)
         return c.HandOverHostFlag(cluster_id, number, year, giver, receiver, self.today)
 
+    def _taken(self, cluster_id: str, first: int, last: int) -> str | None:
+        """The cluster's pact for any of these years, if it has one (one pact per cluster-year)."""
+        for pact_id, shadow in sorted(self.pacts.items()):
+            if shadow.cluster == cluster_id and first <= shadow.years[1] and shadow.years[0] <= last:
+                return pact_id
+        return None
+
     def _propose(self) -> c.ProposePact | None:
-        cluster_id = self._pick(self.clusters)
+        # This year's pact, or (as at a year-end review) next year's.
+        year = self.today.year + self.rng.choice([0, 1])
+        multi_year = self.rng.random() < 0.3
+        years = (year, year + 2) if multi_year else (year, year)
+        cluster_id = self._pick(k for k in self.clusters if self._taken(k, *years) is None)
         if cluster_id is None or len(self._open_pacts()) >= 5:
             return None
         pact_id = self._next("p")
-        self.pacts[pact_id] = Pact(cluster_id, tuple(self.clusters[cluster_id].members))
-        year = self.today.year
-        multi_year = self.rng.random() < 0.3
+        self.pacts[pact_id] = Pact(cluster_id, tuple(self.clusters[cluster_id].members), years)
         return c.ProposePact(
             pact_id,
             cluster_id,
@@ -285,6 +296,20 @@ class Scenario:
         self.pacts[pact_id].results.add((unit_id, code))
         note = None if value else "chưa đạt"
         return c.RecordResult(pact_id, unit_id, code, value, self.today, "báo cáo năm", note)
+
+    def _withdraw(self) -> c.WithdrawResult | None:
+        choices = [(p, u, code) for p in self._open_pacts() for u, code in self.pacts[p].results]
+        if not choices:
+            return None
+        pact_id, unit_id, code = self._pick(choices)
+        self.pacts[pact_id].results.discard((unit_id, code))
+        return c.WithdrawResult(
+            pact_id=pact_id,
+            unit_id=unit_id,
+            target_code=code,
+            reason="Số liệu báo cáo sai, chờ báo cáo lại",
+            withdrawn_on=self.today,
+        )
 
     def _award(self) -> c.GrantAward | None:
         choices = [(p, u) for p, s in self.pacts.items() for u in s.parties if u in self.active]
@@ -384,6 +409,15 @@ class Scenario:
                     errors.AlreadyExists,
                 ),
             ]
+            shadow = self.pacts[p]
+            clash = c.ProposePact(f"{p}-bis", shadow.cluster, "x", "x", shadow.years[1], None, None, (), day)
+            refusals.append((clash, errors.PactExistsForYear))
+            missing = [(u, t) for t in shadow.targets for u in shadow.parties if (u, t) not in shadow.results]
+            for unit, code in missing[:1]:
+                withdrawal = c.WithdrawResult(
+                    pact_id=p, unit_id=unit, target_code=code, reason="x", withdrawn_on=day
+                )
+                refusals.append((withdrawal, errors.NoResult))
             for _, code in sorted(self.pacts[p].results)[:1]:
                 was = self.pacts[p].targets[code].kind
                 kind = "quantitative" if was == "qualitative" else "qualitative"

@@ -139,6 +139,9 @@ COMMANDS = {
     "result": c.RecordResult(
         pact_id=PACT_ID, unit_id=HA_TINH, target_code="T", value=1, reported_on=DAY, source="BC"
     ),
+    "withdraw": c.WithdrawResult(
+        pact_id=PACT_ID, unit_id=HA_TINH, target_code="T", reason="nhập nhầm", withdrawn_on=DAY
+    ),
     "award": c.GrantAward(
         pact_id=PACT_ID, recipient_unit=HA_TINH, title="Cờ", conferred_by="TTg", granted_on=DAY
     ),
@@ -149,9 +152,9 @@ COMMANDS = {
 # The matrix, written out: what each role may do inside its own scope.
 MAY = {
     "admin": set(COMMANDS),
-    "cluster": {"propose", "close", "target", "result", "flag"},
-    "unit": {"sign", "result"},
-    "integration": {"result"},
+    "cluster": {"propose", "close", "target", "result", "withdraw", "flag"},
+    "unit": {"sign", "result", "withdraw"},
+    "integration": {"result", "withdraw"},
     "auditor": set(),
 }
 
@@ -176,13 +179,13 @@ def test_a_role_may_do_what_the_matrix_says_in_its_own_scope(role, name):
         assert refused.value.right == access.right_of(command) and refused.value.right in refused.value.detail
 
 
-@pytest.mark.parametrize("name", ["sign", "result"])
+@pytest.mark.parametrize("name", ["sign", "result", "withdraw"])
 def test_a_unit_key_acts_for_its_own_unit_only(name):
     with pytest.raises(errors.Forbidden, match=f"for unit {HA_TINH}"):
         access.authorize(key("unit", unit_id=NGHE_AN), COMMANDS[name], lambda pact_id: CLUSTER_ID)
 
 
-@pytest.mark.parametrize("name", ["propose", "close", "target", "result", "flag"])
+@pytest.mark.parametrize("name", ["propose", "close", "target", "result", "withdraw", "flag"])
 def test_a_cluster_key_acts_in_its_own_cluster_only(name):
     asked: list[str] = []
 

@@ -28,11 +28,13 @@ def only_handler(handler: logging.Handler) -> Iterator[None]:
     """The root's one handler, as `pacts serve` configures it (pytest adds its own)."""
     root = logging.getLogger()
     saved = root.handlers[:], root.level
-    root.handlers, root.level = [handler], logging.INFO
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)  # setLevel, not the attribute: it clears the loggers' level caches
     try:
         yield
     finally:
-        root.handlers, root.level = saved
+        root.handlers = saved[0]
+        root.setLevel(saved[1])
 
 
 @pytest.mark.parametrize("request_values", REQUESTS)

@@ -56,13 +56,13 @@ def sign_cmd(unit_id: str, on: date = PROPOSED_ON) -> c.SignPact:
 
 
 def test_the_2022_pact_is_proposed_to_every_member():
-    assert pact.propose(None, a_cluster(), propose_cmd()) == [pact_proposed()]
+    assert pact.propose(None, a_cluster(), propose_cmd(), others={}) == [pact_proposed()]
 
 
 def test_a_pact_may_cover_a_period_instead_of_a_year():
     cmd = propose_cmd(year=None, period_start=2021, period_end=2025, attainment_cap=1.5)
 
-    events = pact.propose(None, a_cluster(), cmd)
+    events = pact.propose(None, a_cluster(), cmd, others={})
 
     assert events == [pact_proposed(year=None, period_start=2021, period_end=2025, attainment_cap=1.5)]
     assert a_pact(proposed=events[0]).covers_year(2023)
@@ -70,7 +70,7 @@ def test_a_pact_may_cover_a_period_instead_of_a_year():
 
 def test_proposing_an_existing_pact_is_rejected():
     with pytest.raises(errors.AlreadyExists):
-        pact.propose(a_pact(), a_cluster(), propose_cmd())
+        pact.propose(a_pact(), a_cluster(), propose_cmd(), others={})
 
 
 @pytest.mark.parametrize(
@@ -88,20 +88,20 @@ def test_a_pact_has_either_a_year_or_a_whole_period(year, start, end, field):
     cmd = propose_cmd(year=year, period_start=start, period_end=end)
 
     with pytest.raises(errors.InvalidValue) as caught:
-        pact.propose(None, a_cluster(), cmd)
+        pact.propose(None, a_cluster(), cmd, others={})
     assert caught.value.field == field
 
 
 @pytest.mark.parametrize("cap", [0.99, 2.01, 0.0, float("nan")])
 def test_the_attainment_cap_lies_between_1_and_2(cap):
     with pytest.raises(errors.InvalidValue) as caught:
-        pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap))
+        pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap), others={})
     assert caught.value.field == "attainment_cap"
 
 
 @pytest.mark.parametrize("cap", [1.0, 2.0])
 def test_the_attainment_cap_bounds_are_allowed(cap):
-    assert pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap)) == [
+    assert pact.propose(None, a_cluster(), propose_cmd(attainment_cap=cap), others={}) == [
         pact_proposed(attainment_cap=cap)
     ]
 
@@ -114,16 +114,54 @@ def test_the_parties_are_the_members_on_the_proposal_day():
         e.MemberJoined(QUANG_TRI, date(2022, 6, 1)),
     )
 
-    [proposed] = pact.propose(None, state, propose_cmd())
+    [proposed] = pact.propose(None, state, propose_cmd(), others={})
 
     assert proposed.parties == (THANH_HOA, NGHE_AN, QUANG_BINH, HUE)
+
+
+# --- one pact per cluster and year -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("others", "overrides"),
+    [
+        ({"btb-2022": (2022, 2022)}, {}),  # a second yearly pact for 2022
+        ({"btb-2021-2025": (2021, 2025)}, {}),  # a yearly pact inside a period pact
+        ({"btb-2022": (2022, 2022)}, {"year": None, "period_start": 2021, "period_end": 2025}),
+        ({"btb-2018-2022": (2018, 2022)}, {"year": None, "period_start": 2022, "period_end": 2026}),
+    ],
+)
+def test_a_cluster_has_one_pact_per_year(others, overrides):
+    with pytest.raises(errors.PactExistsForYear) as caught:
+        pact.propose(None, a_cluster(), propose_cmd(**overrides), others=others)
+    (existing,) = others
+    assert caught.value.existing_pact_id == existing
+    assert existing in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("others", "overrides"),
+    [
+        ({"btb-2021": (2021, 2021), "btb-2023": (2023, 2023)}, {}),
+        ({"btb-2016-2020": (2016, 2020)}, {"year": None, "period_start": 2021, "period_end": 2025}),
+        ({"btb-2026-2030": (2026, 2030)}, {"year": None, "period_start": 2021, "period_end": 2025}),
+    ],
+)
+def test_pacts_of_other_years_leave_the_year_free(others, overrides):
+    [proposed] = pact.propose(None, a_cluster(), propose_cmd(**overrides), others=others)
+    assert proposed.cluster_id == CLUSTER_ID
+
+
+def test_the_same_id_again_is_already_exists_not_a_clash_of_years():
+    with pytest.raises(errors.AlreadyExists):
+        pact.propose(a_pact(), a_cluster(), propose_cmd(), others={PACT_ID: (2022, 2022)})
 
 
 def test_a_cluster_without_members_on_the_day_cannot_propose():
     state = a_cluster(*(e.MemberLeft(u, date(2020, 1, 1)) for u in NORTH_CENTRAL))
 
     with pytest.raises(errors.RuleViolated) as caught:
-        pact.propose(None, state, propose_cmd())
+        pact.propose(None, state, propose_cmd(), others={})
     assert type(caught.value) is errors.RuleViolated
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.domain import commands as c
-from app.domain import errors, pact
+from app.domain import errors, pact, results
 from app.domain import events as e
 from tests.unit.builders import (
     HA_TINH,
@@ -28,6 +28,7 @@ from tests.unit.builders import (
 )
 
 CLOSED = e.PactClosed(date(2022, 12, 31))
+TODAY = date(2023, 1, 15)  # the server's date in these scenarios
 # Hà Tĩnh registers its own target: exports of 2 billion USD.
 EXPORTS = target_set(
     "XK", title="Kim ngạch xuất khẩu", measure="tỷ USD", value=2.0, weight=5.0, applies_to=(HA_TINH,)
@@ -134,7 +135,7 @@ def test_no_target_is_set_on_a_closed_pact():
 
 
 def test_a_result_is_recorded_for_a_party():
-    events = pact.record_result(a_pact(target_set()), result_cmd(HA_TINH, "KH", 102.5))
+    events = results.record_result(a_pact(target_set()), result_cmd(HA_TINH, "KH", 102.5), TODAY)
 
     assert events == [result_recorded(HA_TINH, "KH", 102.5)]
     assert a_pact(target_set(), *events).results[(HA_TINH, "KH")].value == 102.5
@@ -151,24 +152,26 @@ def test_a_later_result_supersedes_the_earlier_one():
 
 def test_a_result_for_an_unknown_target_is_rejected():
     with pytest.raises(errors.UnknownTarget):
-        pact.record_result(a_pact(target_set()), result_cmd(HA_TINH, "IIP", 108.0))
+        results.record_result(a_pact(target_set()), result_cmd(HA_TINH, "IIP", 108.0), TODAY)
 
 
 def test_a_result_for_a_unit_that_is_not_a_party_is_rejected():
     proposed = pact_proposed(parties=(THANH_HOA, NGHE_AN))
 
     with pytest.raises(errors.NotAMember):
-        pact.record_result(a_pact(target_set(), proposed=proposed), result_cmd(HA_TINH, "KH", 100.0))
+        results.record_result(
+            a_pact(target_set(), proposed=proposed), result_cmd(HA_TINH, "KH", 100.0), TODAY
+        )
 
 
 def test_a_result_against_another_units_registered_target_is_rejected():
     with pytest.raises(errors.TargetDoesNotApply):
-        pact.record_result(a_pact(EXPORTS), result_cmd(NGHE_AN, "XK", 1.5))
+        results.record_result(a_pact(EXPORTS), result_cmd(NGHE_AN, "XK", 1.5), TODAY)
 
 
 @pytest.mark.parametrize("points", [0.0, 3.5, 5.0])
 def test_a_qualitative_result_gives_points_up_to_the_weight(points):
-    events = pact.record_result(a_pact(COOPERATION), result_cmd(HUE, "HT", points))
+    events = results.record_result(a_pact(COOPERATION), result_cmd(HUE, "HT", points), TODAY)
 
     assert events == [result_recorded(HUE, "HT", points)]
 
@@ -176,20 +179,20 @@ def test_a_qualitative_result_gives_points_up_to_the_weight(points):
 @pytest.mark.parametrize("points", [-0.5, 5.5])
 def test_qualitative_points_outside_0_to_weight_are_rejected(points):
     with pytest.raises(errors.InvalidValue) as caught:
-        pact.record_result(a_pact(COOPERATION), result_cmd(HUE, "HT", points))
+        results.record_result(a_pact(COOPERATION), result_cmd(HUE, "HT", points), TODAY)
     assert caught.value.field == "value"
 
 
 def test_a_negative_quantitative_result_is_a_fact_to_record():
     # Growth can be negative (e.g. -3.2% year on year); scoring floors it, recording keeps it.
-    events = pact.record_result(a_pact(target_set()), result_cmd(HA_TINH, "KH", -3.2))
+    events = results.record_result(a_pact(target_set()), result_cmd(HA_TINH, "KH", -3.2), TODAY)
 
     assert events == [result_recorded(HA_TINH, "KH", -3.2)]
 
 
 def test_no_result_is_recorded_on_a_closed_pact():
     with pytest.raises(errors.PactIsClosed):
-        pact.record_result(a_pact(target_set(), CLOSED), result_cmd(HA_TINH, "KH", 100.0))
+        results.record_result(a_pact(target_set(), CLOSED), result_cmd(HA_TINH, "KH", 100.0), TODAY)
 
 
 # --- awards --------------------------------------------------------------------
@@ -266,7 +269,7 @@ def test_a_result_must_be_a_finite_number(value):
     state = a_pact(*signed_by_all(), target_set("KH"))
 
     with pytest.raises(errors.InvalidValue) as caught:
-        pact.record_result(state, result_cmd(THANH_HOA, "KH", value))
+        results.record_result(state, result_cmd(THANH_HOA, "KH", value), TODAY)
     assert caught.value.field == "value"
 
 

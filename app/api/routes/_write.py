@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 
 
@@ -9,7 +11,7 @@ def tag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
 
 
-WRITE_ERRORS = {
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed body or header (problem+json)"},
     401: {"description": "No usable API key: none sent, unknown, revoked or expired (problem+json)"},
     403: {"description": "The key lacks the right this write needs, or acts outside its scope"},

@@ -1,0 +1,108 @@
+"""Limits on what a write may carry, enforced before anything parses it.
+
+- A body larger than ``max_body_bytes`` (``max_import_body_bytes`` for an import)
+  is answered 413 at once: from its Content-Length when it has one, else
+  (a chunked body) as soon as the bytes read pass the limit.
+- X-Actor, X-Reason and X-Correlation-ID, stored with every event, may hold at
+  most ``max_meta_header_chars`` characters each (422).
+
+Reads (GET, HEAD, OPTIONS) pass straight through: they carry neither.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from app.settings import Settings, get_settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+IMPORT_PATH = re.compile(r"^/api/v1/pacts/[^/]+/results/batch/?$")
+META_HEADERS = {b"x-actor": "X-Actor", b"x-reason": "X-Reason", b"x-correlation-id": "X-Correlation-ID"}
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_TYPE_BASE = "https://pact-ledger.example/problems/"
+
+
+def _settings(scope: Scope) -> Settings:
+    app = scope.get("app")
+    ledger = getattr(getattr(app, "state", None), "ledger", None)
+    return ledger.settings if ledger is not None else get_settings()
+
+
+def _chars(value: bytes) -> int:
+    try:
+        return len(value.decode("utf-8"))
+    except UnicodeDecodeError:
+        return len(value)
+
+
+async def _problem(send: Send, status: int, slug: str, title: str, detail: str, **extra: object) -> None:
+    body = json.dumps(
+        {"type": _TYPE_BASE + slug, "title": title, "status": status, "detail": detail, **extra},
+        ensure_ascii=False,
+    ).encode()
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    if status == 413:
+        headers.append((b"connection", b"close"))  # the rest of the body is not read
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Limits:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _READS:
+            return await self.app(scope, receive, send)
+        settings = _settings(scope)
+        declared: bytes | None = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name in META_HEADERS and _chars(value) > settings.max_meta_header_chars:
+                header = META_HEADERS[name]
+                reason = f"at most {settings.max_meta_header_chars} characters"
+                errors = [{"field": header, "reason": reason}]
+                return await _problem(
+                    send, 422, "invalid-fields", "Invalid fields", f"{header}: {reason}", errors=errors
+                )
+        importing = IMPORT_PATH.match(scope["path"]) is not None
+        limit = settings.max_import_body_bytes if importing else settings.max_body_bytes
+        too_large = f"the body is larger than {limit:,} bytes, the limit for this request"
+        if declared is not None:
+            if not declared.isdigit():
+                return await _problem(
+                    send, 400, "malformed-header", "Malformed header", "Content-Length: not a number"
+                )
+            if int(declared) > limit:
+                return await _problem(send, 413, "body-too-large", "Request body too large", too_large)
+            # The server reads no more than the declared length.
+            return await self.app(scope, receive, send)
+        # No Content-Length (a chunked body): read it up to the limit before the app sees it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return await _problem(send, 413, "body-too-large", "Request body too large", too_large)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replay() -> Message:
+            return pending.pop() if pending else await receive()
+
+        await self.app(scope, replay, send)
