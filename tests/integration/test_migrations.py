@@ -18,7 +18,7 @@ from app.events.schema import metadata
 from app.projections import tables  # registers the read models on the metadata
 from tests.conftest import make_ledger
 
-LOG_TABLES = {"events", "event_log_head", "projection_checkpoints", "snapshots"}
+LOG_TABLES = {"events", "event_log_head", "projection_checkpoints", "snapshots", "checkpoints"}
 
 
 @pytest.fixture
