@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from app.audit.checkpoints import Checkpointer
+from app.audit.signing import Signer
 from app.db import create_engine
 from app.events.store import EventStore
 from app.projections.projector import Projector
@@ -26,6 +29,8 @@ class Ledger:
     bus: MessageBus
     migration_head: str | None = None
     read_cache: HeadCache | None = None
+    # Signs checkpoints of the log; None without a signing key (settings.signing_key_path).
+    checkpointer: Checkpointer | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)
@@ -41,6 +46,11 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     projector = Projector()
     cache = StateCache(settings.state_cache_size)
     ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
-    ledger.bus = MessageBus(ledger.unit_of_work)
+    key = Path(settings.signing_key_path) if settings.signing_key_path else None
+    if key is not None and key.is_file():
+        every = (settings.checkpoint_every_events, settings.checkpoint_every_seconds)
+        ledger.checkpointer = Checkpointer(engine, store, Signer.from_file(key), *every)
+    signs = ledger.checkpointer.on_committed if ledger.checkpointer is not None else None
+    ledger.bus = MessageBus(ledger.unit_of_work, signs)
     ledger.read_cache = HeadCache(engine)
     return ledger

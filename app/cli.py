@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from app import migrations
+from app import cli_audit, migrations
 from app.bootstrap import bootstrap
 from app.settings import get_settings
 
@@ -63,6 +63,7 @@ def demo() -> None:
     from app.demo import load_demo
 
     _ensure_migrated()
+    cli_audit.ensure_signing_key(get_settings())  # the demo signs checkpoints too
     ledger = bootstrap()
     try:
         written = load_demo(ledger)
@@ -80,7 +81,8 @@ def rebuild(
         "default: none for logs under 50,000 events, else one per core (at most 4).",
     ),
 ) -> None:
-    """Truncate every read model and replay the whole log into it."""
+    """Verify the log's hash chain, then truncate every read model and replay the whole log into it."""
+    from app.audit.verify import LogNotIntact
     from app.projections.rebuild import rebuild as run_rebuild
 
     _ensure_migrated()
@@ -102,6 +104,9 @@ def rebuild(
                 on_total=lambda total: progress.update(task, total=total),
                 workers=workers,
             )
+    except LogNotIntact as error:
+        typer.secho(f"refused: the log is not intact at {error}; nothing was changed", fg="red", err=True)
+        raise typer.Exit(1) from None
     finally:
         ledger.close()
     typer.echo(
@@ -114,6 +119,9 @@ def sa_safe(url: str) -> str:
     import sqlalchemy as sa
 
     return sa.make_url(url).render_as_string(hide_password=True)
+
+
+cli_audit.register(cli)
 
 
 def main() -> None:

@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     port: int = 8000
     # Aggregate states kept in memory between commands (tail-read, so never stale).
     state_cache_size: int = 20_000
+    # The Ed25519 key that signs checkpoints of the log (``pacts signing-key init``),
+    # kept outside the database; no file there (or "") signs none.
+    signing_key_path: str = "var/signing-key.pem"
+    # A checkpoint is signed once the log has moved this many events, or this many
+    # seconds after the last one if it has moved at all (app.audit.checkpoints).
+    checkpoint_every_events: int = Field(default=1000, ge=1)
+    checkpoint_every_seconds: float = Field(default=300.0, gt=0)
 
 
 @lru_cache

@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
         from app.projections.rebuild import rebuild
         from app.settings import Settings
 
-        ledger = bootstrap(Settings(database_url=arg))
+        ledger = bootstrap(Settings(database_url=arg, signing_key_path=""))
         workers_mb = 0.0
         try:
             start = time.perf_counter()

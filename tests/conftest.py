@@ -115,8 +115,10 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
 
 
-def make_ledger(url: str) -> Ledger:
-    return bootstrap(Settings(database_url=url))
+def make_ledger(url: str, **settings: object) -> Ledger:
+    """A ledger on ``url``; it signs no checkpoints unless given a ``signing_key_path``
+    (so a key left in var/ by `make run` never reaches a test)."""
+    return bootstrap(Settings(database_url=url, **{"signing_key_path": "", **settings}))
 
 
 @pytest.fixture

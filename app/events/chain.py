@@ -58,6 +58,17 @@ def middle(recorded_at: str, schema_version: int, stream_id: str, stream_type: s
     )
 
 
+def record_of(
+    data: str, event_id: str, metadata: str, occurred_on: str | None, position: int, middle: str, version: int
+) -> str:
+    """``record_text`` from positional parts, ``middle`` as ``middle()`` writes it."""
+    occurred = "null" if occurred_on is None else quote(occurred_on)
+    return (
+        f'{{"data":{data},"event_id":{quote(event_id)},"metadata":{metadata},"occurred_on":{occurred},'
+        f'"position":{integer(position)},{middle}"version":{integer(version)}}}'
+    )
+
+
 def record_text(
     *,
     position: int,
@@ -74,12 +85,8 @@ def record_text(
 ) -> str:
     """The record's JCS text, given ``data`` and ``metadata`` as JCS texts already,
     ``occurred_on`` as ISO text (or None) and ``recorded_at`` as ``timestamp`` writes it."""
-    occurred = "null" if occurred_on is None else quote(occurred_on)
-    return (
-        f'{{"data":{data},"event_id":{quote(event_id)},"metadata":{metadata},"occurred_on":{occurred},'
-        f'"position":{integer(position)},{middle(recorded_at, schema_version, stream_id, stream_type, type)}'
-        f'"version":{integer(version)}}}'
-    )
+    between = middle(recorded_at, schema_version, stream_id, stream_type, type)
+    return record_of(data, event_id, metadata, occurred_on, position, between, version)
 
 
 def row_text(row: typing.Mapping[str, typing.Any]) -> str:

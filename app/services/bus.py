@@ -44,14 +44,21 @@ class Meta:
 
 
 class MessageBus:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        on_committed: Callable[[Sequence[StoredEvent]], None] | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
+        # Told each commit's events, after the commit (the signing of checkpoints).
+        self._on_committed = on_committed or (lambda stored: None)
 
     def handle(self, command: Command, meta: Meta = Meta()) -> Ack:
         with self._uow_factory() as uow:
             kind, entity_id = HANDLERS[type(command)](command, uow)
             stored = uow.commit(meta.as_dict(command))
             version = uow.version(kind, entity_id)
+        self._on_committed(stored)
         return Ack(entity_id, version, stored[-1].position if stored else None, tuple(stored))
 
     def handle_many(self, commands: Sequence[Command], meta: Meta = Meta()) -> list[Ack]:
@@ -60,4 +67,6 @@ class MessageBus:
             touched = [HANDLERS[type(cmd)](cmd, uow) for cmd in commands]
             stored = uow.commit(meta.as_dict(commands[0]) if commands else {})
             last = stored[-1].position if stored else None
-            return [Ack(i, uow.version(k, i), last, ()) for k, i in touched]
+            acks = [Ack(i, uow.version(k, i), last, ()) for k, i in touched]
+        self._on_committed(stored)
+        return acks

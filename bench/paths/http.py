@@ -118,7 +118,7 @@ def build_database(url: str) -> tuple[str, int]:
     from app.settings import Settings
 
     migrations.upgrade(url)
-    ledger = bootstrap(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url, signing_key_path=""))
     try:
         try:
             from app.demo import load_demo

@@ -7,14 +7,17 @@ import sys
 import sqlalchemy as sa
 
 
-def pacts(*args: str, url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url}
+def pacts(*args: str, url: str, key: str = "", stdin: str | None = None) -> subprocess.CompletedProcess:
+    """``key``: the signing key's path (PACTS_SIGNING_KEY_PATH); none by default, so that
+    no command writes one into the working directory."""
+    env = {**os.environ, "DATABASE_URL": url, "PACTS_SIGNING_KEY_PATH": key}
     return subprocess.run(
         [sys.executable, "-c", "from app.cli import main; main()", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
     )
 
 
