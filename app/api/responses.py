@@ -177,7 +177,15 @@ class EventOut(BaseModel):
     metadata: dict
     occurred_on: date | None
     recorded_at: datetime
+    prev_hash: str
+    hash: str
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
+
+
+class EventPage(Page[EventOut]):
+    """A page of the log: ``next`` is the URL of the next page, null on the last one."""
+
+    next: str | None

@@ -29,6 +29,10 @@ ENDPOINTS = [
     ("post", "/api/v1/pacts/{pact_id}/close"),
     ("get", "/api/v1/pacts/{pact_id}/scores"),
     ("get", "/api/v1/pacts/{pact_id}/events"),
+    ("get", "/api/v1/units/{unit_id}/events"),
+    ("get", "/api/v1/clusters/{cluster_id}/events"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/export"),
     ("get", "/healthz"),
     ("get", "/readyz"),
 ]

@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import BusDep, IfMatch, LedgerDep, MetaDep, ReadConn, expected_version
+from app.api.deps import BusDep, IfMatch, MetaDep, ReadConn, expected_version
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
-from app.api.responses import EventOut, PactOut, PactSummary, Page, ScoresOut, WriteAck
+from app.api.responses import PactOut, PactSummary, Page, ScoresOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, acknowledge, tag
 from app.domain import commands as c
-from app.domain.errors import NotFound
 from app.projections import queries
 
 router = APIRouter(prefix="/pacts", tags=["pacts"])
@@ -130,12 +129,3 @@ def get_pact(pact_id: str, conn: ReadConn, response: Response) -> PactOut:
 @router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact"}})
 def get_scores(pact_id: str, conn: ReadConn) -> ScoresOut:
     return ScoresOut(**queries.pact_scores(conn, pact_id))
-
-
-@router.get("/{pact_id}/events", responses={404: {"description": "Unknown pact"}})
-def get_events(pact_id: str, conn: ReadConn, ledger: LedgerDep) -> Page[EventOut]:
-    """The pact's own history, as the auditors read it: who, when, why, what."""
-    stored = ledger.store.read_stream(conn, f"pact:{pact_id}")
-    if not stored:
-        raise NotFound(f"no pact {pact_id}")
-    return Page[EventOut](items=[EventOut.model_validate(s, from_attributes=True) for s in stored])
