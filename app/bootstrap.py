@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from app.audit.checkpoints import Checkpointer
+from app.audit.monitor import LogMonitor
 from app.audit.signing import Signer
 from app.db import create_engine
 from app.events.store import EventStore
@@ -31,6 +32,7 @@ class Ledger:
     read_cache: HeadCache | None = None
     # Signs checkpoints of the log; None without a signing key (settings.signing_key_path).
     checkpointer: Checkpointer | None = None
+    monitor: LogMonitor | None = None  # GET /api/v1/verify: resumes where it last verified
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)
@@ -53,4 +55,5 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     signs = ledger.checkpointer.on_committed if ledger.checkpointer is not None else None
     ledger.bus = MessageBus(ledger.unit_of_work, signs)
     ledger.read_cache = HeadCache(engine)
+    ledger.monitor = LogMonitor()
     return ledger

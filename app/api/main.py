@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from app import migrations
 from app.api import problems
-from app.api.routes import clusters, events, health, pacts, units
+from app.api.routes import checkpoints, clusters, events, health, pacts, units
 from app.bootstrap import Ledger, bootstrap
 
 API_PREFIX = "/api/v1"
@@ -44,7 +44,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     app = FastAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     # Routes are matched in order: the frontends' hottest read (standings) first.
-    for module in (clusters, pacts, units, events):
+    for module in (clusters, pacts, units, events, checkpoints):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -58,6 +58,7 @@ class Report:
     checkpoints: int = 0
     signatures: int = 0  # checkpoint signatures checked
     key_id: str | None = None
+    last_checkpoint: Checkpoint | None = None  # the last one checked: where to resume from
     problem: Problem | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -161,6 +162,7 @@ class Checker:
                 f"hash differs from {when}: the log up to here was rewritten (its hashes recomputed)",
             )
         self.report.checkpoints += 1
+        self.report.last_checkpoint = checkpoint
         self.next_checkpoint = self._advance()
 
     def end(self, head: int | None = None) -> None:
