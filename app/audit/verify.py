@@ -104,13 +104,14 @@ class Checker:
         # (stream, its first version seen) -> its version before ``first``; None: 0, a full log.
         self.version_before = version_before
         self.pending: Iterator[Checkpoint] = iter(checkpoints)
-        self.next_checkpoint = self._advance()
+        self.next_checkpoint = self._advance(self.expected)
         if key is not None:
             report.key_id = key.key_id
 
-    def _advance(self) -> Checkpoint | None:
+    def _advance(self, position: int) -> Checkpoint | None:
+        """The next checkpoint at or after ``position`` (several may name one position)."""
         for checkpoint in self.pending:
-            if checkpoint.position >= self.expected:
+            if checkpoint.position >= position:
                 return checkpoint
         return None
 
@@ -145,7 +146,7 @@ class Checker:
         self.prev, self.expected = hash, position + 1
         report = self.report
         report.last, report.last_hash, report.events = position, hash, report.events + 1
-        if self.next_checkpoint is not None and self.next_checkpoint.position == position:
+        while self.next_checkpoint is not None and self.next_checkpoint.position == position:
             self._checkpoint(self.next_checkpoint, hash)
 
     def _checkpoint(self, checkpoint: Checkpoint, hash: str) -> None:
@@ -163,7 +164,7 @@ class Checker:
             )
         self.report.checkpoints += 1
         self.report.last_checkpoint = checkpoint
-        self.next_checkpoint = self._advance()
+        self.next_checkpoint = self._advance(checkpoint.position)
 
     def end(self, head: int | None = None) -> None:
         """The log ended at the last event given; ``head`` is where the database says it ends."""
