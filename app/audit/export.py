@@ -19,5 +19,5 @@ MEDIA_TYPE = "application/x-ndjson"
 def ndjson(conn: Connection, after: int = 0, upto: int | None = None) -> Iterator[bytes]:
     """The events after ``after`` (up to ``upto``) as NDJSON, a chunk of lines at a time."""
     line = records.to_json
-    for batch in records.stream(conn, after=after, upto=upto):
-        yield ("\n".join(map(line, batch)) + "\n").encode()
+    for chunk in records.rows(conn, after=after, upto=upto):
+        yield b"\n".join(map(line, chunk)) + b"\n"

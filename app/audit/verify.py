@@ -103,17 +103,17 @@ class Checker:
         self.versions: dict[str, int] = {}
         # (stream, its first version seen) -> its version before ``first``; None: 0, a full log.
         self.version_before = version_before
-        self.pending: Iterator[Checkpoint] = iter(checkpoints)
-        self.next_checkpoint = self._advance(self.expected)
+        # In position order; several may name one position (the database's and one held outside).
+        self.pending = sorted(
+            (c for c in checkpoints if c.position >= self.expected), key=lambda c: c.position
+        )
+        self.done = 0  # how many of them are checked
         if key is not None:
             report.key_id = key.key_id
 
-    def _advance(self, position: int) -> Checkpoint | None:
-        """The next checkpoint at or after ``position`` (several may name one position)."""
-        for checkpoint in self.pending:
-            if checkpoint.position >= position:
-                return checkpoint
-        return None
+    @property
+    def next_checkpoint(self) -> Checkpoint | None:
+        return self.pending[self.done] if self.done < len(self.pending) else None
 
     def fail(self, position: int, reason: str) -> LogNotIntact:
         self.report.problem = Problem(position, reason)
@@ -149,6 +149,52 @@ class Checker:
         while self.next_checkpoint is not None and self.next_checkpoint.position == position:
             self._checkpoint(self.next_checkpoint, hash)
 
+    def events(self, chunk: list[records.Row], texts: list[str]) -> None:
+        """A chunk of stored rows (in position order) and their records' JCS texts: checked
+        as a whole when all is well (the common case, and a quarter cheaper than event by
+        event), else event by event, to name the first problem exactly."""
+        if not self._whole(chunk, texts):
+            for row, text in zip(chunk, texts, strict=True):
+                self.event(row[0], row[2], row[4], text, row[11], row[12])
+
+    def _whole(self, chunk: list[records.Row], texts: list[str]) -> bool:
+        first, count = chunk[0][0], len(chunk)
+        # Positions come unique and sorted from the table's key: contiguous iff the ends are.
+        if first != self.expected or chunk[-1][0] != first + count - 1:
+            return False
+        prevs = [row[11] for row in chunk]
+        hashes = [row[12] for row in chunk]
+        if prevs[0] != self.prev or prevs[1:] != hashes[:-1]:
+            return False
+        if [
+            sha256((text + prev).encode()).hexdigest() for text, prev in zip(texts, prevs, strict=True)
+        ] != hashes:
+            return False
+        known, seen = self.versions, {}
+        for row in chunk:
+            stream_id, version = row[2], row[4]
+            last = seen.get(stream_id)
+            if last is None:
+                last = known.get(stream_id)
+                if last is None:
+                    last = self.version_before(stream_id, version) if self.version_before is not None else 0
+            if version != last + 1:
+                return False
+            seen[stream_id] = version
+        for cp in self.pending[self.done :]:
+            if cp.position >= first + count:
+                break
+            if cp.hash != hashes[cp.position - first] or (self.key is not None and not self.key.verifies(cp)):
+                return False
+        # All is well: take the chunk in.
+        while self.next_checkpoint is not None and self.next_checkpoint.position < first + count:
+            self._checkpoint(self.next_checkpoint, hashes[self.next_checkpoint.position - first])
+        known.update(seen)
+        self.prev, self.expected = hashes[-1], first + count
+        report = self.report
+        report.last, report.last_hash, report.events = first + count - 1, hashes[-1], report.events + count
+        return True
+
     def _checkpoint(self, checkpoint: Checkpoint, hash: str) -> None:
         when = f"the checkpoint signed at {checkpoint.signed_at} by key {checkpoint.key_id}"
         if self.key is not None:
@@ -164,7 +210,7 @@ class Checker:
             )
         self.report.checkpoints += 1
         self.report.last_checkpoint = checkpoint
-        self.next_checkpoint = self._advance(checkpoint.position)
+        self.done += 1
 
     def end(self, head: int | None = None) -> None:
         """The log ended at the last event given; ``head`` is where the database says it ends."""
@@ -186,26 +232,41 @@ class Checker:
 
 
 class _Canonical:
-    """JCS texts of records from their stored parts, with the parts that repeat cached."""
+    """JCS texts of records from their stored parts, with the parts that repeat (a
+    transaction's metadata, a stream's members) cached, within bounds."""
 
     def __init__(self) -> None:
-        self.metadata: dict[str, str] = {}
+        self.metadata: dict[bytes, str] = {}
         self.middles: dict[tuple[str, int, str, str, str], str] = {}
 
-    def of_record(self, r: records.Record) -> str:
-        meta = self.metadata.get(r.metadata)
+    def of_row(self, row: records.Row) -> str:
+        (
+            position,
+            event_id,
+            stream_id,
+            stream_type,
+            version,
+            type,
+            schema_version,
+            data,
+            metadata,
+            occurred,
+            at,
+        ) = row[:11]
+        meta = self.metadata.get(metadata)
         if meta is None:
             if len(self.metadata) > 4096:
                 self.metadata.clear()
-            meta = self.metadata[r.metadata] = dumps_canonical(from_json(r.metadata))
-        key = (r.recorded_at, r.schema_version, r.stream_id, r.stream_type, r.type)
+            meta = self.metadata[metadata] = dumps_canonical(from_json(metadata))
+        key = (at, schema_version, stream_id, stream_type, type)
         middle = self.middles.get(key)
         if middle is None:
             if len(self.middles) > 4096:
                 self.middles.clear()
             middle = self.middles[key] = chain.middle(*key)
-        data = dumps_canonical(from_json(r.data))
-        return chain.record_of(data, r.event_id, meta, r.occurred_on, r.position, middle, r.version)
+        return chain.record_of(
+            dumps_canonical(from_json(data)), event_id, meta, occurred, position, middle, version
+        )
 
 
 def verify_database(
@@ -231,15 +292,21 @@ def verify_database(
     checker = Checker(report, prev_hash, cps, key, before)
     canonical = _Canonical()
     try:
-        for batch in records.stream(conn, after=after, upto=upto):
-            for r in batch:
-                try:
-                    text = canonical.of_record(r)
-                except (ValueError, NotCanonical) as error:
-                    raise checker.fail(
-                        r.position, f"its stored data or metadata is not JSON: {error}"
-                    ) from None
-                checker.event(r.position, r.stream_id, r.version, text, r.prev_hash, r.hash)
+        of_row = canonical.of_row
+        for chunk in records.rows(conn, after=after, upto=upto):
+            try:
+                texts = [of_row(row) for row in chunk]
+            except (ValueError, NotCanonical):
+                texts = []
+                for row in chunk:  # which one: name it, after checking those before it
+                    try:
+                        texts.append(of_row(row))
+                    except (ValueError, NotCanonical) as error:
+                        if texts:
+                            checker.events(chunk[: len(texts)], texts)
+                        reason = f"its stored data or metadata is not JSON: {error}"
+                        raise checker.fail(row[0], reason) from None
+            checker.events(chunk, texts)
         checker.end(head if upto is None else None)
     except LogNotIntact:
         pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from app.db import dumps
@@ -61,45 +62,86 @@ def integer(value: int) -> str:
 
 def dumps_canonical(value: object) -> str:
     """``value`` (parsed JSON: dict, list, str, int, float, bool, None) as JCS text."""
-    plain, fast = _plain(value)
-    if fast:
-        try:
-            return _SORTED.encode(plain)
-        except ValueError as error:  # NaN or an infinity
-            raise NotCanonical(str(error)) from None
-    return _slow(value)
+    plain = _plain(value)
+    if plain is _SLOW:
+        return _slow(value)
+    try:
+        return _encode_sorted(plain)
+    except ValueError as error:  # NaN or an infinity
+        raise NotCanonical(str(error)) from None
 
 
-def _plain(value: Any) -> tuple[Any, bool]:
-    """The value with every float JCS writes differently from Python replaced by an
-    equal int, so the json module's C encoder (sort_keys) writes JCS; False when
-    that cannot work (a float in exponent form, a key past the BMP, a big int...)."""
+_SLOW = object()
+
+
+def _plain(value: Any) -> Any:
+    """The value with every float that JCS writes differently from Python replaced by an
+    equal int, so that the json module's C encoder (sort_keys) writes JCS; ``_SLOW``
+    when that cannot work (a float in exponent form, a key past ASCII, a big int...).
+    Walks an event's data (a flat object) copying nothing unless a float must change."""
     kind = type(value)
     if kind is dict:
-        out = {}
+        try:
+            if not "".join(value).isascii():
+                return _SLOW
+        except TypeError:  # a key that is not a string
+            return _SLOW
+        out = value
         for key, item in value.items():
-            if type(key) is not str or not key.isascii():
-                return value, False
-            plain, fast = _plain(item)
-            if not fast:
-                return value, False
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
+            if kind is float:  # (NaN and infinities pass: the encoder refuses them)
+                if not item.is_integer():
+                    if abs(item) < 1e-4:  # python writes an exponent there
+                        return _SLOW
+                    continue
+                if not -_MAX_EXACT <= item <= _MAX_EXACT:
+                    return _SLOW
+                plain = int(item)  # python writes 10.0, JCS 10: the int writes the same digits
+            elif kind is int:
+                if -_MAX_EXACT <= item <= _MAX_EXACT:
+                    continue
+                return _SLOW
+            else:
+                plain = _plain(item)
+                if plain is _SLOW:
+                    return _SLOW
+                if plain is item:
+                    continue
+            if out is value:
+                out = dict(value)
             out[key] = plain
-        return out, True
-    if kind is list or kind is tuple:
-        items = []
-        for item in value:
-            plain, fast = _plain(item)
-            if not fast:
-                return value, False
-            items.append(plain)
-        return items, True
+        return out
     if kind is float:
         if value.is_integer():  # python writes 10.0, JCS 10: the int writes the same digits
-            return int(value), -_MAX_EXACT <= value <= _MAX_EXACT
-        return value, "e" not in float.__repr__(value)  # NaN and infinities: the encoder refuses
+            return int(value) if -_MAX_EXACT <= value <= _MAX_EXACT else _SLOW
+        # Below 1e-4 python writes an exponent (NaN and infinities: the encoder refuses them).
+        return value if not abs(value) < 1e-4 else _SLOW
     if kind is int:
-        return value, -_MAX_EXACT <= value <= _MAX_EXACT
-    return value, kind is str or kind is bool or value is None
+        return value if -_MAX_EXACT <= value <= _MAX_EXACT else _SLOW
+    if kind is list or kind is tuple:
+        items = [_plain(item) for item in value]
+        return _SLOW if any(item is _SLOW for item in items) else items
+    return value if kind is str or kind is bool or value is None else _SLOW
+
+
+def _sorted_encoder() -> Callable[[object], str]:
+    """``_SORTED.encode``, with the json module's C encoder made once instead of per call
+    (JSONEncoder.encode builds one each time); tested equal to it."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is not None:
+        try:
+            chunks = make(None, _SORTED.default, quote, None, ":", ",", True, False, False)
+            sample = {"b": [1, 2.5, None, True, "ế"], "a": {"d": 1, "c": "\n"}}
+            if "".join(chunks(sample, 0)) == _SORTED.encode(sample):
+                return lambda value: "".join(chunks(value, 0))
+        except TypeError:  # another interpreter's signature: use the public API
+            pass
+    return _SORTED.encode
+
+
+_encode_sorted = _sorted_encoder()
 
 
 def _slow(value: Any) -> str:

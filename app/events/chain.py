@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from app.events.canonical import dumps_canonical, integer, quote
 
 GENESIS = "0" * 64
+_EXACT = 2**53
 _sha256 = hashlib.sha256
 
 
@@ -63,9 +64,13 @@ def record_of(
 ) -> str:
     """``record_text`` from positional parts, ``middle`` as ``middle()`` writes it."""
     occurred = "null" if occurred_on is None else quote(occurred_on)
+    if 0 < position < _EXACT and 0 < version < _EXACT:
+        at, number = str(position), str(version)
+    else:  # as JCS writes doubles past 2**53
+        at, number = integer(position), integer(version)
     return (
         f'{{"data":{data},"event_id":{quote(event_id)},"metadata":{metadata},"occurred_on":{occurred},'
-        f'"position":{integer(position)},{middle}"version":{integer(version)}}}'
+        f'"position":{at},{middle}"version":{number}}}'
     )
 
 

@@ -1,12 +1,15 @@
-"""The log's rows as text, in position order, straight from the driver.
+"""The log's rows as the hash chain sees them, in position order, straight from the driver.
 
-One shape serves the hash chain's readers (verify, the migration's backfill,
-the rebuild's check), the NDJSON export and the API's event pages: a
-``Record`` of the stored values, each as the record of the chain writes it
-(docs/audit.md): the event id as 36-character UUID text, ``occurred_on`` as
-ISO text, ``recorded_at`` as UTC with 6 fraction digits and a ``Z``, and
-``data`` and ``metadata`` as the JSON text the store wrote. Each store is asked
-for that text in SQL, so no row goes through Python's datetime or JSON on the way.
+One shape serves the chain's readers (verify, the migration's backfill, the
+rebuild's check), the NDJSON export and the API's event pages: a ``Record`` of
+the stored values, each as the record of the chain holds it (docs/audit.md): the
+event id as 36-character UUID text, ``occurred_on`` as ISO text, ``recorded_at``
+as UTC with 6 fraction digits and a ``Z``, and ``data`` and ``metadata`` as the
+JSON text the store wrote, in UTF-8 bytes: they are written out again as they
+are, or parsed (which takes bytes), never decoded on the way.
+
+Reading a million events is mostly this module's work, so rows stay plain tuples
+(``rows``) until someone wants a Record (``stream``, ``page``).
 """
 
 from __future__ import annotations
@@ -29,25 +32,58 @@ class Record(NamedTuple):
     version: int
     type: str
     schema_version: int
-    data: str  # JSON text, as stored
-    metadata: str  # JSON text, as stored
+    data: bytes  # JSON text, as stored, in UTF-8
+    metadata: bytes  # JSON text, as stored, in UTF-8
     occurred_on: str | None
     recorded_at: str
     prev_hash: str
     hash: str
 
 
-_SQLITE_COLUMNS = (
-    "position, substr(event_id, 1, 8) || '-' || substr(event_id, 9, 4) || '-' || substr(event_id, 13, 4)"
-    " || '-' || substr(event_id, 17, 4) || '-' || substr(event_id, 21), stream_id, stream_type, version,"
-    " type, schema_version, data, metadata, occurred_on, replace(recorded_at, ' ', 'T') || 'Z',"
-    " prev_hash, hash"
+# A record as a plain tuple, in Record's field order: a named tuple costs more to
+# build, per row, than the rest of reading it.
+Row = tuple[int, str, str, str, int, str, int, bytes, bytes, str | None, str, str, str]
+
+# SQLite: the stored values as they are (its string functions cost more per row
+# than Python's slicing in ``_from_sqlite``), the JSON as bytes; PostgreSQL: its
+# text formats, made in C.
+_SQLITE_COLUMNS = ", ".join(
+    f"CAST({name} AS BLOB)" if name in ("data", "metadata") else name for name in Record._fields
 )
 _POSTGRES_COLUMNS = (
     "position, event_id::text, stream_id, stream_type, version, type, schema_version, data::text,"
     " metadata::text, to_char(occurred_on, 'YYYY-MM-DD'),"
     " to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), prev_hash, hash"
 )
+
+
+def _from_sqlite(rows: list[Any]) -> list[Row]:
+    """SQLite keeps a UUID as 32 hex digits and a time as naive UTC text with 6 fraction digits."""
+    return [
+        (
+            p,
+            f"{e[:8]}-{e[8:12]}-{e[12:16]}-{e[16:20]}-{e[20:]}",
+            s,
+            st,
+            v,
+            t,
+            sv,
+            d,
+            m,
+            o,
+            f"{r[:10]}T{r[11:]}Z",
+            ph,
+            h,
+        )
+        for p, e, s, st, v, t, sv, d, m, o, r, ph, h in rows
+    ]
+
+
+def _from_postgres(rows: list[Any]) -> list[Row]:
+    return [
+        (p, e, s, st, v, t, sv, d.encode(), m.encode(), o, r, ph, h)
+        for p, e, s, st, v, t, sv, d, m, o, r, ph, h in rows
+    ]
 
 
 # Conditions on the events table, each with one "?" for its value: [("position > ?", 10)].
@@ -77,47 +113,79 @@ def page(conn: Connection, where: Where, limit: int) -> list[Record]:
     cursor = dbapi.cursor()
     try:
         cursor.execute(sql, params)
-        return [Record._make(row) for row in cursor.fetchall()]
+        found = cursor.fetchall()
     finally:
         cursor.close()
+    normalized = _from_postgres if conn.dialect.name == "postgresql" else _from_sqlite
+    return [Record._make(row) for row in normalized(found)]
 
 
-def stream(
+def rows(
     conn: Connection, after: int = 0, upto: int | None = None, fetch: int = FETCH
-) -> Iterator[list[Record]]:
-    """Every record after position ``after`` (up to ``upto``), in chunks: memory
-    stays flat whatever the log's length (a server-side cursor on PostgreSQL)."""
+) -> Iterator[list[Row]]:
+    """Every record after position ``after`` (up to ``upto``) as plain tuples, in chunks:
+    memory stays flat whatever the log's length (a server-side cursor on PostgreSQL)."""
     where: Where = [("position > ?", after)]
     if upto is not None:
         where.append(("position <= ?", upto))
     sql, params = select(conn, where)
     dbapi: Any = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
-        cursor = dbapi.cursor(name="pacts_log_records")
+        cursor, normalized = dbapi.cursor(name="pacts_log_records"), _from_postgres
         cursor.itersize = fetch
     else:
-        cursor = dbapi.cursor()
+        cursor, normalized = dbapi.cursor(), _from_sqlite
     try:
         cursor.execute(sql, params)
-        make = Record._make
-        while True:
-            rows = cursor.fetchmany(fetch)
-            if not rows:
-                return
-            yield [make(row) for row in rows]
+        while chunk := cursor.fetchmany(fetch):
+            yield normalized(chunk)
     finally:
         cursor.close()
 
 
-def to_json(r: Record) -> str:
-    """The record as one JSON object: a line of the NDJSON export, an item of the
-    API's event pages. ``data`` and ``metadata`` are the stored JSON text itself
+def stream(conn: Connection, after: int = 0, upto: int | None = None) -> Iterator[list[Record]]:
+    """``rows`` as Records."""
+    for chunk in rows(conn, after, upto):
+        yield [Record._make(row) for row in chunk]
+
+
+_LINE = (
+    b'{"position":%d,"event_id":%b,"stream_id":%b,"stream_type":%b,"version":%d,"type":%b,'
+    b'"schema_version":%d,"data":%b,"metadata":%b,"occurred_on":%b,"recorded_at":%b,"prev_hash":%b,"hash":%b}'
+)
+
+
+def to_json(record: Row | Record) -> bytes:
+    """The record as one JSON object, in UTF-8: a line of the NDJSON export, an item of
+    the API's event pages. ``data`` and ``metadata`` are the stored JSON text itself
     (the store wrote it; PostgreSQL's json type checked it on the way in)."""
-    occurred = "null" if r.occurred_on is None else quote(r.occurred_on)
-    return (
-        f'{{"position":{r.position},"event_id":{quote(r.event_id)},"stream_id":{quote(r.stream_id)},'
-        f'"stream_type":{quote(r.stream_type)},"version":{r.version},"type":{quote(r.type)},'
-        f'"schema_version":{r.schema_version},"data":{r.data},"metadata":{r.metadata},'
-        f'"occurred_on":{occurred},"recorded_at":{quote(r.recorded_at)},'
-        f'"prev_hash":{quote(r.prev_hash)},"hash":{quote(r.hash)}}}'
+    (
+        position,
+        event_id,
+        stream_id,
+        stream_type,
+        version,
+        type,
+        schema_version,
+        data,
+        metadata,
+        occurred,
+        at,
+        prev,
+        h,
+    ) = record
+    return _LINE % (
+        position,
+        quote(event_id).encode(),
+        quote(stream_id).encode(),
+        quote(stream_type).encode(),
+        version,
+        quote(type).encode(),
+        schema_version,
+        data,
+        metadata,
+        b"null" if occurred is None else quote(occurred).encode(),
+        quote(at).encode(),
+        quote(prev).encode(),
+        quote(h).encode(),
     )

@@ -143,7 +143,7 @@ def _forge(conn, position: int, careful: bool) -> None:
         data=json.dumps(
             {"id": "gia-mao", "name": "Sở Công Thương giả mạo", "province": "?", "registered_on": None}
         ),
-        metadata=before.metadata,
+        metadata=before.metadata.decode(),
         occurred_on=None,
         recorded_at=before.recorded_at,
         prev_hash=before.hash,

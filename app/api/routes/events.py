@@ -54,7 +54,7 @@ def _respond(request: Request, items: list[records.Record], more: bool) -> Respo
         url = str(request.url.include_query_params(after=items[-1].position))
         headers["Link"] = f'<{url}>; rel="next"'
         next_url = quote(url)
-    body = '{"items":[' + ",".join(map(records.to_json, items)) + '],"next":' + next_url + "}"
+    body = b'{"items":[' + b",".join(map(records.to_json, items)) + b'],"next":' + next_url.encode() + b"}"
     return Response(body, media_type="application/json", headers=headers)
 
 
