@@ -82,7 +82,7 @@ def verify(
         ledger = bootstrap(settings)
         try:
             with ledger.engine.connect() as conn, conn.begin():
-                report = verify_database(conn, key, held)
+                report = verify_database(conn, key, held, split=True)
         finally:
             ledger.close()
     typer.echo(report.summary())

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.audit import export
+from app.audit import export, split
 from app.audit.signing import Checkpoint, generate
 from app.audit.verify import LogNotIntact, Report, verify_database, verify_export
 from app.demo import load_demo
@@ -54,6 +54,12 @@ def log(store_url, tmp_path):
 def verify_live(log: Log, held: bool = True) -> Report:
     with log.engine.connect() as conn:
         return verify_database(conn, log.ledger.checkpointer.signer.public, [log.held] if held else [])
+
+
+def verify_split(log: Log) -> Report:
+    """In two halves at once, the second by another process (app.audit.split), as `pacts verify` does."""
+    with log.engine.connect() as conn:
+        return verify_database(conn, log.ledger.checkpointer.signer.public, [log.held], split=True)
 
 
 def verify_exported(log: Log, held: bool = True) -> Report:
@@ -194,11 +200,12 @@ BREAKS_THE_CHAIN = [
 
 
 @pytest.mark.parametrize("tamper", BREAKS_THE_CHAIN, ids=lambda t: t.__name__)
-def test_tampering_that_breaks_the_chain_is_named_at_its_position(log, tamper):
+def test_tampering_that_breaks_the_chain_is_named_at_its_position(log, tamper, monkeypatch):
+    monkeypatch.setattr(split, "SPLIT_FROM", 10)  # split this short log too: halves at 61
     with unguarded(log.engine) as conn:
         position, reason = tamper(conn)
 
-    for report in (verify_live(log), verify_exported(log), verify_live(log, held=False)):
+    for report in (verify_live(log), verify_exported(log), verify_live(log, held=False), verify_split(log)):
         assert not report.intact
         assert report.problem.position == position and reason in report.problem.reason, report.summary()
         assert report.last == position - 1 and report.summary().startswith(
@@ -217,6 +224,32 @@ def test_a_rebuild_after_tampering_refuses_and_changes_nothing(log, tamper):
 
     assert refused.value.problem.position == position
     assert snapshot(log.engine) == before
+
+
+def test_an_intact_log_verifies_alike_whole_and_in_halves(log, monkeypatch):
+    monkeypatch.setattr(split, "SPLIT_FROM", 10)
+
+    whole, halves = verify_live(log), verify_split(log)
+
+    assert whole.intact and halves.intact, halves.summary()
+    assert halves.summary().replace(f"{halves.seconds}", "") == whole.summary()
+    assert (halves.events, halves.streams, halves.checkpoints, halves.signatures) == (123, 29, 4, 4)
+
+
+def test_a_stream_whose_versions_jump_at_the_seam_is_named(log, monkeypatch):
+    monkeypatch.setattr(split, "SPLIT_FROM", 10)
+    with unguarded(log.engine) as conn:  # the first event after the middle (61) of a stream seen before it
+        position = conn.execute(
+            sa.text("SELECT min(position) FROM events WHERE position > 61 AND version > 1")
+        ).scalar()
+        jump = sa.text("UPDATE events SET version = version + 1000 WHERE position = :p")
+        conn.execute(jump, {"p": position})
+        rechain(conn)
+
+    assert verify_live(log, held=False).problem.position == position
+    report = verify_split(log)
+    assert report.problem is not None and report.problem.position == position, report.summary()
+    assert "goes from version" in report.problem.reason
 
 
 def test_a_consistent_rewrite_is_caught_only_by_a_checkpoint(log):
