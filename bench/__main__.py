@@ -19,11 +19,11 @@ import warnings
 from pathlib import Path
 
 from bench import report, stores
-from bench.paths import append, asof, batch, http, rebuild
+from bench.paths import append, asof, audit, batch, http, rebuild
 from bench.sizes import SIZES
 
-PATHS = {"append": append, "batch": batch, "rebuild": rebuild, "asof": asof, "http": http}
-ALIASES = {"1": "append", "2": "batch", "3": "rebuild", "4": "asof", "5": "http"}
+PATHS = {"append": append, "batch": batch, "rebuild": rebuild, "asof": asof, "http": http, "audit": audit}
+ALIASES = {"1": "append", "2": "batch", "3": "rebuild", "4": "asof", "5": "http", "6": "audit"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,7 +61,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[2])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument(
-        "--only", action="append", metavar="PATH", help="append|batch|rebuild|asof|http (or 1-5); repeatable"
+        "--only",
+        action="append",
+        metavar="PATH",
+        help="append|batch|rebuild|asof|http|audit (or 1-6); repeatable",
     )
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, help="runs per path (default: 3 for full, 1 for small)")
@@ -70,7 +73,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     names = [ALIASES.get(n, n) for n in (args.only or PATHS)]
     unknown = [n for n in names if n not in PATHS]
     if unknown:
-        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-5")
+        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-6")
     args.only = names
     return args
 
@@ -101,8 +104,12 @@ def main(argv: list[str] | None = None) -> list[report.Row]:
     rows: list[report.Row] = []
     for name in args.only:
         module = PATHS[name]
-        runs = args.runs or {"rebuild": size.rebuild_runs, "http": size.http_runs}.get(name, size.runs)
-        path_stores = ["sqlite"] if name == "http" else wanted
+        runs = args.runs or {
+            "rebuild": size.rebuild_runs,
+            "http": size.http_runs,
+            "audit": size.rebuild_runs,
+        }.get(name, size.runs)
+        path_stores = ["sqlite"] if name in ("http", "audit") else wanted
         for store in path_stores:
             print(f"-- {name} on {store} ({runs} run{'s' * (runs != 1)})", flush=True)
             t0 = time.perf_counter()

@@ -47,6 +47,7 @@ class Report:
     problem: Problem | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    helper_peak_mb: float = 0.0  # peak memory of the process that verified a half (app.audit.split)
 
     @property
     def intact(self) -> bool:

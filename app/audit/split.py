@@ -93,6 +93,7 @@ def _joined(
         key_id=first.key_id,
         last_checkpoint=second.last_checkpoint or first.last_checkpoint,
         seconds=max(first.seconds, second.seconds),
+        helper_peak_mb=second.helper_peak_mb,
     )
     if found:
         joined.problem = min(found, key=lambda problem: problem.position)
@@ -121,6 +122,7 @@ def second_half(url: str, after: int, pem: str | None, extra: list[Checkpoint], 
         engine = create_engine(url)
         with engine.connect() as conn, conn.begin():
             report, checker, first_prev = checked(conn, key, extra, after, None, None, given)
+        report.helper_peak_mb = _peak_mb()
         message: Any = ("done", report, first_prev, first_versions, set(checker.versions))
         sender.send(message)
     except BaseException:
@@ -129,3 +131,15 @@ def second_half(url: str, after: int, pem: str | None, extra: list[Checkpoint], 
         sender.close()
         if engine is not None:
             engine.dispose()
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
