@@ -124,7 +124,8 @@ def export(
                 progress.update(task, completed=written)
     finally:
         ledger.close()
-    typer.echo(f"exported {written} events (positions {after + 1}..{head})", err=True)
+    span = f" (positions {after + 1}..{head})" if written else ""
+    typer.echo(f"exported {written} events{span}", err=True)
 
 
 def checkpoint() -> None:
