@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from app.audit.checkpoints import Checkpointer
+from app.audit.monitor import LogMonitor
+from app.audit.signing import Signer
 from app.db import create_engine
 from app.events.store import EventStore
 from app.projections.projector import Projector
@@ -30,6 +34,9 @@ class Ledger:
     migration_head: str | None = None
     read_cache: HeadCache | None = None
     keys: KeyRing | None = None
+    # Signs checkpoints of the log; None without a signing key (settings.signing_key_path).
+    checkpointer: Checkpointer | None = None
+    monitor: LogMonitor | None = None  # GET /api/v1/verify: resumes where it last verified
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.store, self.projector, self.cache)
@@ -45,8 +52,14 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
     projector = Projector()
     cache = StateCache(settings.state_cache_size)
     ledger = Ledger(settings, engine, store, projector, cache, None)  # type: ignore[arg-type]
+    key = Path(settings.signing_key_path) if settings.signing_key_path else None
+    if key is not None and key.is_file():
+        every = (settings.checkpoint_every_events, settings.checkpoint_every_seconds)
+        ledger.checkpointer = Checkpointer(engine, store, Signer.from_file(key), *every)
+    signs = ledger.checkpointer.on_committed if ledger.checkpointer is not None else None
     records = Records(timedelta(hours=settings.idempotency_ttl_hours), engine)
-    ledger.bus = MessageBus(ledger.unit_of_work, records)
+    ledger.bus = MessageBus(ledger.unit_of_work, records, on_committed=signs)
     ledger.read_cache = HeadCache(engine)
     ledger.keys = KeyRing(engine, settings.secret())
+    ledger.monitor = LogMonitor()
     return ledger

@@ -8,7 +8,7 @@ import signal
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from app import cli_push, migrations
+from app import cli_audit, cli_push, migrations
 from app.bootstrap import bootstrap
 from app.cli_keys import keys_cli
 from app.observability import logs, metrics
@@ -91,6 +91,7 @@ def demo() -> None:
     settings = get_settings()
     if key.ensure_secret(settings):
         typer.echo(f"wrote a key secret for this machine to {settings.key_secret_file}", err=True)
+    cli_audit.ensure_signing_key(settings)  # the demo signs checkpoints too
     ledger = bootstrap(settings)
     try:
         written = load_demo(ledger)
@@ -111,7 +112,8 @@ def rebuild(
         "default: none for logs under 50,000 events, else one per core (at most 4).",
     ),
 ) -> None:
-    """Truncate every read model and replay the whole log into it."""
+    """Verify the log's hash chain, then truncate every read model and replay the whole log into it."""
+    from app.audit.verify import LogNotIntact
     from app.projections.rebuild import rebuild as run_rebuild
 
     _ensure_migrated()
@@ -133,6 +135,9 @@ def rebuild(
                 on_total=lambda total: progress.update(task, total=total),
                 workers=workers,
             )
+    except LogNotIntact as error:
+        typer.secho(f"refused: the log is not intact at {error}; nothing was changed", fg="red", err=True)
+        raise typer.Exit(1) from None
     finally:
         ledger.close()
     typer.echo(
@@ -149,6 +154,9 @@ def sa_safe(url: str) -> str:
     import sqlalchemy as sa
 
     return sa.make_url(url).render_as_string(hide_password=True)
+
+
+cli_audit.register(cli)
 
 
 def main() -> None:

@@ -104,3 +104,15 @@ def _sqlite_engine(url: sa.URL) -> Engine:
 def write_connection(engine: Engine) -> Connection:
     """A connection whose transaction takes the write lock up front on SQLite."""
     return engine.connect().execution_options(**{WRITE_OPTION: True})
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection whose transaction reads one snapshot, however many queries it runs.
+
+    PostgreSQL's default (READ COMMITTED) takes a new snapshot per statement, so an
+    answer built from several queries could mix two commits; REPEATABLE READ keeps
+    the first. A SQLite read transaction in WAL mode is one snapshot already."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     max_import_body_bytes: int = 20 * 1024 * 1024
     # X-Actor, X-Reason and X-Correlation-ID are stored with every event: capped (422).
     max_meta_header_chars: int = 500
+    # The Ed25519 key that signs checkpoints of the log (``pacts signing-key init``),
+    # kept outside the database; no file there (or "") signs none.
+    signing_key_path: str = "var/signing-key.pem"
+    # A checkpoint is signed once the log has moved this many events, or this many
+    # seconds after the last one if it has moved at all (app.audit.checkpoints).
+    checkpoint_every_events: int = Field(default=1000, ge=1)
+    checkpoint_every_seconds: float = Field(default=300.0, gt=0)
 
 
 @lru_cache

@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 from bench import report, stores
-from bench.paths import append, asof, batch, http, import_http, rebuild
+from bench.paths import append, asof, audit, batch, http, import_http, rebuild
 from bench.sizes import SIZES
 
 PATHS = {
@@ -29,8 +29,9 @@ PATHS = {
     "asof": asof,
     "http": http,
     "import": import_http,
+    "audit": audit,
 }
-ALIASES = {"1": "append", "2": "batch", "3": "rebuild", "4": "asof", "5": "http", "6": "import"}
+ALIASES = {"1": "append", "2": "batch", "3": "rebuild", "4": "asof", "5": "http", "6": "import", "7": "audit"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,7 +72,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="PATH",
-        help="append|batch|rebuild|asof|http|import (or 1-6); repeatable",
+        help="append|batch|rebuild|asof|http|import|audit (or 1-7); repeatable",
     )
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, help="runs per path (default: 3 for full, 1 for small)")
@@ -80,7 +81,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     names = [ALIASES.get(n, n) for n in (args.only or PATHS)]
     unknown = [n for n in names if n not in PATHS]
     if unknown:
-        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-6")
+        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-7")
     args.only = names
     return args
 
@@ -111,9 +112,13 @@ def main(argv: list[str] | None = None) -> list[report.Row]:
     rows: list[report.Row] = []
     for name in args.only:
         module = PATHS[name]
-        runs = args.runs or {"rebuild": size.rebuild_runs, "http": size.http_runs}.get(name, size.runs)
-        # Paths over HTTP run one server, on SQLite.
-        path_stores = ["sqlite"] if name in ("http", "import") else wanted
+        runs = args.runs or {
+            "rebuild": size.rebuild_runs,
+            "http": size.http_runs,
+            "audit": size.rebuild_runs,
+        }.get(name, size.runs)
+        # Paths over HTTP run one server, on SQLite; the audit path measures SQLite.
+        path_stores = ["sqlite"] if name in ("http", "import", "audit") else wanted
         for store in path_stores:
             print(f"-- {name} on {store} ({runs} run{'s' * (runs != 1)})", flush=True)
             t0 = time.perf_counter()

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app import migrations
+from app.audit.signing import generate as generate_key
 from app.bootstrap import Ledger, bootstrap
 from app.settings import Settings
 
@@ -96,10 +97,13 @@ def fresh_database(store: str, prefix: str) -> Iterator[Database]:
 def migrated_ledger(
     store: str, prefix: str = "pacts_bench", **settings: object
 ) -> Iterator[tuple[Database, Ledger]]:
-    """A fresh database migrated by alembic, and a ledger wired by app.bootstrap on it."""
-    with fresh_database(store, prefix) as db:
+    """A fresh database migrated by alembic, and a ledger wired by app.bootstrap on it,
+    signing checkpoints with a key of its own as a deployment does (app.audit.checkpoints)."""
+    with fresh_database(store, prefix) as db, tempfile.TemporaryDirectory(prefix="pacts_key_") as keys:
         migrations.upgrade(db.url)
-        ledger = bootstrap(Settings(**{"database_url": db.url, **settings}))
+        key = Path(keys) / "signing-key.pem"
+        generate_key(key)
+        ledger = bootstrap(Settings(**{"database_url": db.url, "signing_key_path": str(key), **settings}))
         try:
             yield db, ledger
         finally:

@@ -122,7 +122,11 @@ KEY_SECRET = secrets.token_hex(32)
 
 
 def make_ledger(url: str, **settings: object) -> Ledger:
-    return bootstrap(Settings(**{"database_url": url, "key_secret": KEY_SECRET, **settings}))
+    """A ledger on ``url``; it signs no checkpoints unless given a ``signing_key_path``
+    (so a key left in var/ by `make run` never reaches a test)."""
+    return bootstrap(
+        Settings(**{"database_url": url, "key_secret": KEY_SECRET, "signing_key_path": "", **settings})
+    )
 
 
 def issue_key(ledger: Ledger, role: str = "admin", name: str | None = None, **scope: object) -> str:

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 from sqlalchemy.engine import Connection
 
+from app import db
 from app.bootstrap import Ledger
 from app.domain.apikey import ApiKey
 from app.observability import logs
@@ -43,7 +44,7 @@ BusDep = Annotated[MessageBus, Depends(get_bus)]
 
 def read_connection(ledger: LedgerDep) -> Iterator[Connection]:
     """One read transaction per request: every query of a response sees one snapshot."""
-    with ledger.engine.connect() as conn, conn.begin():
+    with db.read_connection(ledger.engine) as conn, conn.begin():
         yield conn
 
 

@@ -185,7 +185,48 @@ class EventOut(BaseModel):
     metadata: dict
     occurred_on: date | None
     recorded_at: datetime
+    prev_hash: str
+    hash: str
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
+
+
+class CheckpointOut(BaseModel):
+    """The ledger's signed word that the event at ``position`` has hash ``hash`` (docs/audit.md, 4)."""
+
+    position: int
+    hash: str
+    signed_at: str
+    key_id: str
+    signature: str
+
+
+class CheckpointPage(Page[CheckpointOut]):
+    next: str | None
+
+
+class PublicKeyOut(BaseModel):
+    key_id: str
+    algorithm: str
+    pem: str
+    jwk: dict[str, str]
+
+
+class VerifyOut(BaseModel):
+    intact: bool
+    from_position: int
+    to_position: int
+    events: int
+    checkpoints: int
+    signatures: int
+    head_hash: str
+    seconds: float
+    summary: str
+
+
+class EventPage(Page[EventOut]):
+    """A page of the log: ``next`` is the URL of the next page, null on the last one."""
+
+    next: str | None

@@ -31,20 +31,35 @@ events = sa.Table(
     sa.Column("metadata", sa.JSON, nullable=False),
     sa.Column("occurred_on", sa.Date, nullable=True),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    # The hash chain (app.events.chain): lowercase hex SHA-256, 64 characters.
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
     sa.UniqueConstraint("stream_id", "version"),
 )
 
 # One row. Writers lock it for the whole command, so positions are handed out
 # gapless and in commit order, even with several API processes on PostgreSQL.
-# The hash-chain head will live here too. ``read_model_generation`` counts the
-# rebuilds: with the last position, it names the state the read models are in
-# (the key of the standings cache, app.projections.read_cache).
+# The chain's head is the hash of the event at last_position. ``read_model_generation``
+# counts the rebuilds: with the last position, it names the state the read models
+# are in (the key of the standings cache, app.projections.read_cache).
 log_head = sa.Table(
     "event_log_head",
     metadata,
     sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("last_position", Position, nullable=False),
     sa.Column("read_model_generation", sa.BigInteger, nullable=False, server_default="0"),
+)
+
+# Signed checkpoints of the log (app.audit.checkpoints): the signer's word that
+# the event at ``position`` has hash ``hash``. An auditor keeps copies outside.
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("position", Position, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("signed_at", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(64), nullable=False),
+    sa.Column("signature", sa.String(128), nullable=False),
 )
 
 projection_checkpoints = sa.Table(

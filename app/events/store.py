@@ -6,6 +6,7 @@ events and its read-model updates commit or roll back together.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +18,8 @@ from sqlalchemy.engine import Connection
 from app.db import dumps
 from app.domain.errors import VersionConflict
 from app.domain.events import Event
-from app.events import codec
+from app.events import chain, codec
+from app.events.canonical import dumps_canonical
 from app.events.ids import new_ids
 from app.events.schema import events, log_head
 
@@ -51,6 +53,8 @@ class StoredEvent(NamedTuple):
     metadata: dict
     occurred_on: date | None
     recorded_at: datetime
+    prev_hash: str
+    hash: str
 
     def to_domain(self) -> Event:
         return codec.decode(self.type, self.schema_version, self.data)
@@ -68,14 +72,16 @@ _COLUMNS = (
     events.c.metadata,
     events.c.occurred_on,
     events.c.recorded_at,
+    events.c.prev_hash,
+    events.c.hash,
 )
 
 
-def _encoded_once(values: list[dict[str, Any]]) -> list[str]:
-    """Each dict as JSON, each distinct object encoded once: the events of a batch
-    share one metadata dict per kind of command, and an import holds thousands."""
-    texts: dict[int, str] = {}
-    return [texts.get(id(v)) or texts.setdefault(id(v), dumps(v)) for v in values]
+class Head(NamedTuple):
+    """Where the log ends: its last position and that event's hash (GENESIS when empty)."""
+
+    position: int
+    hash: str
 
 
 _NO_BOUND = 2**62
@@ -87,9 +93,12 @@ class EventStore:
     def __init__(self, dialect_name: str) -> None:
         # On SQLite the write transaction began with BEGIN IMMEDIATE and already
         # holds the database's only write lock; PostgreSQL needs a row lock.
-        self._lock_head = sa.select(log_head.c.last_position).where(log_head.c.id == 1)
+        last_hash = sa.select(events.c.hash).where(events.c.position == log_head.c.last_position)
+        self._lock_head = sa.select(log_head.c.last_position, last_hash.scalar_subquery()).where(
+            log_head.c.id == 1
+        )
         if dialect_name == "postgresql":
-            self._lock_head = self._lock_head.with_for_update()
+            self._lock_head = self._lock_head.with_for_update(of=log_head)
         self._sqlite = dialect_name == "sqlite"
         marker = "?" if self._sqlite else "%s"
         columns = [c.name for c in events.columns]
@@ -124,7 +133,12 @@ class EventStore:
 
     def lock(self, conn: Connection) -> int:
         """Take the log's write lock for this transaction; returns the last position."""
-        return conn.execute(self._lock_head).scalar_one()
+        return self.lock_head(conn).position
+
+    def lock_head(self, conn: Connection) -> Head:
+        """Take the log's write lock for this transaction; returns where the log ends."""
+        position, last_hash = conn.execute(self._lock_head).one()
+        return Head(position, chain.GENESIS if last_hash is None else last_hash)
 
     def stream_version(self, conn: Connection, stream_id: str) -> int:
         return conn.execute(self._version_of, {"stream_id": stream_id}).scalar_one()
@@ -134,51 +148,115 @@ class EventStore:
         conn: Connection,
         appends: Sequence[PendingAppend],
         metadata: dict,
-        head: int | None = None,
+        head: Head | None = None,
     ) -> list[StoredEvent]:
         """Append every stream's events in one go, or none: a conflict raises.
 
-        ``head`` is the last position read by a caller that already holds the lock
-        in this transaction, and has read each stream's version under it: then the
-        versions are not read again (two round trips fewer on PostgreSQL). Without
-        it the lock is taken and every expected version checked here.
+        ``head`` is where the log ended when a caller that already holds the
+        lock in this transaction took it, and has read each stream's version
+        under it: then the versions are not read again (two round trips fewer
+        on PostgreSQL). Without it the lock is taken and every expected version
+        checked here. Each event is chained to the one before it (app.events.chain).
         """
-        position = self.lock(conn) if head is None else head
+        position, prev_hash = self.lock_head(conn) if head is None else head
         recorded_at = datetime.now(UTC)
         ids = iter(new_ids(sum(len(p.events) for p in appends)))
         stored: list[StoredEvent] = []
-        texts: list[str] = []  # each event's data as JSON, made once, for the insert
+        # The same events as the driver takes them, made in the same pass: values
+        # already in the column formats (SQLAlchemy's per-row bind processing
+        # cost more than the insert itself in a batch import). They are the
+        # formats SQLAlchemy writes and reads back: on SQLite a UUID is 32 hex
+        # digits and a timestamp naive UTC text; psycopg takes text for uuid and json.
+        rows: list[tuple[object, ...]] = []
+        sqlite = self._sqlite
+        recorded = (
+            recorded_at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else recorded_at
+        )
+        # Each distinct metadata dict is encoded once: the events of a batch share
+        # one dict per kind of command, and an import holds thousands of events.
+        # The hash chain (app.events.chain) takes its canonical form (JCS) as UTF-8.
+        encoded: dict[int, tuple[str, bytes]] = {}
+
+        def encode_metadata(value: dict[str, Any]) -> tuple[str, bytes]:
+            found = encoded.get(id(value))
+            if found is None:
+                found = encoded[id(value)] = (dumps(value), dumps_canonical(value).encode())
+            return found
+
+        when = chain.timestamp(recorded_at)
+        middles: dict[type, bytes] = {}
+        prev = prev_hash.encode()
+        encode, link, sha256 = codec.encode_for_log, chain.LINK, hashlib.sha256
         for pending in appends:
-            actual = (
-                self.stream_version(conn, pending.stream_id) if head is None else pending.expected_version
-            )
+            stream_id, stream_type = pending.stream_id, pending.stream_type
+            actual = self.stream_version(conn, stream_id) if head is None else pending.expected_version
             if actual != pending.expected_version:
-                raise VersionConflict(pending.stream_id, pending.expected_version, actual)
+                raise VersionConflict(stream_id, pending.expected_version, actual)
             version = actual
+            middles.clear()
             per_event = [metadata] * len(pending.events) if pending.metadata is None else pending.metadata
             for event, event_metadata in zip(pending.events, per_event, strict=True):
+                meta_text, meta_jcs = encode_metadata(event_metadata)
                 position += 1
                 version += 1
-                texts.append(codec.encode_json(event))
+                event_id = next(ids)
+                data, text, jcs, occurred, occurred_on = encode(event)
+                kind = type(event)
+                name, schema_version = kind.__name__, kind.SCHEMA_VERSION
+                middle = middles.get(kind)
+                if middle is None:
+                    middle = chain.middle(when, schema_version, stream_id, stream_type, name).encode()
+                    middles[kind] = middle
+                linked = link % (
+                    jcs.encode(),
+                    event_id.encode(),
+                    meta_jcs,
+                    occurred.encode(),
+                    position,
+                    middle,
+                    version,
+                    prev,
+                )
+                event_hash = sha256(linked).hexdigest()
                 stored.append(
                     StoredEvent(
                         position,
-                        next(ids),
-                        pending.stream_id,
-                        pending.stream_type,
+                        event_id,
+                        stream_id,
+                        stream_type,
                         version,
-                        type(event).__name__,
-                        event.SCHEMA_VERSION,
-                        codec.encode(event),
+                        name,
+                        schema_version,
+                        data,
                         event_metadata,
-                        event.occurred_on,
+                        occurred_on,
                         recorded_at,
+                        prev_hash,
+                        event_hash,
                     )
                 )
+                rows.append(
+                    (
+                        position,
+                        event_id.replace("-", "") if sqlite else event_id,
+                        stream_id,
+                        stream_type,
+                        version,
+                        name,
+                        schema_version,
+                        text,
+                        meta_text,
+                        (None if occurred_on is None else occurred[1:-1]) if sqlite else occurred_on,
+                        recorded,
+                        prev_hash,
+                        event_hash,
+                    )
+                )
+                prev_hash, prev = event_hash, event_hash.encode()
         if not stored:
             return stored
         try:
-            self._insert_rows(conn, stored, texts)
+            self._insert_rows(conn, rows)
         except sa.exc.IntegrityError as error:
             # UNIQUE(stream_id, version) is the backstop if a writer skipped the lock.
             first = appends[0]
@@ -186,58 +264,14 @@ class EventStore:
         conn.execute(self._move_head, {"last_position": position})
         return stored
 
-    def _insert_rows(self, conn: Connection, stored: list[StoredEvent], texts: list[str]) -> None:
-        """One driver-level executemany with values already in the column formats.
-
-        SQLAlchemy's per-row bind processing (JSON, UUID, dates) cost more than
-        the insert itself in a batch import. The formats are the ones SQLAlchemy
-        writes and reads back: on SQLite a UUID is 32 hex digits and a timestamp
-        is naive UTC text; psycopg takes text for uuid and json columns.
-        """
-        meta_texts = _encoded_once([s.metadata for s in stored])
-        recorded = stored[0].recorded_at
-        if self._sqlite:
-            recorded_text = recorded.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-            rows = [
-                (
-                    s.position,
-                    s.event_id.replace("-", ""),
-                    s.stream_id,
-                    s.stream_type,
-                    s.version,
-                    s.type,
-                    s.schema_version,
-                    text,
-                    meta_text,
-                    s.occurred_on.isoformat() if s.occurred_on else None,
-                    recorded_text,
-                )
-                for s, text, meta_text in zip(stored, texts, meta_texts, strict=True)
-            ]
-        else:
-            rows = [
-                (
-                    s.position,
-                    s.event_id,
-                    s.stream_id,
-                    s.stream_type,
-                    s.version,
-                    s.type,
-                    s.schema_version,
-                    text,
-                    meta_text,
-                    s.occurred_on,
-                    recorded,
-                )
-                for s, text, meta_text in zip(stored, texts, meta_texts, strict=True)
-            ]
-            if len(rows) >= COPY_FROM:
-                # An import's thousands of rows: COPY is PostgreSQL's bulk path.
-                with conn.connection.driver_connection.cursor() as cursor:
-                    with cursor.copy(self._copy_sql) as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                return
+    def _insert_rows(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
+        """One driver-level executemany (COPY for an import's rows on PostgreSQL)."""
+        if not self._sqlite and len(rows) >= COPY_FROM:
+            with conn.connection.driver_connection.cursor() as cursor:
+                with cursor.copy(self._copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
         conn.exec_driver_sql(self._insert_sql, rows)
 
     def read_stream(

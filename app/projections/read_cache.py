@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 
 from sqlalchemy.engine import Connection, Engine
 
+from app.db import read_connection
 from app.projections.head import HEAD_SQL, Head, head_reader
 
 
@@ -57,7 +58,7 @@ class HeadCache:
     def compute(self, key: Hashable, render: Callable[[Connection], bytes]) -> bytes:
         """Render in one read transaction, and cache under the head that transaction saw
         (read first: whatever the render then reads is at least that new)."""
-        with self._engine.connect() as conn, conn.begin():
+        with read_connection(self._engine) as conn, conn.begin():
             position, generation = conn.exec_driver_sql(HEAD_SQL).one()
             body = render(conn)
         self.put(key, (position, generation), body)

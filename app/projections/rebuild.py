@@ -19,6 +19,7 @@ from operator import itemgetter
 
 from sqlalchemy.engine import Connection, Engine
 
+from app.audit.verify import require_intact
 from app.db import write_connection
 from app.domain import apikey, cluster, pact, unit
 from app.events.schema import log_head
@@ -186,6 +187,7 @@ def rebuild(
     on_total: Callable[[int], None] | None = None,
     chunk: int = INSERT_CHUNK,
     workers: int | None = 0,
+    verify: bool = True,
 ) -> RebuildReport:
     """Replay the whole log into emptied read models, in one transaction.
 
@@ -193,11 +195,15 @@ def rebuild(
     (app.projections.parallel); 0 replays here; None picks by the log's length
     (auto_workers), as ``pacts rebuild`` does. Workers are spawned: a script that
     asks for them must guard its entry point with ``if __name__ == "__main__"``.
+    ``verify``: check the log's hash chain first and refuse, with LogNotIntact and
+    nothing changed, to replay a log with a gap or a bad hash (app.audit.verify).
     """
     started = time.perf_counter()
     with write_connection(engine) as conn:
         with conn.begin():
             position = store.lock(conn)
+            if verify:
+                require_intact(conn)
             if on_total:
                 on_total(position)
             for table in t.ALL:

@@ -89,10 +89,13 @@ class MessageBus:
         uow_factory: Callable[[], UnitOfWork],
         records: Records | None = None,
         clock: Callable[[], date] = _today,
+        on_committed: Callable[[Sequence[StoredEvent]], None] | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._records = records
         self._clock = clock
+        # Told each commit's events, after the commit (the signing of checkpoints).
+        self._on_committed = on_committed or (lambda stored: None)
 
     @property
     def records(self) -> Records | None:
@@ -115,6 +118,7 @@ class MessageBus:
                     self._remember(uow, once, acks, position)
 
             stored = uow.commit(answer)
+        self._on_committed(stored)
         _observe(stored, meta, type(command).__name__, stream_id(kind, entity_id), acks[0])
         return acks[0]
 
@@ -144,6 +148,7 @@ class MessageBus:
                     self._remember(uow, once, acks, last)
 
             stored = uow.commit(answer)
+        self._on_committed(stored)
         _observe(stored, meta, "batch", None, None, commands=len(commands))
         return acks
 

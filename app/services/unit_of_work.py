@@ -64,7 +64,8 @@ class UnitOfWork:
         self.conn.begin()
         # Held to commit: commands run one at a time against the log, so the
         # invariants they check across streams cannot be raced.
-        self._head = self._store.lock(self.conn)
+        self._log_head = self._store.lock_head(self.conn)
+        self._head = self._log_head.position
         # After this, every state still in the cache is current at the locked head.
         self._cache.catch_up(
             self._head, lambda after: self._store.streams_written(self.conn, after, self._head)
@@ -149,7 +150,7 @@ class UnitOfWork:
         ]
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
-            self.stored = self._store.append(self.conn, pending, self.metadata, head=self._head)
+            self.stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
             # Each change carries its stream's state after the whole commit.
             finals = [t.state for t in self._tracked.values() for _ in t.new_events]
             events = [ev for t in self._tracked.values() for ev in t.new_events]

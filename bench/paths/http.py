@@ -133,7 +133,7 @@ def build_database(url: str) -> tuple[str, int, str]:
     from app.settings import Settings
 
     migrations.upgrade(url)
-    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET))
+    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET, signing_key_path=""))
     try:
         try:
             from app.demo import load_demo

@@ -65,7 +65,7 @@ def setup(url: str, runs: int, targets: int) -> str:
     from app.settings import Settings
 
     migrations.upgrade(url)
-    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET))
+    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET, signing_key_path=""))
     try:
         members = tuple(unit_id(i) for i in range(UNITS))
         founding = [

@@ -131,7 +131,13 @@ def pact_with_target(client: TestClient) -> None:
 
 
 def events(client: TestClient, pact_id: str = PACT) -> list[dict]:
-    return ok(client.get(f"{API}/pacts/{pact_id}/events"))["items"]
+    """The pact's whole history, page after page (the client must hold a log reader's key)."""
+    page = ok(client.get(f"{API}/pacts/{pact_id}/events", params={"limit": 1000}))
+    items = page["items"]
+    while page["next"]:
+        page = ok(client.get(page["next"]))
+        items += page["items"]
+    return items
 
 
 def log_position(client: TestClient) -> int:

@@ -149,6 +149,10 @@ def withdraw(ledger, n: int) -> Request:
     return "POST", f"{API}/pacts/{world.PACT}/results/withdrawals", body
 
 
+def sign_checkpoint(ledger, n: int) -> Request:
+    return "POST", f"{API}/checkpoints", None
+
+
 def award(ledger, n: int) -> Request:
     body = {
         "recipient_unit": "ha-tinh",
@@ -189,10 +193,15 @@ EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
         withdraw,
     ),
     ("POST", "/api/v1/pacts/{pact_id}/awards"): ({"admin"}, award),
+    ("POST", "/api/v1/checkpoints"): ({"admin"}, sign_checkpoint),
     ("POST", "/api/v1/pacts/{pact_id}/close"): ({"admin", "cluster"}, close),
 }
 ROLE_KEYS = ("admin", "cluster", "cluster-elsewhere", "unit", "unit-elsewhere", "integration", "auditor")
 BAD_KEYS = ("none", "malformed", "unknown", "wrong-secret", "revoked", "expired")
+
+
+# This ledger signs nothing (no signing key): an allowed key gets 409 no-signing-key.
+ALLOWED_STATUS = {("POST", "/api/v1/checkpoints"): 409}
 
 
 def write_routes(app) -> set[tuple[str, str]]:
@@ -255,7 +264,8 @@ def test_every_write_route_answers_each_kind_of_key_as_the_matrix_says(ledger):
                 with ledger.engine.connect() as conn:
                     before = ledger.store.last_position(conn)
                 response = client.request(method, url, json=body, headers=headers[case])
-                expected = 401 if case in BAD_KEYS else status_of[(method, path)] if case in allowed else 403
+                allowed_status = ALLOWED_STATUS.get((method, path), status_of[(method, path)])
+                expected = 401 if case in BAD_KEYS else allowed_status if case in allowed else 403
                 seen = f"{method} {path} with {case} key: {response.status_code}, expected {expected}"
                 if response.status_code != expected:
                     wrong.append(f"{seen}: {response.text[:200]}")

@@ -16,6 +16,8 @@ from tests.integration import world
 # Open whatever the setting: the probes, and the metrics a Prometheus scraper reads
 # (operational counts only; keep /metrics off the public front, see README Operations).
 PROBES = {"/healthz", "/readyz", "/api/v1/healthz", "/api/v1/readyz", "/metrics"}
+# This ledger signs nothing: no checkpoint and no public key to show.
+SIGNS_NOTHING = {"/api/v1/checkpoints/latest": 404, "/api/v1/checkpoints/public-key": 404}
 IDS = {"cluster_id": world.CLUSTER, "pact_id": world.PACT, "unit_id": "ha-tinh"}
 
 
@@ -48,7 +50,7 @@ def test_every_read_needs_a_usable_key_and_the_probes_and_docs_do_not(keyed):
             assert anonymous.status_code == 401, url
             assert anonymous.headers["www-authenticate"] == 'Bearer realm="pact-ledger"'
             assert client.get(url, headers=bearer("pl_" + "0" * 12 + "_" + "x" * 43)).status_code == 401, url
-            assert client.get(url, headers=bearer(token)).status_code == 200, url
+            assert client.get(url, headers=bearer(token)).status_code == SIGNS_NOTHING.get(url, 200), url
         for page in ("/docs", "/openapi.json"):
             assert client.get(page).status_code == 200
 
@@ -70,8 +72,24 @@ def test_a_revoked_key_stops_reading_at_the_next_request(keyed):
     assert refused.headers["www-authenticate"].endswith('error="invalid_token"')
 
 
-def test_reads_are_public_by_default(ledger):
+def is_log(url: str) -> bool:
+    """The log's routes: every stream's events, the export, checkpoints, verification."""
+    path = url.split("?")[0]
+    return (
+        path.endswith("/events") or "/events/" in path or "/checkpoints" in path or path.endswith("/verify")
+    )
+
+
+def test_reads_are_public_by_default_but_the_log_is_for_auditors(ledger):
     world.build(ledger.bus)
+    integration = issue_key(ledger, "integration")
     with TestClient(create_app(ledger)) as client:
-        for url in read_urls(client.app):
-            assert client.get(url).status_code == 200, url
+        urls = read_urls(client.app)
+        assert sum(map(is_log, urls)) >= 6
+        for url in urls:
+            if not is_log(url):
+                assert client.get(url).status_code == 200, url
+                continue
+            assert client.get(url).status_code == 401, url
+            refused = client.get(url, headers=bearer(integration))
+            assert refused.status_code == 403 and refused.json()["right"] == "log:read", url

@@ -62,7 +62,7 @@ def ours(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('standings')}/p.db"
     migrations.upgrade(url)
-    ledger = bootstrap(Settings(database_url=url))
+    ledger = bootstrap(Settings(database_url=url, signing_key_path=""))
     with TestClient(create_app(ledger)) as client:
         yield client
     ledger.close()

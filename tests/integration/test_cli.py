@@ -7,16 +7,21 @@ import sys
 import sqlalchemy as sa
 
 
-def pacts(*args: str, url: str, **settings: str) -> subprocess.CompletedProcess:
-    """Run `pacts`; settings (PACTS_*) only as given, so the caller's shell and var/ stay out of it."""
+def pacts(
+    *args: str, url: str, key: str = "", stdin: str | None = None, **settings: str
+) -> subprocess.CompletedProcess:
+    """Run `pacts`; settings (PACTS_*) only as given, so the caller's shell and var/ stay out
+    of it. ``key``: the signing key's path (PACTS_SIGNING_KEY_PATH); none by default, so
+    that no command writes one into the working directory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACTS_")}
-    env.update(DATABASE_URL=url, **settings)
+    env.update(DATABASE_URL=url, PACTS_SIGNING_KEY_PATH=key, **settings)
     return subprocess.run(
         [sys.executable, "-c", "from app.cli import main; main()", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
     )
 
 

@@ -19,7 +19,7 @@ from app.projections import tables  # registers the read models on the metadata
 from app.services import tables as service_tables  # and the tables beside the log
 from tests.conftest import make_ledger
 
-LOG_TABLES = {"events", "event_log_head", "projection_checkpoints", "snapshots"}
+LOG_TABLES = {"events", "event_log_head", "projection_checkpoints", "snapshots", "checkpoints"}
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import IfMatch, LedgerDep, ReadConn, expected_version
+from app.api.deps import IfMatch, ReadConn, expected_version
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
-from app.api.responses import EventOut, PactOut, PactSummary, Page, ScoresOut, WriteAck
+from app.api.responses import PactOut, PactSummary, Page, ScoresOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, tag
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.domain.errors import NotFound
 from app.projections import queries
 
 router = APIRouter(prefix="/pacts", tags=["pacts"])
@@ -121,12 +120,3 @@ def get_pact(pact_id: str, conn: ReadConn, response: Response) -> PactOut:
 @router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact"}})
 def get_scores(pact_id: str, conn: ReadConn) -> ScoresOut:
     return ScoresOut(**queries.pact_scores(conn, pact_id))
-
-
-@router.get("/{pact_id}/events", responses={404: {"description": "Unknown pact"}})
-def get_events(pact_id: str, conn: ReadConn, ledger: LedgerDep) -> Page[EventOut]:
-    """The pact's own history, as the auditors read it: who, when, why, what."""
-    stored = ledger.store.read_stream(conn, f"pact:{pact_id}")
-    if not stored:
-        raise NotFound(f"no pact {pact_id}")
-    return Page[EventOut](items=[EventOut.model_validate(s, from_attributes=True) for s in stored])
