@@ -22,6 +22,7 @@ from app.audit.checker import Problem, Report
 from app.audit.signing import Checkpoint, PublicKey
 from app.events import chain
 from app.events.schema import log_head
+from app.projections.parallel import peak_rss_mb
 
 SPLIT_FROM = 200_000
 
@@ -122,7 +123,7 @@ def second_half(url: str, after: int, pem: str | None, extra: list[Checkpoint], 
         engine = create_engine(url)
         with engine.connect() as conn, conn.begin():
             report, checker, first_prev = checked(conn, key, extra, after, None, None, given)
-        report.helper_peak_mb = _peak_mb()
+        report.helper_peak_mb = peak_rss_mb()
         message: Any = ("done", report, first_prev, first_versions, set(checker.versions))
         sender.send(message)
     except BaseException:
@@ -131,15 +132,3 @@ def second_half(url: str, after: int, pem: str | None, extra: list[Checkpoint], 
         sender.close()
         if engine is not None:
             engine.dispose()
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory (VmHWM), in MB; 0 where /proc is missing."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
