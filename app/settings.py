@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET = 32
 
@@ -61,6 +62,23 @@ class Settings(BaseSettings):
     # seconds after the last one if it has moved at all (app.audit.checkpoints).
     checkpoint_every_events: int = Field(default=1000, ge=1)
     checkpoint_every_seconds: float = Field(default=300.0, gt=0)
+    # Browser apps on these origins may call the API (CORS): comma-separated, like
+    # "https://thidua.example.gov.vn,http://localhost:5173", or "*". None by default.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # How long a browser may reuse a preflight's answer, in seconds.
+    cors_max_age: int = Field(default=600, ge=0)
+    # Cache-Control of answers to reads sent without a key. "no-cache": caches keep
+    # them but revalidate (If-None-Match, 304) every time; "public, max-age=60" lets
+    # shared caches serve them for a minute. Reads sent with a key are always
+    # "private, no-cache".
+    cache_control: str = "no-cache"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
 
 @lru_cache

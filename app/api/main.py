@@ -10,13 +10,15 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from app import migrations
-from app.api import problems
+from app.api import cors, problems
 from app.api.auth import KeyedReads
+from app.api.conditional import ConditionalGets
 from app.api.limits import Limits
 from app.api.observe import RequestObserver
 from app.api.routes import checkpoints, clusters, events, health, metrics, pacts, results, units
 from app.bootstrap import Ledger, bootstrap
 from app.observability import logs
+from app.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
 
@@ -40,10 +42,14 @@ rotations, pacts and scores built from it.
 
 
 class PactLedgerAPI(FastAPI):
+    settings: Settings
+
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's error middleware too: a 500 is timed, counted and logged
-        # with its correlation id like any other answer, and echoes the id.
-        return RequestObserver(super().build_middleware_stack())
+        # with its correlation id like any other answer, and echoes the id; it carries
+        # the CORS headers too, so a browser app can read it.
+        conditional = ConditionalGets(super().build_middleware_stack(), self.settings.cache_control)
+        return RequestObserver(cors.wrap(conditional, self.settings))
 
 
 def create_app(ledger: Ledger | None = None) -> FastAPI:
@@ -63,6 +69,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         logs.write_through()
 
     app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.settings = ledger.settings if ledger is not None else get_settings()
     problems.install(app)
     app.add_middleware(KeyedReads)
     app.add_middleware(Limits)

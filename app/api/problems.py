@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.api.deps import MalformedHeader
 from app.api.imports import MalformedBody, UnsupportedBody
@@ -151,7 +152,22 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
     )
     if error.headers:
         response.headers.update(error.headers)
+    if error.status_code == 405:
+        response.headers["Allow"] = allowed_methods(request)
     return response
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (Starlette names the first route's only)."""
+    routes = request.app.router.routes
+    methods = {
+        method
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    }
+    if "GET" in methods:
+        methods.add("HEAD")  # app.api.conditional answers HEAD as GET
+    return ", ".join(sorted(methods))
 
 
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -10,9 +10,12 @@ several API processes on one PostgreSQL can each keep a cache.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -20,11 +23,24 @@ from app.db import read_connection
 from app.projections.head import HEAD_SQL, Head, head_reader
 
 
+class Answer(NamedTuple):
+    """A cached answer: its bytes and their strong ETag (hashed once, when cached)."""
+
+    body: bytes
+    etag: str
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong ETag of ``body``: 128 bits of BLAKE2b, base64url."""
+    digest = hashlib.blake2b(body, digest_size=16).digest()
+    return '"' + base64.urlsafe_b64encode(digest).rstrip(b"=").decode() + '"'
+
+
 class HeadCache:
     def __init__(self, engine: Engine, capacity: int = 1024) -> None:
         self._engine = engine
         self._capacity = capacity
-        self._entries: OrderedDict[Hashable, tuple[Head, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Head, Answer]] = OrderedDict()
         self._lock = threading.Lock()
         self._reader = head_reader(engine)
 
@@ -36,7 +52,7 @@ class HeadCache:
         """Close the head reader's connection (at the end of the app's event loop)."""
         await self._reader.aclose()
 
-    def get(self, key: Hashable, head: Head) -> bytes | None:
+    def get(self, key: Hashable, head: Head) -> Answer | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != head:
@@ -44,22 +60,23 @@ class HeadCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: Hashable, head: Head, body: bytes) -> None:
+    def put(self, key: Hashable, head: Head, body: bytes) -> Answer:
+        answer = Answer(body, strong_etag(body))
         with self._lock:
             current = self._entries.get(key)
             # Both parts only grow, so a greater head is a newer one.
             if current is not None and current[0] > head:
-                return
-            self._entries[key] = (head, body)
+                return answer
+            self._entries[key] = (head, answer)
             self._entries.move_to_end(key)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
+        return answer
 
-    def compute(self, key: Hashable, render: Callable[[Connection], bytes]) -> bytes:
+    def compute(self, key: Hashable, render: Callable[[Connection], bytes]) -> Answer:
         """Render in one read transaction, and cache under the head that transaction saw
         (read first: whatever the render then reads is at least that new)."""
         with read_connection(self._engine) as conn, conn.begin():
             position, generation = conn.exec_driver_sql(HEAD_SQL).one()
             body = render(conn)
-        self.put(key, (position, generation), body)
-        return body
+        return self.put(key, (position, generation), body)

@@ -124,8 +124,8 @@ async def get_standings(request: Request) -> Response:
     key = ("standings", cluster_id, year, as_of)
     # With keyed reads, the head the key was checked at (app.api.auth), read just now.
     head = request.scope.get(LOG_HEAD)
-    body = cache.get(key, await cache.head() if head is None else head)
-    if body is None:
+    answer = cache.get(key, await cache.head() if head is None else head)
+    if answer is None:
 
         def render(conn: Connection) -> bytes:
             data = (
@@ -135,8 +135,9 @@ async def get_standings(request: Request) -> Response:
             )
             return StandingsOut(**data).model_dump_json().encode()
 
-        body = await run_in_threadpool(cache.compute, key, render)
-    return Response(body, media_type="application/json")
+        answer = await run_in_threadpool(cache.compute, key, render)
+    # Its ETag, hashed when cached: app.api.conditional answers 304 to a client that has it.
+    return Response(answer.body, media_type="application/json", headers={"etag": answer.etag})
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
