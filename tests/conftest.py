@@ -14,6 +14,8 @@ import secrets
 import shutil
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -85,16 +87,23 @@ def pg_template() -> str:
 _counter = itertools.count()
 
 
-@pytest.fixture
-def pg_url(pg_template: str) -> str:
+@contextmanager
+def pg_database(template: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database cloned from ``template``, dropped afterwards."""
     name = f"pacts_t_{os.getpid()}_{next(_counter)}"
     admin = _admin()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield _url_for(name)
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> str:
+    with pg_database(pg_template) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from app import migrations
-from app.api import cors, problems
+from app.api import cors, docs, openapi, problems
 from app.api.auth import KeyedReads
 from app.api.conditional import ConditionalGets
 from app.api.limits import Limits
@@ -68,8 +68,18 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
             app.state.ledger.close()
         logs.write_through()
 
-    app = PactLedgerAPI(title="Pact Ledger", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = PactLedgerAPI(
+        title="Pact Ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # app.api.docs serves them, offline
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
+    )
     app.settings = ledger.settings if ledger is not None else get_settings()
+    openapi.install(app, app.settings)
+    docs.install(app)
     problems.install(app)
     app.add_middleware(KeyedReads)
     app.add_middleware(Limits)

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
 )
 
 from app.domain.numbers import read_number
@@ -43,11 +44,62 @@ def _number(value: object, info: ValidationInfo) -> object:
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+# Documented as they are checked: something besides white space (stripped), and no NUL.
+_NO_NUL = {"pattern": "^[^\\u0000]*$"}
+_SOME_TEXT = {"pattern": "^[^\\u0000]*[^\\s\\u0000\\u0085][^\\u0000]*$"}
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_nfc)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_nfc),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 500, **_SOME_TEXT}),
 ]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_nfc)]
-Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=5000),
+    AfterValidator(_nfc),
+    WithJsonSchema({"type": "string", "maxLength": 5000, **_NO_NUL}),
+]
+# A JSON number, or the number as a person writes it (app.domain.numbers). Declared by
+# hand: pydantic would say "number" only, and put a weight's bounds in keywords no
+# JSON Schema validator knows (gt, le).
+# The pattern is the text every format reads alike, whatever number_format says: a whole
+# number. Decimals and groups are read too, in the declared format (vi 1.234,5 · 23,5;
+# en 1,234.5 · 23.5), or without one when only one format can read them.
+_AS_TEXT = {
+    "type": "string",
+    "pattern": "^[+-]?[0-9]{1,15}%?$",
+    "description": "Written as text: a whole number (2, 90%) in any format; with decimals or "
+    "groups as number_format says: vi 1.234,5 or 1 234,5 or 12,5%; en 1,234.5 or 12.5%. "
+    "Without number_format a text that reads differently in the two (1.850) is refused.",
+    "examples": ["2", "90%"],
+}
+
+
+Number = Annotated[
+    float,
+    BeforeValidator(_number),
+    Field(allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, _AS_TEXT],
+            "description": "A number: as JSON, or as text in a format number_format names",
+        }
+    ),
+]
+# Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).
+Weight = Annotated[
+    float,
+    BeforeValidator(_number),
+    Field(allow_inf_nan=False, gt=0, le=1_000_000),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1_000_000,
+            "description": "How much the target counts (text as for value is read too)",
+        }
+    ),
+]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 NumberFormat = Annotated[
     Literal["vi", "en"] | None,
@@ -144,8 +196,7 @@ class TargetIn(Body):
     )
     direction: Literal["at_least", "at_most"] = "at_least"
     value: Number | None = None
-    # Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).
-    weight: Annotated[Number, Field(gt=0, le=1_000_000)]
+    weight: Weight
     applies_to: list[Id] | None = None
     set_on: date | None = None
 

@@ -70,6 +70,7 @@ def public_key(ledger: LedgerDep) -> PublicKeyOut:
     "/checkpoints",
     status_code=201,
     responses={
+        201: {"model": CheckpointOut, "description": "A checkpoint of the head, signed now"},
         200: {"model": CheckpointOut, "description": "The head is signed already: the latest checkpoint"},
         401: {"description": "No usable API key (problem+json, WWW-Authenticate: Bearer)"},
         403: {"description": "The key is not an admin's (problem+json naming the right)"},
@@ -93,7 +94,10 @@ def sign_checkpoint(ledger: LedgerDep) -> Any:
 
 @router.get(
     "/verify",
-    responses={500: {"description": "The log is not intact: problem+json naming the first bad position"}},
+    responses={
+        200: {"model": VerifyOut, "description": "The log is intact"},
+        500: {"description": "The log is not intact: problem+json naming the first bad position"},
+    },
 )
 def verify_log(
     ledger: LedgerDep,

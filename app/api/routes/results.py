@@ -55,7 +55,15 @@ IMPORT_BODY = {
         "required": True,
         "content": {
             "application/json": {"schema": _inline(imports.ResultBatchIn.model_json_schema())},
-            "text/csv": {"schema": {"type": "string"}, "example": imports.CSV_EXAMPLE},
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    "description": "UTF-8, a header row then one row per result; ; as delimiter too",
+                    # The header, then a row (cells are checked row by row: 422 invalid-rows).
+                    "pattern": f'^{",".join(imports.CSV_COLUMNS)}\\n[^"\\r\\n\\u0000]*,[^"\\r\\n\\u0000]*$',
+                },
+                "example": imports.CSV_EXAMPLE,
+            },
         },
     }
 }
