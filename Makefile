@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BASE := $(VENV)/.installed
 
-.PHONY: lint run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean
+.PHONY: lint run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean openapi client
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ test-integration: $(TEST_DEPS)
 
 test-e2e: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests/e2e
+
+# The contract with every language: docs/openapi.json, as the app serves it with default settings.
+openapi: $(BASE)
+	env -u PACTS_PUBLIC_READS -u PACTS_MAX_META_HEADER_CHARS $(BIN)/python -c \
+	  'import json; from app.api.main import app; print(json.dumps(app.openapi(), indent=2, ensure_ascii=False))' \
+	  > docs/openapi.json
+
+# A typed TypeScript client of it (openapi-typescript types + openapi-fetch), type-checked with its example.
+client: openapi
+	cd clients/typescript && npm install --no-audit --no-fund --silent && npm run --silent generate && npm run --silent check
 
 bench: $(VENV)/.extra-bench
 	$(BIN)/python -m bench
