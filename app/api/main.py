@@ -36,6 +36,8 @@ rotations, pacts and scores built from it.
   answer with `Idempotent-Replayed: true` (422 if the key was used for another request).
 * Headers `X-Reason` and `X-Correlation-ID` are stored with the events, and `X-Actor`
   as `on_behalf_of`: the actor is always the key's holder.
+* Every read answers a strong `ETag`; send it as `If-None-Match` and an unchanged
+  answer is 304 with no body. `Cache-Control: no-cache` unless the server says otherwise.
 * Errors are `application/problem+json`; 422 answers name each field and reason.
 * Every answer carries `X-Correlation-ID`: the request's own, or one made up for it.
 """
