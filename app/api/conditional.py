@@ -55,15 +55,16 @@ class ConditionalGets:
         size = 0
         mode = "pass"  # or "hash" (holding the body), "drop" (a 304 was sent)
 
-        async def body(message: Message) -> None:
-            await send({**message, "body": b""} if head else message)
+        async def without_body(message: Message) -> None:
+            await send({**message, "body": b""})
+
+        body = without_body if head else send
 
         async def start(message: Message, etag: bytes) -> None:
             nonlocal mode
-            headers = message["headers"]
             if if_none_match is not None and matches(if_none_match, etag):
                 mode = "drop"
-                kept = [(k, v) for k, v in headers if k not in _DROPPED_ON_304]
+                kept = [(k, v) for k, v in message["headers"] if k not in _DROPPED_ON_304]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})
                 return
@@ -72,14 +73,23 @@ class ConditionalGets:
         async def conditional(message: Message) -> None:
             nonlocal held, size, mode
             if message["type"] == "http.response.start":
-                if message["status"] not in (200, 304):
+                status = message["status"]
+                if status != 200 and status != 304:
                     return await send(message)
-                headers = list(message.get("headers", ()))
-                if not any(name == b"cache-control" for name, _ in headers):
+                headers = message.get("headers")
+                if not isinstance(headers, list):  # Starlette's responses send their own list
+                    headers = list(headers or ())
+                    message = {**message, "headers": headers}
+                etag = None
+                cached = False
+                for name, value in headers:  # one pass: this runs on every read
+                    if name == b"etag":
+                        etag = value
+                    elif name == b"cache-control":
+                        cached = True
+                if not cached:
                     headers.append((b"cache-control", cache_control))
-                message = {**message, "headers": headers}
-                etag = next((value for name, value in headers if name == b"etag"), None)
-                if message["status"] == 304:
+                if status == 304:
                     return await send(message)
                 if etag is not None:
                     return await start(message, etag)

@@ -81,7 +81,6 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     )
     app.settings = ledger.settings if ledger is not None else get_settings()
     openapi.install(app, app.settings)
-    docs.install(app)
     problems.install(app)
     app.add_middleware(KeyedReads)
     app.add_middleware(Limits)
@@ -91,6 +90,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)
     app.include_router(metrics.router)
+    docs.install(app)  # last: its assets' mount would be tried before every API route
     return app
 
 

@@ -204,7 +204,9 @@ def _header_schemas(settings: Settings) -> dict[str, dict[str, Any]]:
 
 
 def _complete_parameters(method: str, operation: dict[str, Any], settings: Settings) -> None:
-    parameters = operation.setdefault("parameters", [])
+    # Copies: a route's openapi_extra may hand over its own lists and dicts.
+    parameters = [dict(p) for p in operation.get("parameters", ())]
+    operation["parameters"] = parameters
     headers = _header_schemas(settings)
     for parameter in parameters:
         known = PATH_PARAMETERS.get(parameter["name"])

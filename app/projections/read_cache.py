@@ -24,10 +24,10 @@ from app.projections.head import HEAD_SQL, Head, head_reader
 
 
 class Answer(NamedTuple):
-    """A cached answer: its bytes and their strong ETag (hashed once, when cached)."""
+    """A cached answer: its bytes and their strong ETag, as a header value (hashed once, when cached)."""
 
     body: bytes
-    etag: str
+    etag: bytes
 
 
 def strong_etag(body: bytes) -> str:
@@ -61,7 +61,7 @@ class HeadCache:
             return entry[1]
 
     def put(self, key: Hashable, head: Head, body: bytes) -> Answer:
-        answer = Answer(body, strong_etag(body))
+        answer = Answer(body, strong_etag(body).encode())
         with self._lock:
             current = self._entries.get(key)
             # Both parts only grow, so a greater head is a newer one.

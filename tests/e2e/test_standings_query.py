@@ -87,7 +87,7 @@ def test_a_good_query_reads_as_pydantic_reads_it(declared, query, parsed):
 
 def test_the_parameters_are_documented(ours):
     operation = ours.get("/openapi.json").json()["paths"]["/api/v1/clusters/{cluster_id}/standings"]["get"]
-    params = {p["name"]: p for p in operation["parameters"]}
+    params = {p["name"]: p for p in operation["parameters"] if p["in"] != "header"}
     assert set(params) == {"cluster_id", "year", "as_of"}
     assert params["year"]["required"] and params["year"]["schema"]["minimum"] == 1945
     assert params["as_of"]["in"] == "query" and not params["as_of"]["required"]

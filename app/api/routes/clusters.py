@@ -137,7 +137,9 @@ async def get_standings(request: Request) -> Response:
 
         answer = await run_in_threadpool(cache.compute, key, render)
     # Its ETag, hashed when cached: app.api.conditional answers 304 to a client that has it.
-    return Response(answer.body, media_type="application/json", headers={"etag": answer.etag})
+    response = Response(answer.body, media_type="application/json")
+    response.raw_headers.append((b"etag", answer.etag))
+    return response
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
