@@ -135,3 +135,15 @@ def test_the_docs_pages_load_their_assets_from_the_service(client):
             assert response.status_code == 200, asset
             assert len(response.content) > 0
         assert "cdn" not in html.lower() and "fonts.googleapis" not in html
+
+
+def test_a_405_allows_exactly_the_documented_methods(client, document):
+    for path, item in document["paths"].items():
+        url = re.sub(r"\{(\w+)\}", "x", path)
+        response = client.put(url)
+        assert response.status_code == 405, path
+        documented = {method.upper() for method in item}
+        if "GET" in documented:
+            documented.add("HEAD")  # answered as GET, without the body
+        assert set(response.headers["allow"].split(", ")) == documented, path
+        assert response.headers["content-type"] == "application/problem+json"
