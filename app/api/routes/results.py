@@ -71,7 +71,10 @@ IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
     **WRITE_ERRORS,
     413: {"description": "The body is larger than the import limit (problem+json)"},
     415: {"description": "The body is neither application/json nor text/csv (problem+json)"},
-    422: {"description": "Invalid fields, or rows: errors: [{row, field, reason}] for every bad row"},
+    422: {
+        "description": "Invalid fields (number_format in the query and the body must agree), or rows: "
+        "errors: [{row, field, reason}] for every bad row"
+    },
 }
 
 

@@ -4848,7 +4848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, or rows: errors: [{row, field, reason}] for every bad row */
+            /** @description Invalid fields (number_format in the query and the body must agree), or rows: errors: [{row, field, reason}] for every bad row */
             422: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
