@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from app.api.access import require_log_reader
 from app.api.deps import LedgerDep, ReadConn
 from app.api.responses import EventPage
+from app.api.strict_query import StrictQueryRoute
 from app.audit import export
 from app.domain import cluster, pact, unit
 from app.domain.errors import NotFound
@@ -29,7 +30,7 @@ from app.events import records
 from app.events.canonical import quote
 from app.services.unit_of_work import Aggregate, stream_id
 
-router = APIRouter(tags=["events"], dependencies=[Depends(require_log_reader)])
+router = APIRouter(route_class=StrictQueryRoute, tags=["events"], dependencies=[Depends(require_log_reader)])
 
 After = Annotated[int, Query(ge=0, le=2**63 - 1, description="Only events after this log position")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many events (default 100)")]
