@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.dashboard_responses import ClusterYearsPage, RankingOut, UnitPactsPage
 from app.api.reading import ListingDep, by
 from app.api.requests import Year
-from app.api.responses import ClusterYearsPage, Paged, RankingOut, UnitPactsPage
+from app.api.responses import Paged
 from app.api.strict_query import StrictQueryRoute
 from app.projections import dashboard
 
