@@ -250,6 +250,8 @@ class VerifyOut(BaseModel):
 
 
 class EventPage(Page[EventOut]):
-    """A page of the log: ``next`` is the URL of the next page, null on the last one."""
+    """A page of the log: ``next`` is the URL of the next page, null on the last one;
+    ``as_of_position`` the log's last position when the page was read."""
 
     next: str | None
+    as_of_position: int

@@ -72,6 +72,9 @@ def test_every_read_says_the_position_it_reflects_and_reads_the_past(demo):
         assert ok(demo.get(_url(path)))["as_of_position"] == head, path
         assert ok(demo.get(_url(path, as_of=head - 1)))["as_of_position"] == head - 1, path
 
+    feed = ok(demo.get(f"{API}/events", params={"limit": 2}))  # the log's pages: the same shape
+    assert set(feed) == {"items", "next", "as_of_position"} and feed["as_of_position"] == head
+
     # Quảng Bình merged into Quảng Trị on 2025-07-01: before the merger's event, not merged
     assert ok(demo.get(f"{API}/units/quang-binh"))["merged_into"] == "quang-tri"
     events = ok(demo.get(f"{API}/units/quang-binh/events"))["items"]
@@ -170,6 +173,8 @@ def test_the_old_cluster_name_still_filters_pacts(demo):
     old = ok(demo.get(_url("/pacts", cluster="bac-trung-bo")))["items"]
     assert new == old and new and all(p["cluster_id"] == "bac-trung-bo" for p in new)
     invalid(demo.get(_url("/pacts", cluster_id="bac-trung-bo", cluster="khac")), "cluster")
+    parameters = demo.get("/openapi.json").json()["paths"]["/api/v1/pacts"]["get"]["parameters"]
+    assert next(p for p in parameters if p["name"] == "cluster")["deprecated"] is True
     unit = ok(demo.get(_url("/pacts", unit_id="quang-binh")))["items"]
     assert unit and all("quang-binh" in p["parties"] for p in unit)
 

@@ -28,6 +28,7 @@ from app.domain import cluster, pact, unit
 from app.domain.errors import NotFound
 from app.events import records
 from app.events.canonical import quote
+from app.projections import moments
 from app.services.unit_of_work import Aggregate, stream_id
 
 router = APIRouter(route_class=StrictQueryRoute, tags=["events"], dependencies=[Depends(require_log_reader)])
@@ -47,15 +48,17 @@ def _found(
     return found[:limit], len(found) > limit
 
 
-def _respond(request: Request, items: list[records.Record], more: bool) -> Response:
-    """``{"items", "next"}`` and a Link header to the next page, if any."""
+def _respond(request: Request, conn: Connection, items: list[records.Record], more: bool) -> Response:
+    """``{"items", "next", "as_of_position"}`` (the shape of every list: app.api.reading, here
+    the log's last position as this page was read) and a Link header to the next page, if any."""
     headers = {}
     next_url = "null"
     if more:
         url = str(request.url.include_query_params(after=items[-1].position))
         headers["Link"] = f'<{url}>; rel="next"'
         next_url = quote(url)
-    body = b'{"items":[' + b",".join(map(records.to_json, items)) + b'],"next":' + next_url.encode() + b"}"
+    head = b',"as_of_position":%d}' % moments.head(conn)
+    body = b'{"items":[' + b",".join(map(records.to_json, items)) + b'],"next":' + next_url.encode() + head
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -87,7 +90,7 @@ def list_events(
             # SQLite keeps naive UTC text that sorts as it reads; PostgreSQL a timestamptz.
             value = utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc
             where.append((f"recorded_at {operator} ?", value))
-    return _respond(request, *_found(conn, where, after, limit))
+    return _respond(request, conn, *_found(conn, where, after, limit))
 
 
 @router.get(
@@ -111,7 +114,7 @@ def _stream_page(
     items, more = _found(conn, where, after, limit)
     if not items and not records.page(conn, where, 1):
         raise NotFound(f"no {kind.STREAM_TYPE} {entity_id}")
-    return _respond(request, items, more)
+    return _respond(request, conn, items, more)
 
 
 @router.get(
