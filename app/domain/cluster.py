@@ -9,10 +9,9 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import Folds, evolve
+from app.domain.aggregate import Aggregate
+from app.domain.state import evolve
 from app.domain.unit import Unit
-
-STREAM_TYPE = "cluster"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,11 @@ def form(existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]
         raise errors.InvalidValue("members", "a unit is listed twice")
     for unit_id in cmd.members:
         units[unit_id].ensure_active_on(cmd.formed_on, "join a cluster")
-    return [e.ClusterFormed(cmd.id, cmd.name, cmd.region, cmd.members, cmd.formed_on)]
+    return [
+        e.ClusterFormed(
+            id=cmd.id, name=cmd.name, region=cmd.region, members=cmd.members, formed_on=cmd.formed_on
+        )
+    ]
 
 
 def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
@@ -108,7 +111,7 @@ def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
         raise errors.DateOutOfOrder(
             f"unit {unit.id} left on {max(left).isoformat()}; it cannot rejoin before that"
         )
-    return [e.MemberJoined(unit.id, cmd.joined_on)]
+    return [e.MemberJoined(unit_id=unit.id, joined_on=cmd.joined_on)]
 
 
 def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
@@ -117,7 +120,7 @@ def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
         raise errors.NotAMember(f"unit {cmd.unit_id} is not a member of {cluster.id}")
     if cmd.effective_on <= current[0].joined_on:
         raise errors.DateOutOfOrder("effective_on must be after the unit joined")
-    return [e.MemberLeft(cmd.unit_id, cmd.effective_on)]
+    return [e.MemberLeft(unit_id=cmd.unit_id, effective_on=cmd.effective_on)]
 
 
 def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event]:
@@ -130,7 +133,15 @@ def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event
     day = cmd.decided_on or date(cmd.year, 1, 1)
     _ensure_member(cluster, cmd.chair, day, "chair")
     _ensure_member(cluster, cmd.deputy, day, "deputy")
-    return [e.LeadershipAssigned(cmd.year, cmd.chair, cmd.deputy, cmd.decision_ref, cmd.decided_on)]
+    return [
+        e.LeadershipAssigned(
+            year=cmd.year,
+            chair=cmd.chair,
+            deputy=cmd.deputy,
+            decision_ref=cmd.decision_ref,
+            decided_on=cmd.decided_on,
+        )
+    ]
 
 
 def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Event]:
@@ -152,10 +163,19 @@ def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Eve
             )
         if cmd.year <= last.year or day < last.handed_over_on:
             raise errors.DateOutOfOrder("a handover must come after the previous one")
-    return [e.HostFlagHandedOver(cmd.conference_number, cmd.year, cmd.from_unit, cmd.to_unit, day)]
+    return [
+        e.HostFlagHandedOver(
+            conference_number=cmd.conference_number,
+            year=cmd.year,
+            from_unit=cmd.from_unit,
+            to_unit=cmd.to_unit,
+            handed_over_on=day,
+        )
+    ]
 
 
-apply: Folds = Folds(STREAM_TYPE)
+CLUSTER: Aggregate[Cluster] = Aggregate("cluster", Cluster)
+apply = CLUSTER.apply
 
 
 @apply.register

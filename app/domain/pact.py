@@ -10,12 +10,12 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
+from app.domain.aggregate import Aggregate
 from app.domain.cluster import Cluster
 from app.domain.persistent import PersistentMap
-from app.domain.state import Folds, evolve
+from app.domain.state import evolve
 from app.domain.unit import Unit
 
-STREAM_TYPE = "pact"
 KINDS = ("quantitative", "qualitative")
 DIRECTIONS = ("at_least", "at_most")
 # Weights are points on a scoring sheet; the bound keeps weight x cap finite.
@@ -149,17 +149,17 @@ def propose(
         raise errors.RuleViolated(f"cluster {cluster.id} has no members on {cmd.proposed_on.isoformat()}")
     return [
         e.PactProposed(
-            cmd.id,
-            cluster.id,
-            cmd.title,
-            cmd.theme,
-            cmd.year,
-            cmd.period_start,
-            cmd.period_end,
-            cmd.content_items,
-            parties,
-            cmd.proposed_on,
-            cmd.attainment_cap,
+            id=cmd.id,
+            cluster_id=cluster.id,
+            title=cmd.title,
+            theme=cmd.theme,
+            year=cmd.year,
+            period_start=cmd.period_start,
+            period_end=cmd.period_end,
+            content_items=cmd.content_items,
+            parties=parties,
+            proposed_on=cmd.proposed_on,
+            attainment_cap=cmd.attainment_cap,
         )
     ]
 
@@ -176,7 +176,7 @@ def sign(pact: Pact, cluster: Cluster, unit: Unit, cmd: c.SignPact) -> list[e.Ev
         raise errors.AlreadySigned(f"unit {unit.id} has already signed pact {pact.id}")
     if cmd.signed_on < pact.proposed_on:
         raise errors.DateOutOfOrder("signed_on is before the pact was proposed")
-    return [e.PactSigned(unit.id, cmd.signed_by, cmd.signed_on)]
+    return [e.PactSigned(unit_id=unit.id, signed_by=cmd.signed_by, signed_on=cmd.signed_on)]
 
 
 def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
@@ -211,15 +211,15 @@ def set_target(pact: Pact, cmd: c.SetTarget) -> list[e.Event]:
             raise errors.NotAMember(f"not parties to pact {pact.id}: {', '.join(strangers)}")
     return [
         e.TargetSet(
-            cmd.code,
-            cmd.title,
-            cmd.kind,
-            cmd.measure,
-            cmd.direction,
-            cmd.value,
-            cmd.weight,
-            cmd.applies_to,
-            cmd.set_on,
+            code=cmd.code,
+            title=cmd.title,
+            kind=cmd.kind,
+            measure=cmd.measure,
+            direction=cmd.direction,
+            value=cmd.value,
+            weight=cmd.weight,
+            applies_to=cmd.applies_to,
+            set_on=cmd.set_on,
         )
     ]
 
@@ -235,12 +235,12 @@ def grant_award(pact: Pact, recipient: Unit, cmd: c.GrantAward) -> list[e.Event]
         raise errors.DateOutOfOrder("granted_on is before the pact was proposed")
     return [
         e.AwardGranted(
-            recipient.id,
-            cmd.recipient_person,
-            cmd.title,
-            cmd.conferred_by,
-            cmd.decision_ref,
-            cmd.granted_on,
+            recipient_unit=recipient.id,
+            recipient_person=cmd.recipient_person,
+            title=cmd.title,
+            conferred_by=cmd.conferred_by,
+            decision_ref=cmd.decision_ref,
+            granted_on=cmd.granted_on,
         )
     ]
 
@@ -249,10 +249,11 @@ def close(pact: Pact, cmd: c.ClosePact) -> list[e.Event]:
     pact.ensure_open()
     if cmd.closed_on < pact.proposed_on:
         raise errors.DateOutOfOrder("closed_on is before the pact was proposed")
-    return [e.PactClosed(cmd.closed_on)]
+    return [e.PactClosed(closed_on=cmd.closed_on)]
 
 
-apply: Folds = Folds(STREAM_TYPE)
+PACT: Aggregate[Pact] = Aggregate("pact", Pact)
+apply = PACT.apply
 
 
 @apply.register

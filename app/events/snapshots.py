@@ -12,8 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain import pact
-from app.domain.pact import Award, Pact, Result, Signature, Target
+from app.domain.pact import PACT, Award, Pact, Result, Signature, Target
 from app.events.schema import snapshots
 
 SNAPSHOT_EVERY = 200
@@ -22,7 +21,7 @@ FORMAT = 1
 
 def wanted(stream_type: str) -> bool:
     """Whether streams of this type are snapshotted (see ``due``)."""
-    return stream_type == pact.STREAM_TYPE
+    return stream_type == PACT.stream_type
 
 
 def due(version: int, results: int) -> bool:

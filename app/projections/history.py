@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain import cluster as cluster_model
-from app.domain import pact as pact_model
+from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
+from app.domain.pact import PACT, Pact
 from app.domain.scoring import pact_scores, rank
 from app.events import snapshots
 from app.events.store import EventStore
@@ -20,25 +20,21 @@ from app.projections.queries import pacts_covering
 from app.projections.tables import units
 
 
-def pact_at(
-    conn: Connection, store: EventStore, pact_id: str, position: int
-) -> tuple[pact_model.Pact | None, int]:
+def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[Pact | None, int]:
     """The pact right after ``position``: from its newest snapshot by then, plus the events since."""
-    stream_id = f"pact:{pact_id}"
+    stream_id = PACT.stream_id(pact_id)
     start = snapshots.latest_before(conn, stream_id, position)
     version, state = start if start else (0, None)
     for stored in store.read_stream(conn, stream_id, after_version=version, to_position=position):
-        state = pact_model.apply(stored.to_domain(), state)
+        state = PACT.apply(stored.to_domain(), state)
         version = stored.version
     return state, version
 
 
-def cluster_at(
-    conn: Connection, store: EventStore, cluster_id: str, position: int
-) -> cluster_model.Cluster | None:
+def cluster_at(conn: Connection, store: EventStore, cluster_id: str, position: int) -> Cluster | None:
     state = None
-    for stored in store.read_stream(conn, f"cluster:{cluster_id}", to_position=position):
-        state = cluster_model.apply(stored.to_domain(), state)
+    for stored in store.read_stream(conn, CLUSTER.stream_id(cluster_id), to_position=position):
+        state = CLUSTER.apply(stored.to_domain(), state)
     return state
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.audit.verify import require_intact
 from app.db import write_connection
-from app.domain import apikey, cluster, pact, unit
+from app.domain.pact import PACT
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
@@ -30,11 +30,6 @@ from app.projections import bulk_rows, parallel, replay, rows
 from app.projections import tables as t
 from app.projections.projector import Projector
 
-ROWS_OF = {
-    unit.STREAM_TYPE: rows.all_unit_rows,
-    cluster.STREAM_TYPE: rows.all_cluster_rows,
-    apikey.STREAM_TYPE: rows.all_api_key_rows,
-}
 log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000
 _NEXT_GENERATION = (
@@ -49,12 +44,12 @@ MAX_WORKERS = 4
 def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:
     """(table, rows, as_dicts) for one replayed stream: pacts as driver-ready tuples
     (bulk_rows), units and clusters as dicts (rows, the live projector's own)."""
-    if stream_type == pact.STREAM_TYPE:
+    if stream_type == PACT.stream_type:
         for name, values in bulk_rows.pact_rows(folded, version):
             if values:
                 yield name, values, False
         return
-    for name, values in ROWS_OF[stream_type](folded, version).items():
+    for name, values in rows.WHOLE_ROWS[stream_type](folded, version).items():
         if values:
             yield name, values, True
 

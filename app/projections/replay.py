@@ -22,20 +22,23 @@ from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
-from app.domain import apikey, cluster, unit
+from app.domain.aggregate import stream_type_of
+from app.domain.apikey import APIKEY
+from app.domain.cluster import CLUSTER
 from app.domain.events import EVENT_TYPES
-from app.domain.pact import Award, Pact, Result, Signature, Target
+from app.domain.pact import PACT, Award, Pact, Result, Signature, Target
+from app.domain.unit import UNIT
 from app.events import codec, snapshots
 
 _fromiso = date.fromisoformat
 
-# No stream_type column: a stream id is "<stream type>:<id>" (app.services.unit_of_work),
+# No stream_type column: a stream id is "<stream type>:<id>" (Aggregate.stream_id),
 # and one column fewer per row is a quarter of the read's cost.
 SELECT_BY_STREAM = "SELECT stream_id, version, position, type, schema_version, data FROM events"
 ORDER_BY_STREAM = " ORDER BY stream_id, version"
 FETCH = 10_000
 _CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
-_OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster, apikey)}
+_OTHER_KINDS = {k.stream_type: k for k in (UNIT, CLUSTER, APIKEY)}
 
 
 def _loads(text: str | bytes) -> object:
@@ -223,9 +226,9 @@ def replay(
             if sid != stream_id:
                 if stream_id is not None:
                     finish()
-                stype = sid.partition(":")[0]
+                stype = stream_type_of(sid)
                 stream_id, stream_type, count = sid, stype, count + 1
-                if stype == "pact":
+                if stype == PACT.stream_type:
                     builder, kind = PactBuilder(), None
                 else:
                     builder, state = None, None

@@ -37,11 +37,13 @@ def store(engine) -> EventStore:
 
 
 def registered(unit_id: str, day: date | None = date(2015, 1, 1)) -> e.UnitRegistered:
-    return e.UnitRegistered(unit_id, f"Sở Công Thương {unit_id}", f"Tỉnh {unit_id}", day)
+    return e.UnitRegistered(
+        id=unit_id, name=f"Sở Công Thương {unit_id}", province=f"Tỉnh {unit_id}", registered_on=day
+    )
 
 
 def renamed(n: int) -> e.UnitRenamed:
-    return e.UnitRenamed(f"Sở Công Thương mới {n}", "Nghệ An", date(2016, 1, n))
+    return e.UnitRenamed(name=f"Sở Công Thương mới {n}", province="Nghệ An", effective_on=date(2016, 1, n))
 
 
 def append(engine, store, *pending: PendingAppend, metadata: dict = META):
@@ -243,10 +245,20 @@ def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(stor
     """Two API processes (two ledgers, two state caches) on one store, racing on one unit."""
     first, second = make_ledger(store_url), make_ledger(store_url)
     try:
-        first.bus.handle(c.RegisterUnit("tha", "Sở Công Thương", "Thanh Hóa", date(2015, 1, 1)))
-        second.bus.handle(c.RenameUnit("tha", "Sở CT Thanh Hóa", "Thanh Hóa", date(2016, 1, 1)))
+        first.bus.handle(
+            c.RegisterUnit(
+                id="tha", name="Sở Công Thương", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+            )
+        )
+        second.bus.handle(
+            c.RenameUnit(
+                unit_id="tha", name="Sở CT Thanh Hóa", province="Thanh Hóa", effective_on=date(2016, 1, 1)
+            )
+        )
         # first's cached state is at version 1: it must read second's event, not overwrite it.
-        ack = first.bus.handle(c.RenameUnit("tha", "Sở CT", "Thanh Hóa", date(2017, 1, 1)))
+        ack = first.bus.handle(
+            c.RenameUnit(unit_id="tha", name="Sở CT", province="Thanh Hóa", effective_on=date(2017, 1, 1))
+        )
         assert ack.version == 3
 
         start, outcomes = threading.Barrier(8), []
@@ -256,7 +268,13 @@ def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(stor
             start.wait()
             try:
                 ledger.bus.handle(
-                    c.RenameUnit("tha", f"Tên {n}", "Thanh Hóa", date(2018, 1, 1), expected_version=3)
+                    c.RenameUnit(
+                        unit_id="tha",
+                        name=f"Tên {n}",
+                        province="Thanh Hóa",
+                        effective_on=date(2018, 1, 1),
+                        expected_version=3,
+                    )
                 )
                 outcomes.append(n)
             except VersionConflict:
