@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 S = TypeVar("S")
 E = TypeVar("E")
-_copiers: dict[tuple, Callable] = {}
+# copy(state, changes) -> a new state: generated per class and set of changed fields.
+_Copier = Callable[[Any, dict[str, object]], Any]
+_copiers: dict[tuple[object, ...], _Copier] = {}
 
 
 def _slots(cls: type) -> list[str]:
@@ -32,7 +34,7 @@ def _slots(cls: type) -> list[str]:
     return names
 
 
-def _copier(cls: type, changed: tuple[str, ...]) -> Callable:
+def _copier(cls: type, changed: tuple[str, ...]) -> _Copier:
     slots = _slots(cls)
     unknown = sorted(set(changed) - set(slots))
     if unknown:
@@ -48,15 +50,17 @@ def _copier(cls: type, changed: tuple[str, ...]) -> Callable:
     lines.append("    return new")
     namespace = {"cls": cls, "new_": object.__new__, **setters}
     exec("\n".join(lines), namespace)
-    return namespace["copy"]
+    copy: _Copier = namespace["copy"]
+    return copy
 
 
 def evolve(state: S, **changes: object) -> S:
     key = (type(state), *changes)
     copy = _copiers.get(key)
     if copy is None:
-        copy = _copiers[key] = _copier(type(state), key[1:])
-    return copy(state, changes)
+        copy = _copiers[key] = _copier(type(state), tuple(changes))
+    new: S = copy(state, changes)
+    return new
 
 
 class Folds(Generic[S]):

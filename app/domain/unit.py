@@ -28,7 +28,7 @@ class Unit:
         if not self.active_on(day):
             raise errors.UnitMergedAway(
                 f"unit {self.id} was merged into {self.merged_into} on "
-                f"{self.merged_on.isoformat()}; it cannot {doing} on {day.isoformat()}"
+                f"{self.merged_on}; it cannot {doing} on {day.isoformat()}"
             )
 
 

@@ -49,6 +49,8 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
     else:
         raise NotFound(f"no pact of cluster {cluster_id} covered {year} at position {position}")
     cluster = cluster_at(conn, store, cluster_id, position)
+    if cluster is None:  # a pact's cluster is formed before it
+        raise NotFound(f"no cluster {cluster_id} at position {position}")
     leaders = cluster.leadership.get(year)
     host = cluster.host_of(year)
     names = _unit_names(conn, pact.parties)

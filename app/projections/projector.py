@@ -30,7 +30,7 @@ class Change(NamedTuple):
 
     stored: StoredEvent
     event: e.Event
-    state: object
+    state: Any  # the Unit, Cluster, Pact or ApiKey the event's stream holds
 
 
 _UPSERTS: dict[tuple[str, str], sa.Insert] = {}

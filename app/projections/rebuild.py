@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -49,9 +50,9 @@ def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tupl
             if values:
                 yield name, values, False
         return
-    for name, values in rows.WHOLE_ROWS[stream_type](folded, version).items():
-        if values:
-            yield name, values, True
+    for name, dicts in rows.WHOLE_ROWS[stream_type](folded, version).items():
+        if dicts:
+            yield name, dicts, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class _Writer:
 
     def __init__(self, conn: Connection, chunk: int) -> None:
         self.chunk = chunk
-        self.dbapi = conn.connection.dbapi_connection
+        self.dbapi: Any = conn.connection.dbapi_connection  # psycopg's or sqlite3's
         self.copy = conn.dialect.name == "postgresql"
         marker = "%s" if self.copy else "?"
         self.sql: dict[str, str] = {}
@@ -96,9 +97,9 @@ class _Writer:
                 for i, name in enumerate(names)
                 if (proc := table.c[name].type.bind_processor(conn.dialect)) is not None
             )
-        for name, columns in bulk_rows.COLUMNS.items():
-            if columns != self.names[name]:
-                raise RuntimeError(f"bulk_rows builds {name} as {columns}, the table has {self.names[name]}")
+        for name, built in bulk_rows.COLUMNS.items():
+            if built != self.names[name]:
+                raise RuntimeError(f"bulk_rows builds {name} as {built}, the table has {self.names[name]}")
         self.pending: dict[str, list[tuple]] = {name: [] for name in self.sql}
 
     def add(self, name: str, rows: list[tuple]) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
-from app.domain.aggregate import stream_type_of
+from app.domain.aggregate import Aggregate, stream_type_of
 from app.domain.apikey import APIKEY
 from app.domain.cluster import CLUSTER
 from app.domain.events import EVENT_TYPES
@@ -64,7 +65,7 @@ def read_by_stream(
     (None: unbounded), so that workers can share the log (app.projections.parallel);
     ``to_position`` keeps the events at or before it.
     """
-    dbapi = conn.connection.dbapi_connection
+    dbapi: Any = conn.connection.dbapi_connection  # psycopg's or sqlite3's
     postgres = conn.dialect.name == "postgresql"
     marker = "%s" if postgres else "?"
     low, high = streams
@@ -109,11 +110,15 @@ class PactBuilder:
     __slots__ = ("proposed", "signatures", "targets", "results", "awards", "closed_on")
 
     def __init__(self) -> None:
-        self.proposed: dict | None = None
-        self.signatures: dict[str, dict] = {}
-        self.targets: dict[str, dict] = {}
-        self.results: dict[tuple[str, str], dict] = {}
-        self.awards: list[dict] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to no pact (a PactProposed starts the stream's state over)."""
+        self.proposed: dict[str, Any] | None = None
+        self.signatures: dict[str, dict[str, Any]] = {}
+        self.targets: dict[str, dict[str, Any]] = {}
+        self.results: dict[tuple[str, str], dict[str, Any]] = {}
+        self.awards: list[dict[str, Any]] = []
         self.closed_on: str | None = None
 
     def apply(self, type_name: str, d: dict) -> None:
@@ -126,7 +131,7 @@ class PactBuilder:
         elif type_name == "PactSigned":
             self.signatures[d["unit_id"]] = d
         elif type_name == "PactProposed":
-            self.__init__()
+            self.reset()
             self.proposed = d
         elif type_name == "AwardGranted":
             self.awards.append(d)
@@ -215,8 +220,8 @@ def replay(
     stream_type = ""
     version = 0
     builder: PactBuilder | None = None
-    state: object = None
-    kind = None
+    state: Any = None
+    kind: Aggregate[Any] = UNIT
 
     def finish() -> None:
         on_stream(stream_type, builder if builder is not None else state, version)
@@ -229,7 +234,7 @@ def replay(
                 stype = stream_type_of(sid)
                 stream_id, stream_type, count = sid, stype, count + 1
                 if stype == PACT.stream_type:
-                    builder, kind = PactBuilder(), None
+                    builder = PactBuilder()
                 else:
                     builder, state = None, None
                     kind = _OTHER_KINDS[stype]

@@ -7,6 +7,7 @@ the events. The message bus commits.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -57,7 +58,7 @@ def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> Written:
             continue
         leave = c.RemoveMember(cluster_id=cluster_id, unit_id=cmd.unit_id, effective_on=cmd.effective_on)
         uow.record(CLUSTER, cluster_id, cluster.remove_member(state, leave))
-        state = uow.load(CLUSTER, cluster_id)
+        state = uow.get(CLUSTER, cluster_id)
         if successor.id not in state.current_members():
             join = c.AddMember(cluster_id=cluster_id, unit_id=successor.id, joined_on=cmd.effective_on)
             uow.record(CLUSTER, cluster_id, cluster.add_member(state, successor, join))
@@ -197,7 +198,7 @@ def revoke_api_key(cmd: c.RevokeApiKey, uow: UnitOfWork) -> Written:
     return APIKEY, cmd.key_id
 
 
-HANDLERS = {
+HANDLERS: dict[type[c.Command], Callable[[Any, UnitOfWork], Written]] = {
     c.RegisterUnit: register_unit,
     c.RenameUnit: rename_unit,
     c.MergeUnit: merge_unit,

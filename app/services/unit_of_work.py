@@ -41,7 +41,8 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
     command. Errors still surface before the commit, when the pipeline syncs.
     Not for imports: their events go by COPY, which a pipeline cannot carry."""
     if wanted and conn.dialect.name == "postgresql":
-        return conn.connection.driver_connection.pipeline()
+        driver: Any = conn.connection.driver_connection
+        return driver.pipeline()
     return nullcontext()
 
 
