@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,6 +41,19 @@ class Handover:
     handed_over_on: date
 
 
+def host_of(handovers: Iterable[Handover], year: int) -> tuple[str, int] | None:
+    """(unit, conference number) of the year's conference: the flag's receiver
+    for that year, or else the unit that handed it on the year after. The read
+    side asks it too, with the handovers of those two years."""
+    by_year = [(h.year, h) for h in handovers if h.year in (year, year + 1)]
+    for h_year, h in by_year:
+        if h_year == year:
+            return h.to_unit, h.conference_number
+    for _, h in by_year:
+        return h.from_unit, h.conference_number - 1
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     id: str
@@ -61,15 +74,7 @@ class Cluster:
         return tuple(m.unit_id for m in self.memberships if m.left_on is None)
 
     def host_of(self, year: int) -> tuple[str, int] | None:
-        """(unit, conference number) of the year's conference: the flag's receiver
-        for that year, or else the unit that handed it on the year after."""
-        for h in self.handovers:
-            if h.year == year:
-                return h.to_unit, h.conference_number
-        for h in self.handovers:
-            if h.year == year + 1:
-                return h.from_unit, h.conference_number - 1
-        return None
+        return host_of(self.handovers, year)
 
     @property
     def flag_holder(self) -> str | None:

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Connection
 from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
 from app.domain.pact import PACT, Pact
-from app.domain.scoring import pact_scores, rank
+from app.domain.scoring import pact_scores
 from app.events import snapshots
 from app.events.store import EventStore
-from app.projections.queries import pacts_covering
+from app.projections.queries import pacts_covering, standing_rows, standings_view
 from app.projections.tables import units
 
 
@@ -51,35 +51,18 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
     cluster = cluster_at(conn, store, cluster_id, position)
     if cluster is None:  # a pact's cluster is formed before it
         raise NotFound(f"no cluster {cluster_id} at position {position}")
-    leaders = cluster.leadership.get(year)
-    host = cluster.host_of(year)
-    names = _unit_names(conn, pact.parties)
-    scores = {u.unit_id: u for u in pact_scores(pact)}
-    return {
-        "cluster_id": cluster_id,
-        "year": year,
-        "as_of_position": position,
-        "pact_id": pact.id,
-        "pact_status": pact.status,
-        "pact_version": version,
-        "leadership": (
-            {"chair": leaders.chair, "deputy": leaders.deputy, "decision_ref": leaders.decision_ref}
-            if leaders
-            else None
-        ),
-        "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
-        "standings": [
-            {
-                "rank": s.rank,
-                "unit_id": s.unit_id,
-                "unit_name": names.get(s.unit_id),
-                "score": s.score,
-                "points": dict(scores[s.unit_id].points),
-                "missing": list(s.missing),
-            }
-            for s in rank(scores.values())
-        ],
-    }
+    scores = pact_scores(pact)
+    return standings_view(
+        cluster_id=cluster_id,
+        year=year,
+        as_of_position=position,
+        pact_id=pact.id,
+        pact_status=pact.status,
+        pact_version=version,
+        leaders=cluster.leadership.get(year),
+        host=cluster.host_of(year),
+        rows=standing_rows(scores, _unit_names(conn, pact.parties), {u.unit_id: u.points for u in scores}),
+    )
 
 
 def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:
