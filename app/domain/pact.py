@@ -90,10 +90,6 @@ class Pact:
         """The first and last year the pact covers."""
         return years_of(self.year, self.period_start, self.period_end)
 
-    def covers_year(self, year: int) -> bool:
-        first, last = self.years
-        return first <= year <= last
-
     def ensure_open(self) -> None:
         if self.closed_on is not None:
             raise errors.PactIsClosed(f"pact {self.id} was closed on {self.closed_on.isoformat()}")

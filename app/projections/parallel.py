@@ -3,7 +3,7 @@
 The read models depend only on each stream's own events (app.projections.replay),
 so the log splits into ranges of stream ids with about as many events each. A
 worker process per range reads it on its own connection, folds it, derives the
-rows (app.projections.rebuild.stream_rows) and sends them through a pipe in
+rows (app.projections.bulk_rows.stream_rows) and sends them through a pipe in
 chunks. The rebuilding process stays the only writer: it holds the log's write
 lock and the one transaction, and writes what arrives. So the fold of a million
 events runs beside the writes instead of before them.
@@ -159,7 +159,7 @@ def work(url: str, streams: Range, to_position: int, sender: Pipe) -> None:
         from app.db import create_engine
         from app.events.schema import snapshots
         from app.projections import replay as replaying
-        from app.projections.rebuild import stream_rows
+        from app.projections.bulk_rows import stream_rows
 
         engine = create_engine(url)
         batch: list[tuple[str, list, bool]] = []

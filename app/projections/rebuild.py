@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -22,12 +22,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.audit.verify import require_intact
 from app.db import write_connection
-from app.domain.pact import PACT
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
 from app.observability.metrics import REBUILD_SECONDS
-from app.projections import bulk_rows, parallel, replay, rows
+from app.projections import bulk_rows, parallel, replay
 from app.projections import tables as t
 from app.projections.projector import Projector
 
@@ -40,19 +39,6 @@ _NEXT_GENERATION = (
 )
 PARALLEL_FROM = 50_000
 MAX_WORKERS = 4
-
-
-def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:
-    """(table, rows, as_dicts) for one replayed stream: pacts as driver-ready tuples
-    (bulk_rows), units and clusters as dicts (rows, the live projector's own)."""
-    if stream_type == PACT.stream_type:
-        for name, values in bulk_rows.pact_rows(folded, version):
-            if values:
-                yield name, values, False
-        return
-    for name, dicts in rows.WHOLE_ROWS[stream_type](folded, version).items():
-        if dicts:
-            yield name, dicts, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +153,7 @@ def _replay_here(
     """Replay in this process: fold, derive rows, write, one stream after another."""
 
     def on_stream(stream_type: str, folded: object, version: int) -> None:
-        for name, values, as_dicts in stream_rows(stream_type, folded, version):
+        for name, values, as_dicts in bulk_rows.stream_rows(stream_type, folded, version):
             (writer.add_dicts if as_dicts else writer.add)(name, values)
 
     def on_snapshot(row: dict) -> None:

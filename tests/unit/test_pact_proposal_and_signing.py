@@ -65,7 +65,7 @@ def test_a_pact_may_cover_a_period_instead_of_a_year():
     events = pact.propose(None, a_cluster(), cmd, others={})
 
     assert events == [pact_proposed(year=None, period_start=2021, period_end=2025, attainment_cap=1.5)]
-    assert a_pact(proposed=events[0]).covers_year(2023)
+    assert a_pact(proposed=events[0]).years == (2021, 2025)
 
 
 def test_proposing_an_existing_pact_is_rejected():
@@ -272,4 +272,4 @@ def test_the_proposal_folds_into_the_pact_state():
     state = a_pact()
 
     assert (state.id, state.cluster_id, state.parties) == (PACT_ID, CLUSTER_ID, NORTH_CENTRAL)
-    assert state.covers_year(2022) and not state.covers_year(2023)
+    assert state.years == (2022, 2022)
