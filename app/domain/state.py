@@ -85,6 +85,11 @@ class Folds(Generic[S]):
         self._by_type[event_type] = fold
         return fold
 
+    @property
+    def event_types(self) -> tuple[type, ...]:
+        """The event types this fold takes, in the order their folds were registered."""
+        return tuple(self._by_type)
+
     def __call__(self, event: object, state: S | None) -> S:
         fold = self._by_type.get(type(event))
         if fold is None:

@@ -7,16 +7,21 @@ version, so it always agrees with the log. Pact streams are the long ones
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain.pact import PACT, Award, Pact, Result, Signature, Target
+from app.domain.pact import PACT, PROPOSAL, Award, Pact, Result, Signature, Target, field_names
 from app.events.schema import snapshots
 
 SNAPSHOT_EVERY = 200
 FORMAT = 1
+R = TypeVar("R")
 
 
 def wanted(stream_type: str) -> bool:
@@ -43,83 +48,89 @@ def due(version: int, results: int) -> bool:
     return version % step == 0
 
 
+# A pact as JSON, derived from its records' fields (app.domain.pact: RECORD_OF):
+# each record is the list of its field values in declared order, dates as ISO
+# text and tuples as lists; the pact's own fields are keyed by name. This is
+# format 1 as it was written by hand, now made from the fields themselves.
+
+
+def _reader(hint: object) -> Callable[[Any], Any] | None:
+    """How a JSON value becomes the field's: ISO text to a date, a list to a tuple."""
+    options = typing.get_args(hint) if typing.get_origin(hint) in (types.UnionType, typing.Union) else (hint,)
+    kinds = {typing.get_origin(option) or option for option in options}
+    if date in kinds:
+        return lambda value: None if value is None else date.fromisoformat(value)
+    if tuple in kinds:
+        return lambda value: None if value is None else tuple(value)
+    return None
+
+
+def _readers(cls: type) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    hints = typing.get_type_hints(cls)
+    return [(name, _reader(hints[name])) for name in field_names(cls)]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+class RecordCodec(Generic[R]):
+    """One state record to and from JSON: its field values in declared order."""
+
+    def __init__(self, cls: type[R]) -> None:
+        self.cls = cls
+        self.names = field_names(cls)
+        self._readers = [read for _, read in _readers(cls)]
+
+    def to_values(self, record: R) -> list[object]:
+        return [_plain(getattr(record, name)) for name in self.names]
+
+    def from_values(self, values: Iterable[Any]) -> R:
+        return self.cls(
+            *(v if read is None else read(v) for read, v in zip(self._readers, values, strict=True))
+        )
+
+
+SIGNATURE = RecordCodec(Signature)
+TARGET = RecordCodec(Target)
+RESULT = RecordCodec(Result)
+AWARD = RecordCodec(Award)
+_PACT_READERS = [(name, read) for name, read in _readers(Pact) if name in PROPOSAL]
+
+
+def pact_from_fields(d: Mapping[str, Any], **records: Any) -> Pact:
+    """A Pact from the proposal's fields as JSON keyed by name (a snapshot's, or the
+    PactProposed data the rebuild keeps), and its records already decoded."""
+    proposal = {name: d[name] if read is None else read(d[name]) for name, read in _PACT_READERS}
+    return Pact(**proposal, **records)
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def pact_to_data(p: Pact) -> dict:
+def pact_to_data(p: Pact) -> dict[str, Any]:
     return {
-        "id": p.id,
-        "cluster_id": p.cluster_id,
-        "title": p.title,
-        "theme": p.theme,
-        "year": p.year,
-        "period_start": p.period_start,
-        "period_end": p.period_end,
-        "content_items": list(p.content_items),
-        "parties": list(p.parties),
-        "proposed_on": p.proposed_on.isoformat(),
-        "attainment_cap": p.attainment_cap,
-        "signatures": [[u, s.signed_by, s.signed_on.isoformat()] for u, s in p.signatures.items()],
-        "targets": [
-            [
-                t.code,
-                t.title,
-                t.kind,
-                t.measure,
-                t.direction,
-                t.value,
-                t.weight,
-                list(t.applies_to) if t.applies_to is not None else None,
-            ]
-            for t in p.targets.values()
-        ],
-        "results": [
-            [u, code, r.value, r.reported_on.isoformat(), r.source, r.note]
-            for (u, code), r in p.results.items()
-        ],
-        "awards": [
-            [
-                a.recipient_unit,
-                a.recipient_person,
-                a.title,
-                a.conferred_by,
-                a.decision_ref,
-                a.granted_on.isoformat(),
-            ]
-            for a in p.awards
-        ],
-        "closed_on": _iso(p.closed_on),
+        **{name: _plain(getattr(p, name)) for name in PROPOSAL},
+        "signatures": [[u, *SIGNATURE.to_values(s)] for u, s in p.signatures.items()],
+        "targets": [TARGET.to_values(t) for t in p.targets.values()],
+        "results": [[u, code, *RESULT.to_values(r)] for (u, code), r in p.results.items()],
+        "awards": [AWARD.to_values(a) for a in p.awards],
+        "closed_on": _plain(p.closed_on),
     }
 
 
-def pact_from_data(d: dict) -> Pact:
-    return Pact(
-        d["id"],
-        d["cluster_id"],
-        d["title"],
-        d["theme"],
-        d["year"],
-        d["period_start"],
-        d["period_end"],
-        tuple(d["content_items"]),
-        tuple(d["parties"]),
-        date.fromisoformat(d["proposed_on"]),
-        d["attainment_cap"],
-        signatures={u: Signature(by, date.fromisoformat(on)) for u, by, on in d["signatures"]},
-        targets={
-            t[0]: Target(t[0], t[1], t[2], t[3], t[4], t[5], t[6], tuple(t[7]) if t[7] is not None else None)
-            for t in d["targets"]
-        },
-        results={
-            (u, code): Result(value, date.fromisoformat(on), source, note)
-            for u, code, value, on, source, note in d["results"]
-        },
-        awards=tuple(Award(a[0], a[1], a[2], a[3], a[4], date.fromisoformat(a[5])) for a in d["awards"]),
+def pact_from_data(d: dict[str, Any]) -> Pact:
+    return pact_from_fields(
+        d,
+        signatures={s[0]: SIGNATURE.from_values(s[1:]) for s in d["signatures"]},
+        targets={t[0]: TARGET.from_values(t) for t in d["targets"]},
+        results={(r[0], r[1]): RESULT.from_values(r[2:]) for r in d["results"]},
+        awards=tuple(AWARD.from_values(a) for a in d["awards"]),
         closed_on=_day(d["closed_on"]),
     )
 

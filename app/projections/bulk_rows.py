@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from app.db import dumps
 from app.domain.pact import PACT, Target, status_of
 from app.domain.scoring import score_targets
+from app.events.snapshots import TARGET
 from app.projections import rows
 from app.projections import tables as t
 
@@ -29,18 +30,8 @@ COLUMNS = {
 }
 
 
-def _target(code: str, d: dict) -> Target:
-    applies = d["applies_to"]
-    return Target(
-        code,
-        d["title"],
-        d["kind"],
-        d["measure"],
-        d["direction"],
-        d["value"],
-        d["weight"],
-        tuple(applies) if applies is not None else None,
-    )
+def _target(d: dict) -> Target:
+    return TARGET.from_values([d[name] for name in TARGET.names])
 
 
 def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
@@ -121,7 +112,7 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
             for seq, a in enumerate(builder.awards, 1)
         ],
     )
-    target_list = [_target(code, d) for code, d in targets.items()]
+    target_list = [_target(d) for d in targets.values()]
     scores = []
     for unit_id in parties:
         s = score_targets(unit_id, target_list, actuals.get(unit_id, {}), cap)

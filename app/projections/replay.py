@@ -16,22 +16,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import MISSING, fields
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
+from app.domain import events as e
 from app.domain.aggregate import Aggregate, stream_type_of
 from app.domain.apikey import APIKEY
 from app.domain.cluster import CLUSTER
 from app.domain.events import EVENT_TYPES
-from app.domain.pact import PACT, Award, Pact, Result, Signature, Target
+from app.domain.pact import PACT, RECORD_OF, Pact
 from app.domain.unit import UNIT
 from app.events import codec, snapshots
 
 _fromiso = date.fromisoformat
+R = TypeVar("R")
 
 # No stream_type column: a stream id is "<stream type>:<id>" (Aggregate.stream_id),
 # and one column fewer per row is a quarter of the read's cost.
@@ -143,55 +146,29 @@ class PactBuilder:
             raise codec.UnknownEventType(type_name)
 
     def state(self) -> Pact:
+        """The domain Pact: each record from its event's data by field name (a field a
+        stored event lacks takes the event class's default, as decoding it would)."""
         p = self.proposed
         if p is None:
             raise TypeError("a pact stream must start with PactProposed")
         closed = self.closed_on
-        return Pact(
-            p["id"],
-            p["cluster_id"],
-            p["title"],
-            p["theme"],
-            p["year"],
-            p["period_start"],
-            p["period_end"],
-            tuple(p["content_items"]),
-            tuple(p["parties"]),
-            _fromiso(p["proposed_on"]),
-            p.get("attainment_cap", 1.0),
-            signatures={
-                u: Signature(s["signed_by"], _fromiso(s["signed_on"])) for u, s in self.signatures.items()
-            },
-            targets={
-                code: Target(
-                    code,
-                    t["title"],
-                    t["kind"],
-                    t["measure"],
-                    t["direction"],
-                    t["value"],
-                    t["weight"],
-                    tuple(t["applies_to"]) if t["applies_to"] is not None else None,
-                )
-                for code, t in self.targets.items()
-            },
-            results={
-                key: Result(r["value"], _fromiso(r["reported_on"]), r["source"], r.get("note"))
-                for key, r in self.results.items()
-            },
-            awards=tuple(
-                Award(
-                    a["recipient_unit"],
-                    a["recipient_person"],
-                    a["title"],
-                    a["conferred_by"],
-                    a["decision_ref"],
-                    _fromiso(a["granted_on"]),
-                )
-                for a in self.awards
-            ),
+        return snapshots.pact_from_fields(
+            {**_DEFAULTS[e.PactProposed], **p},
+            signatures={u: _record(snapshots.SIGNATURE, e.PactSigned, s) for u, s in self.signatures.items()},
+            targets={code: _record(snapshots.TARGET, e.TargetSet, t) for code, t in self.targets.items()},
+            results={key: _record(snapshots.RESULT, e.ResultRecorded, r) for key, r in self.results.items()},
+            awards=tuple(_record(snapshots.AWARD, e.AwardGranted, a) for a in self.awards),
             closed_on=_fromiso(closed) if closed is not None else None,
         )
+
+
+_MAKERS: tuple[type[e.Event], ...] = (e.PactProposed, *RECORD_OF)
+_DEFAULTS = {cls: {f.name: f.default for f in fields(cls) if f.default is not MISSING} for cls in _MAKERS}
+
+
+def _record(codec: snapshots.RecordCodec[R], event: type[e.Event], data: dict[str, Any]) -> R:
+    defaults = _DEFAULTS[event]
+    return codec.from_values([data[n] if n in data else defaults[n] for n in codec.names])
 
 
 def replay(
