@@ -15,6 +15,7 @@ from app.db import write_connection
 from app.demo import load_demo
 from app.domain import commands as c
 from app.domain import events as e
+from app.domain.unit import UNIT
 from app.events import chain, records
 from app.events.store import PendingAppend
 from tests.conftest import make_ledger
@@ -163,7 +164,9 @@ def test_every_event_type_and_awkward_value_chains_as_the_verifiers_recompute_it
 def appended(ledger, ack):
     """The event a one-event command appended (the ack says where)."""
     with ledger.engine.connect() as conn:
-        (event,) = [e for e in ledger.store.read_stream(conn, f"unit:{ack.id}") if e.position == ack.position]
+        (event,) = [
+            e for e in ledger.store.read_stream(conn, UNIT.stream_id(ack.id)) if e.position == ack.position
+        ]
     return event
 
 

@@ -16,6 +16,7 @@ from app.db import create_engine, write_connection
 from app.domain import commands as c
 from app.domain import events as e
 from app.domain.errors import VersionConflict
+from app.domain.unit import UNIT
 from app.events.schema import events as events_table
 from app.events.store import EventStore, PendingAppend
 from app.projections import tables
@@ -52,12 +53,12 @@ def append(engine, store, *pending: PendingAppend, metadata: dict = META):
 
 
 def unit(stream: str, expected: int, *evs: e.Event) -> PendingAppend:
-    return PendingAppend(f"unit:{stream}", "unit", expected, evs)
+    return PendingAppend(UNIT.stream_id(stream), UNIT.stream_type, expected, evs)
 
 
 def read_stream(engine, store, stream: str, **kwargs):
     with engine.connect() as conn:
-        return store.read_stream(conn, f"unit:{stream}", **kwargs)
+        return store.read_stream(conn, UNIT.stream_id(stream), **kwargs)
 
 
 def read_all(engine, store, **kwargs) -> list[list]:
@@ -197,7 +198,7 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
             for i in range(appends_each):
                 evs = [registered(f"w{n}")] if i == 0 else [renamed(1 + i % 20)] * (1 + i % 2)
                 with write_connection(engine) as conn, conn.begin():
-                    version = store.stream_version(conn, f"unit:w{n}")
+                    version = store.stream_version(conn, UNIT.stream_id(f"w{n}"))
                     stored = store.append(conn, [unit(f"w{n}", version, *evs)], {"writer": n})
                     commit_order.extend(s.position for s in stored)
         except BaseException as error:
@@ -236,7 +237,7 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
         assert list(positions) == list(range(1, total + 1))
     everything = [s for b in read_all(engine, store) for s in b]
     for n in range(writers):
-        mine = [s for s in everything if s.stream_id == f"unit:w{n}"]
+        mine = [s for s in everything if s.stream_id == UNIT.stream_id(f"w{n}")]
         assert [s.version for s in mine] == list(range(1, total // writers + 1))
         assert all(s.metadata == {"writer": n} for s in mine)
 
