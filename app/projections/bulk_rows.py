@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.db import dumps
-from app.domain.pact import PACT, Target, status_of
+from app.domain.pact import PACT, status_of
 from app.domain.scoring import score_targets
-from app.events.snapshots import TARGET
+from app.events.pact_json import TARGET
 from app.projections import rows
 from app.projections import tables as t
 
@@ -28,10 +28,6 @@ COLUMNS = {
     table.name: tuple(c.name for c in table.columns)
     for table in (t.pacts, t.pact_signatures, t.pact_targets, t.pact_results, t.pact_awards, t.pact_scores)
 }
-
-
-def _target(d: dict) -> Target:
-    return TARGET.from_values([d[name] for name in TARGET.names])
 
 
 def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
@@ -112,7 +108,7 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
             for seq, a in enumerate(builder.awards, 1)
         ],
     )
-    target_list = [_target(d) for d in targets.values()]
+    target_list = [TARGET.from_data(d) for d in targets.values()]
     scores = []
     for unit_id in parties:
         s = score_targets(unit_id, target_list, actuals.get(unit_id, {}), cap)

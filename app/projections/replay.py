@@ -16,25 +16,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import MISSING, fields
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
-from app.domain import events as e
 from app.domain.aggregate import Aggregate, stream_type_of
 from app.domain.apikey import APIKEY
 from app.domain.cluster import CLUSTER
 from app.domain.events import EVENT_TYPES
-from app.domain.pact import PACT, RECORD_OF, Pact
+from app.domain.pact import PACT, Pact
 from app.domain.unit import UNIT
 from app.events import codec, snapshots
+from app.events.pact_json import AWARD, RESULT, SIGNATURE, TARGET, pact_from_fields
 
 _fromiso = date.fromisoformat
-R = TypeVar("R")
 
 # No stream_type column: a stream id is "<stream type>:<id>" (Aggregate.stream_id),
 # and one column fewer per row is a quarter of the read's cost.
@@ -152,23 +150,14 @@ class PactBuilder:
         if p is None:
             raise TypeError("a pact stream must start with PactProposed")
         closed = self.closed_on
-        return snapshots.pact_from_fields(
-            {**_DEFAULTS[e.PactProposed], **p},
-            signatures={u: _record(snapshots.SIGNATURE, e.PactSigned, s) for u, s in self.signatures.items()},
-            targets={code: _record(snapshots.TARGET, e.TargetSet, t) for code, t in self.targets.items()},
-            results={key: _record(snapshots.RESULT, e.ResultRecorded, r) for key, r in self.results.items()},
-            awards=tuple(_record(snapshots.AWARD, e.AwardGranted, a) for a in self.awards),
+        return pact_from_fields(
+            p,
+            signatures={u: SIGNATURE.from_data(s) for u, s in self.signatures.items()},
+            targets={code: TARGET.from_data(t) for code, t in self.targets.items()},
+            results={key: RESULT.from_data(r) for key, r in self.results.items()},
+            awards=tuple(AWARD.from_data(a) for a in self.awards),
             closed_on=_fromiso(closed) if closed is not None else None,
         )
-
-
-_MAKERS: tuple[type[e.Event], ...] = (e.PactProposed, *RECORD_OF)
-_DEFAULTS = {cls: {f.name: f.default for f in fields(cls) if f.default is not MISSING} for cls in _MAKERS}
-
-
-def _record(codec: snapshots.RecordCodec[R], event: type[e.Event], data: dict[str, Any]) -> R:
-    defaults = _DEFAULTS[event]
-    return codec.from_values([data[n] if n in data else defaults[n] for n in codec.names])
 
 
 def replay(
