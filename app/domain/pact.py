@@ -6,8 +6,7 @@ import math
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from operator import attrgetter
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from app.domain import commands as c
 from app.domain import errors
@@ -279,14 +278,13 @@ RECORD_OF: Mapping[type[e.Event], type] = {
 
 
 def record_maker(cls: type[R]) -> Callable[[object], R]:
-    """``cls`` from an object holding its fields by name (the event that makes it):
-    one C attrgetter, so the fold of a result costs what the hand-written call did."""
-    get = attrgetter(*field_names(cls))
-
-    def make(source: object) -> R:
-        return cls(*get(source))
-
-    return make
+    """``cls`` from an object holding its fields by name (the event that makes it).
+    Generated once per record class, one attribute read per field: the fold of a
+    result costs what the hand-written call did (an attrgetter took 3% more)."""
+    args = ", ".join(f"source.{name}" for name in field_names(cls))
+    namespace: dict[str, object] = {"cls": cls}
+    exec(f"def make(source):\n    return cls({args})", namespace)
+    return cast("Callable[[object], R]", namespace["make"])
 
 
 _signature = record_maker(Signature)
