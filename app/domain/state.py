@@ -66,8 +66,8 @@ def evolve(state: S, **changes: object) -> S:
 class Folds(Generic[S]):
     """One aggregate's ``apply(event, state)``: a fold function per event type.
 
-    Used as ``apply = Folds("pact")`` and ``@apply.register`` on functions whose
-    ``event`` parameter names the type. It replaces ``functools.singledispatch``,
+    Each Aggregate holds one (``PACT.apply``); ``@PACT.apply.register`` goes on
+    functions whose ``event`` parameter names the type. It replaces ``functools.singledispatch``,
     which consults a weak-keyed cache on every call: 1.8 us, a third of folding
     one result into a pact. Events are final classes, so one lookup of the exact
     type is the whole dispatch.
