@@ -7,7 +7,7 @@ the pact's scores and the cluster's standings.
 
 from __future__ import annotations
 
-from app.domain.cluster import Cluster, Handover
+from app.domain.cluster import Handover, host_of
 from app.domain.errors import NotFound
 from app.domain.pact import years_of
 from app.projections.reads import Reads, Row
@@ -78,20 +78,14 @@ def cluster_years(reads: Reads, cluster_id: str) -> tuple[Row, list[Row]]:
     cluster = reads.cluster(cluster_id)
     rotations = reads.rotations(cluster_id)
     leadership = {lead["year"]: lead for lead in rotations["leadership"]}
-    handovers = Cluster(
-        cluster_id,
-        cluster["name"],
-        cluster["region"],
-        cluster["formed_on"],
-        handovers=tuple(Handover(**h) for h in rotations["handovers"]),
-    )
+    handovers = [Handover(**h) for h in rotations["handovers"]]
     names = _names(reads)
     items = []
     for pact in reads.pacts(cluster_id):
         first, last = years_of(pact["year"], pact["period_start"], pact["period_end"])
         for year in range(first, last + 1):
             lead = leadership.get(year)
-            host = handovers.host_of(year)
+            host = host_of(handovers, year)
             year_standings = {
                 "leadership": lead and {k: lead[k] for k in ("chair", "deputy", "decision_ref")},
                 "host": host and {"unit_id": host[0], "conference_number": host[1]},

@@ -16,23 +16,23 @@ fold tells which existed then.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain import cluster as cluster_model
-from app.domain import unit as unit_model
-from app.domain.cluster import Cluster
+from app.domain.aggregate import Aggregate
+from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
 from app.domain.pact import Pact
-from app.domain.scoring import pact_scores, rank
-from app.domain.unit import Unit
+from app.domain.scoring import pact_scores
+from app.domain.unit import UNIT, Unit
 from app.events.store import EventStore
 from app.projections import history, queries, rows
 from app.projections import tables as t
 
 Row = dict[str, Any]
+S = TypeVar("S")
 
 
 class LiveReads:
@@ -75,17 +75,18 @@ class PastReads:
     def __init__(self, conn: Connection, store: EventStore, position: int) -> None:
         self.conn, self.store, self.position = conn, store, position
 
-    def _fold(self, stream_id: str, apply: Callable[[Any, Any], Any]) -> tuple[Any, int]:
-        state, version = None, 0
-        for stored in self.store.read_stream(self.conn, stream_id, to_position=self.position):
-            state, version = apply(stored.to_domain(), state), stored.version
+    def _fold(self, kind: Aggregate[S], entity_id: str) -> tuple[S | None, int]:
+        state: S | None = None
+        version = 0
+        for stored in self.store.read_stream(self.conn, kind.stream_id(entity_id), to_position=self.position):
+            state, version = kind.apply(stored.to_domain(), state), stored.version
         return state, version
 
     def _unit(self, unit_id: str) -> tuple[Unit | None, int]:
-        return self._fold(f"unit:{unit_id}", unit_model.apply)
+        return self._fold(UNIT, unit_id)
 
     def _cluster(self, cluster_id: str) -> tuple[Cluster | None, int]:
-        return self._fold(f"cluster:{cluster_id}", cluster_model.apply)
+        return self._fold(CLUSTER, cluster_id)
 
     def _pact(self, pact_id: str) -> tuple[Pact | None, int]:
         return history.pact_at(self.conn, self.store, pact_id, self.position)
@@ -156,20 +157,11 @@ def at(conn: Connection, store: EventStore, position: int, head: int) -> Reads:
 
 
 def ranked(conn: Connection, pact: Pact) -> list[Row]:
-    """The pact's units ranked by score, with their names (as the read models order them)."""
-    scores = {s.unit_id: s for s in pact_scores(pact)}
-    names = dict(conn.execute(sa.select(t.units.c.id, t.units.c.name).where(t.units.c.id.in_(scores))).all())
-    return [
-        {
-            "rank": s.rank,
-            "unit_id": s.unit_id,
-            "unit_name": names.get(s.unit_id),
-            "score": s.score,
-            "points": dict(scores[s.unit_id].points),
-            "missing": list(s.missing),
-        }
-        for s in rank(scores.values())
-    ]
+    """The pact's units ranked by score, with their names (as the read models give them)."""
+    scores = pact_scores(pact)
+    ids = [s.unit_id for s in scores]
+    names = dict(conn.execute(sa.select(t.units.c.id, t.units.c.name).where(t.units.c.id.in_(ids))).all())
+    return queries.standing_rows(scores, names, {s.unit_id: s.points for s in scores})
 
 
 def _without(row: Row, *keys: str) -> Row:
