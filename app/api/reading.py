@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
@@ -192,3 +192,8 @@ def renamed(name: str, value: Any, old_name: str, old_value: Any) -> Any:
     if old_value is not None and value is not None and old_value != value:
         raise InvalidValue(old_name, f"the old name of {name}, which says otherwise: send {name} alone")
     return value if value is not None else old_value
+
+
+# The sort of lists of named things (units, clusters): by id (the default) or by name.
+BY_NAME: dict[str, SortKey] = {"id": by(), "name": by("name")}
+NameSort = Annotated[Literal["id", "-id", "name", "-name"], Query(description="Order of the items")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -14,10 +14,10 @@ from sqlalchemy.engine import Connection
 
 from app.api.auth import LOG_HEAD
 from app.api.deps import IfMatch, expected_version
-from app.api.reading import AS_OF_DESCRIPTION, ListingDep, ReadsDep, by, parse_as_of
+from app.api.reading import AS_OF_DESCRIPTION, BY_NAME, ListingDep, NameSort, ReadsDep, parse_as_of
 from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
 from app.api.responses import ClusterAt, ClusterOut, Paged, RotationsOut, StandingsOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.routes._write import WRITE_ERRORS, tagged
 from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
@@ -190,26 +190,18 @@ def hand_over_host_flag(cluster_id: str, body: HandoverIn, write: WriteDep, matc
     return write.one(cmd)
 
 
-CLUSTER_SORTS = {"id": by(), "name": by("name")}
-
-
 @router.get("")
 def list_clusters(
-    request: Request,
-    response: Response,
-    listing: ListingDep,
-    sort: Annotated[Literal["id", "-id", "name", "-name"], Query(description="Order of the items")] = "id",
+    request: Request, response: Response, listing: ListingDep, sort: NameSort = "id"
 ) -> Paged[ClusterOut]:
     """Every cluster with its members over time, paged; ``as_of`` lists them as they stood then."""
-    items = listing.reads.clusters()
-    return Paged[ClusterOut](**listing.page(request, response, items, CLUSTER_SORTS, sort))
+    return Paged[ClusterOut](**listing.page(request, response, listing.reads.clusters(), BY_NAME, sort))
 
 
 @router.get("/{cluster_id}", responses={404: {"description": "Unknown cluster (at that position)"}})
 def get_cluster(cluster_id: str, at: ReadsDep, response: Response) -> ClusterAt:
-    cluster = at.cluster(cluster_id)
-    tag(response, cluster["version"])
-    return ClusterAt(**cluster, as_of_position=at.position)
+    """A cluster: its members over time, the host flag's holder; its version as the ETag."""
+    return tagged(response, ClusterAt(**at.cluster(cluster_id), as_of_position=at.position))
 
 
 @router.get("/{cluster_id}/rotations", responses={404: {"description": "Unknown cluster (at that position)"}})

@@ -11,7 +11,7 @@ from app.api.deps import IfMatch, expected_version
 from app.api.reading import ListingDep, ReadsDep, SortKey, by, renamed
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
 from app.api.responses import PactOut, PactSummary, Paged, ScoresOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.routes._write import WRITE_ERRORS, tagged
 from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
@@ -150,9 +150,7 @@ def list_pacts(
 
 @router.get("/{pact_id}", responses={404: {"description": "Unknown pact (at that position)"}})
 def get_pact(pact_id: str, at: ReadsDep, response: Response) -> PactOut:
-    pact = at.pact(pact_id)
-    tag(response, pact["version"])
-    return PactOut(**pact, as_of_position=at.position)
+    return tagged(response, PactOut(**at.pact(pact_id), as_of_position=at.position))
 
 
 @router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact (at that position)"}})

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.deps import IfMatch, expected_version
-from app.api.reading import ListingDep, ReadsDep, by
+from app.api.reading import BY_NAME, ListingDep, NameSort, ReadsDep
 from app.api.requests import MergeIn, RenameIn, UnitIn
 from app.api.responses import Paged, UnitAt, UnitOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.routes._write import WRITE_ERRORS, tagged
 from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
@@ -55,22 +53,14 @@ def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> 
     return write.one(cmd)
 
 
-UNIT_SORTS = {"id": by(), "name": by("name")}
-
-
 @router.get("")
 def list_units(
-    request: Request,
-    response: Response,
-    listing: ListingDep,
-    sort: Annotated[Literal["id", "-id", "name", "-name"], Query(description="Order of the items")] = "id",
+    request: Request, response: Response, listing: ListingDep, sort: NameSort = "id"
 ) -> Paged[UnitOut]:
     """Every unit, paged; ``as_of`` lists them as they stood then."""
-    return Paged[UnitOut](**listing.page(request, response, listing.reads.units(), UNIT_SORTS, sort))
+    return Paged[UnitOut](**listing.page(request, response, listing.reads.units(), BY_NAME, sort))
 
 
 @router.get("/{unit_id}", responses={404: {"description": "Unknown unit (at that position)"}})
 def get_unit(unit_id: str, at: ReadsDep, response: Response) -> UnitAt:
-    unit = at.unit(unit_id)
-    tag(response, unit["version"])
-    return UnitAt(**unit, as_of_position=at.position)
+    return tagged(response, UnitAt(**at.unit(unit_id), as_of_position=at.position))
