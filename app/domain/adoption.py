@@ -1,0 +1,72 @@
+"""The score sheet a pact is scored by (``score_sheet``): one version, fixed from the first assessment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain import errors
+from app.domain import scoring_commands as sc
+from app.domain.pact import Pact
+from app.domain.scoring_events import ScoreSheetAdopted
+from app.domain.sheet import ScoreSheet, SheetVersions
+from app.domain.sheet_scoring import check_targets
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SheetRef:
+    code: str
+    version: int
+
+
+def chosen_version(sheets: SheetVersions | None, code: str, version: int | None) -> ScoreSheet:
+    """The sheet's ``version``, or its latest when None."""
+    if sheets is None:
+        raise errors.NotFound(f"no score sheet {code}")
+    if version is None:
+        return sheets.latest
+    chosen = sheets.version(version)
+    if chosen is None:
+        raise errors.InvalidValue(
+            "version", f"score sheet {code} has versions 1 to {len(sheets.versions)}, not {version}"
+        )
+    return chosen
+
+
+def check_fits(pact: Pact, sheet: ScoreSheet) -> None:
+    """The sheet is valid during the pact's years."""
+    first, last = pact.years
+    if not sheet.overlaps(date(first, 1, 1), date(last, 12, 31)):
+        until = sheet.valid_to.isoformat() if sheet.valid_to else "on"
+        covered = str(first) if first == last else f"{first}-{last}"
+        raise errors.InvalidValue(
+            "sheet_code",
+            f"score sheet {sheet.code} version {sheet.version} is valid from "
+            f"{sheet.valid_from.isoformat()} {'to ' if sheet.valid_to else ''}{until}, not during {covered}",
+        )
+
+
+def adopt(
+    pact: Pact,
+    sheets: SheetVersions | None,
+    adopted: SheetRef | None,
+    assessed: bool,
+    cmd: sc.AdoptScoreSheet,
+) -> list[ScoreSheetAdopted]:
+    """``adopted``: the sheet the pact has now; ``assessed``: whether any unit
+    has been assessed on it. Every target criterion must name a target of the
+    pact: set the targets before adopting the sheet."""
+    pact.ensure_open()
+    sheet = chosen_version(sheets, cmd.sheet_code, cmd.version)
+    if assessed:
+        raise errors.AssessmentStarted(
+            f"pact {pact.id} is being assessed on score sheet {adopted.code if adopted else '?'}"
+            f" version {adopted.version if adopted else '?'}: its sheet can no longer change"
+        )
+    if adopted == SheetRef(code=sheet.code, version=sheet.version):
+        raise errors.RuleViolated(f"pact {pact.id} is already scored by {sheet.code} version {sheet.version}")
+    if cmd.adopted_on < pact.proposed_on:
+        raise errors.DateOutOfOrder("adopted_on is before the pact was proposed")
+    check_fits(pact, sheet)
+    check_targets(sheet, pact.targets, pact.id)
+    return [ScoreSheetAdopted(sheet_code=sheet.code, version=sheet.version, adopted_on=cmd.adopted_on)]
