@@ -28,4 +28,3 @@ def test_each_is_frozen_and_built_by_keyword_only(cls):
 def test_an_event_is_named_for_what_happened(cls):
     assert cls.__name__.endswith("ed")
     assert cls.STREAM_TYPE in {"sheet", "pact", "assessment"}
-
