@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from app.domain import errors
 from app.domain import scoring_commands as sc
+from app.domain.assessment import Assessments, SheetRef
 from app.domain.pact import Pact
 from app.domain.scoring_events import ScoreSheetAdopted
 from app.domain.sheet import ScoreSheet, SheetVersions
 from app.domain.sheet_scoring import check_targets
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SheetRef:
-    code: str
-    version: int
 
 
 def chosen_version(sheets: SheetVersions | None, code: str, version: int | None) -> ScoreSheet:
@@ -49,16 +43,15 @@ def check_fits(pact: Pact, sheet: ScoreSheet) -> None:
 def adopt(
     pact: Pact,
     sheets: SheetVersions | None,
-    adopted: SheetRef | None,
-    assessed: bool,
+    state: Assessments | None,
     cmd: sc.AdoptScoreSheet,
 ) -> list[ScoreSheetAdopted]:
-    """``adopted``: the sheet the pact has now; ``assessed``: whether any unit
-    has been assessed on it. Every target criterion must name a target of the
-    pact: set the targets before adopting the sheet."""
+    """``state``: the pact's assessment stream. Every target criterion must name
+    a target of the pact: set the targets before adopting the sheet."""
     pact.ensure_open()
     sheet = chosen_version(sheets, cmd.sheet_code, cmd.version)
-    if assessed:
+    adopted = state.sheet if state else None
+    if state is not None and state.started:
         raise errors.AssessmentStarted(
             f"pact {pact.id} is being assessed on score sheet {adopted.code if adopted else '?'}"
             f" version {adopted.version if adopted else '?'}: its sheet can no longer change"

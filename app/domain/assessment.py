@@ -62,10 +62,22 @@ class UnitAssessment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Assessments:
-    """Every unit's assessment in one pact."""
+class SheetRef:
+    code: str
+    version: int
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessments:
+    """A pact's scoring: the sheet version it adopted, and every unit's assessment."""
+
+    sheet: SheetRef | None = None
     units: Mapping[str, UnitAssessment] = field(default_factory=dict)
+
+    @property
+    def started(self) -> bool:
+        """Whether any unit has been assessed (its sheet is fixed from then on)."""
+        return any(u.current is not None for u in self.units.values())
 
     def of(self, unit_id: str) -> UnitAssessment:
         return self.units.get(unit_id) or UnitAssessment(unit_id=unit_id)
@@ -211,10 +223,16 @@ apply: Folds = Folds(STREAM_TYPE)
 
 
 def _with(state: Assessments | None, unit_id: str, **changes: object) -> Assessments:
-    units = dict(state.units) if state else {}
+    state = state or Assessments()
+    units = dict(state.units)
     unit = units.get(unit_id) or UnitAssessment(unit_id=unit_id)
     units[unit_id] = evolve(unit, **changes)
-    return Assessments(units=units)
+    return evolve(state, units=units)
+
+
+@apply.register
+def _(event: se.ScoreSheetAdopted, state: Assessments | None) -> Assessments:
+    return evolve(state or Assessments(), sheet=SheetRef(code=event.sheet_code, version=event.version))
 
 
 @apply.register

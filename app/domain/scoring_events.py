@@ -83,19 +83,19 @@ class ScoreSheetPublished(Event, SheetVersion):
     DATE_FIELD = "valid_from"
 
 
-# --- pact: the sheet a pact is scored by ---------------------------------------
+# --- assessment: a pact's year-end scoring, one stream per pact ---------------
+# The pact's own stream is not touched: scoring by sheet adds a stream beside it.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScoreSheetAdopted(Event):
-    STREAM_TYPE = "pact"
+    """The pact is scored by this version of the sheet (``score_sheet``)."""
+
+    STREAM_TYPE = "assessment"
     DATE_FIELD = "adopted_on"
     sheet_code: str
     version: int
     adopted_on: date
-
-
-# --- assessment: a pact's year-end scoring, one stream per pact ---------------
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

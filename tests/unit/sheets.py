@@ -77,6 +77,12 @@ def create_sheet(**overrides: Any) -> sc.CreateScoreSheet:
     return sc.CreateScoreSheet(**fields)
 
 
+def revision(**changes: Any) -> sc.ReviseScoreSheet:
+    """The example sheet, revised with ``changes``."""
+    fields = {name: getattr(create_sheet(), name) for name in sc.CreateScoreSheet.__dataclass_fields__}
+    return sc.ReviseScoreSheet(**{**fields, **changes})
+
+
 def a_sheet(**overrides: Any) -> sheet.ScoreSheet:
     return fold(sheet.apply, sheet.create(None, create_sheet(**overrides))).latest
 

@@ -8,19 +8,13 @@ from datetime import date
 import pytest
 
 from app.domain import errors, sheet
-from app.domain import scoring_commands as sc
 from app.domain.scoring_events import Criterion, CriterionGroup
 from tests.unit.builders import fold
-from tests.unit.sheets import GROUPS, SHEET_CODE, create_sheet
+from tests.unit.sheets import GROUPS, SHEET_CODE, create_sheet, revision
 
 
 def created() -> sheet.SheetVersions:
     return fold(sheet.apply, sheet.create(None, create_sheet()))
-
-
-def revision(**changes) -> sc.ReviseScoreSheet:
-    fields = {name: getattr(create_sheet(), name) for name in sc.CreateScoreSheet.__dataclass_fields__}
-    return sc.ReviseScoreSheet(**{**fields, **changes})
 
 
 def test_creating_a_sheet_publishes_version_1_with_its_groups():
