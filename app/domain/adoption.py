@@ -62,4 +62,8 @@ def adopt(
         raise errors.DateOutOfOrder("adopted_on is before the pact was proposed")
     check_fits(pact, sheet)
     check_targets(sheet, pact.targets, pact.id)
-    return [ScoreSheetAdopted(sheet_code=sheet.code, version=sheet.version, adopted_on=cmd.adopted_on)]
+    return [
+        ScoreSheetAdopted(
+            pact_id=pact.id, sheet_code=sheet.code, version=sheet.version, adopted_on=cmd.adopted_on
+        )
+    ]

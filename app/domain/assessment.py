@@ -71,7 +71,8 @@ class SheetRef:
 class Assessments:
     """A pact's scoring: the sheet version it adopted, and every unit's assessment."""
 
-    sheet: SheetRef | None = None
+    pact_id: str
+    sheet: SheetRef
     units: Mapping[str, UnitAssessment] = field(default_factory=dict)
 
     @property
@@ -113,15 +114,22 @@ def current_score(
 
 
 def _ready(
-    pact: Pact, sheet: ScoreSheet | None, unit_id: str, on: date, today: date, field: str
-) -> ScoreSheet:
+    pact: Pact,
+    sheet: ScoreSheet | None,
+    state: Assessments | None,
+    unit_id: str,
+    on: date,
+    today: date,
+    field: str,
+) -> tuple[ScoreSheet, Assessments]:
+    """The pact's sheet and assessments, when a stage about ``unit_id`` on ``on`` may be recorded."""
     pact.ensure_open()
     pact.ensure_party(unit_id)
-    if sheet is None:
+    if sheet is None or state is None:
         raise errors.NoScoreSheet(f"pact {pact.id} has adopted no score sheet")
     check_targets(sheet, pact.targets, pact.id)
     check_business_date(pact, field, on, today)
-    return sheet
+    return sheet, state
 
 
 def _not_blank(text: str, field: str, reason: str) -> None:
@@ -130,9 +138,9 @@ def _not_blank(text: str, field: str, reason: str) -> None:
 
 
 def assign_cross_grader(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments, cmd: sc.AssignCrossGrader, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.AssignCrossGrader, today: date
 ) -> list[se.Event]:
-    _ready(pact, sheet, cmd.unit_id, cmd.assigned_on, today, "assigned_on")
+    _, state = _ready(pact, sheet, state, cmd.unit_id, cmd.assigned_on, today, "assigned_on")
     if cmd.grader_id == cmd.unit_id:
         raise errors.SelfGrading(f"unit {cmd.unit_id} cannot cross-grade itself")
     if cmd.grader_id not in pact.parties:
@@ -144,9 +152,9 @@ def assign_cross_grader(
 
 
 def submit_self_assessment(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments, cmd: sc.SubmitSelfAssessment, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitSelfAssessment, today: date
 ) -> list[se.Event]:
-    checked = _ready(pact, sheet, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
+    checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     unit = state.of(cmd.unit_id)
     if unit.cross is not None or unit.final is not None:
         raise errors.StageOutOfOrder(
@@ -158,9 +166,9 @@ def submit_self_assessment(
 
 
 def submit_cross_grade(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments, cmd: sc.SubmitCrossGrade, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitCrossGrade, today: date
 ) -> list[se.Event]:
-    checked = _ready(pact, sheet, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
+    checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     if cmd.grader_id == cmd.unit_id:
         raise errors.SelfGrading(f"unit {cmd.unit_id} cannot cross-grade itself")
     unit = state.of(cmd.unit_id)
@@ -184,9 +192,9 @@ def submit_cross_grade(
 
 
 def file_explanation(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments, cmd: sc.FileExplanation, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.FileExplanation, today: date
 ) -> list[se.Event]:
-    checked = _ready(pact, sheet, cmd.unit_id, cmd.filed_on, today, "filed_on")
+    checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.filed_on, today, "filed_on")
     _not_blank(cmd.explanation, "explanation", "must not be empty")
     if status(checked, pact.targets, state.of(cmd.unit_id)) != "awaiting_explanation":
         raise errors.NoExplanationDue(
@@ -197,9 +205,9 @@ def file_explanation(
 
 
 def record_final(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments, cmd: sc.RecordFinalScore, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.RecordFinalScore, today: date
 ) -> list[se.Event]:
-    checked = _ready(pact, sheet, cmd.unit_id, cmd.recorded_on, today, "recorded_on")
+    checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.recorded_on, today, "recorded_on")
     _not_blank(cmd.reason, "reason", "the chair's final needs a reason")
     unit = state.of(cmd.unit_id)
     if unit.self_assessment is None:
@@ -222,8 +230,7 @@ def record_final(
 apply: Folds = Folds(STREAM_TYPE)
 
 
-def _with(state: Assessments | None, unit_id: str, **changes: object) -> Assessments:
-    state = state or Assessments()
+def _with(state: Assessments, unit_id: str, **changes: object) -> Assessments:
     units = dict(state.units)
     unit = units.get(unit_id) or UnitAssessment(unit_id=unit_id)
     units[unit_id] = evolve(unit, **changes)
@@ -232,33 +239,34 @@ def _with(state: Assessments | None, unit_id: str, **changes: object) -> Assessm
 
 @apply.register
 def _(event: se.ScoreSheetAdopted, state: Assessments | None) -> Assessments:
-    return evolve(state or Assessments(), sheet=SheetRef(code=event.sheet_code, version=event.version))
+    sheet = SheetRef(code=event.sheet_code, version=event.version)
+    return Assessments(pact_id=event.pact_id, sheet=sheet, units=state.units if state else {})
 
 
 @apply.register
-def _(event: se.CrossGraderAssigned, state: Assessments | None) -> Assessments:
+def _(event: se.CrossGraderAssigned, state: Assessments) -> Assessments:
     return _with(state, event.unit_id, grader_id=event.grader_id)
 
 
 @apply.register
-def _(event: se.SelfAssessed, state: Assessments | None) -> Assessments:
+def _(event: se.SelfAssessed, state: Assessments) -> Assessments:
     grading = Grading(stage="self", grader_id=event.unit_id, entries=event.entries, on=event.submitted_on)
     return _with(state, event.unit_id, self_assessment=grading)
 
 
 @apply.register
-def _(event: se.CrossGraded, state: Assessments | None) -> Assessments:
+def _(event: se.CrossGraded, state: Assessments) -> Assessments:
     grading = Grading(stage="cross", grader_id=event.grader_id, entries=event.entries, on=event.submitted_on)
     return _with(state, event.unit_id, cross=grading, explanation=None)
 
 
 @apply.register
-def _(event: se.ExplanationFiled, state: Assessments | None) -> Assessments:
+def _(event: se.ExplanationFiled, state: Assessments) -> Assessments:
     return _with(state, event.unit_id, explanation=event.explanation)
 
 
 @apply.register
-def _(event: se.FinalScoreRecorded, state: Assessments | None) -> Assessments:
+def _(event: se.FinalScoreRecorded, state: Assessments) -> Assessments:
     grading = Grading(
         stage="final", grader_id=None, entries=event.entries, on=event.recorded_on, reason=event.reason
     )

@@ -89,10 +89,12 @@ class ScoreSheetPublished(Event, SheetVersion):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScoreSheetAdopted(Event):
-    """The pact is scored by this version of the sheet (``score_sheet``)."""
+    """The pact is scored by this version of the sheet (``score_sheet``). Always
+    the first event of a pact's assessment stream: no stage comes before a sheet."""
 
     STREAM_TYPE = "assessment"
     DATE_FIELD = "adopted_on"
+    pact_id: str
     sheet_code: str
     version: int
     adopted_on: date

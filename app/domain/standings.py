@@ -13,11 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from app.domain import scoring
 from app.domain.assessment import Assessments, current_score
-from app.domain.pact import Pact
+from app.domain.pact import Pact, Target
 from app.domain.sheet import ScoreSheet
+
+
+class PactTerms(Protocol):
+    """What sheet standings read of a pact: a Pact, or its read model's rows."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def parties(self) -> tuple[str, ...]: ...
+    @property
+    def targets(self) -> Mapping[str, Target]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +65,7 @@ def flat_standings(pact: Pact) -> PactStandings:
     return PactStandings(standings=rank((s.unit_id, Decimal(repr(s.score)), None, s.missing) for s in scores))
 
 
-def sheet_standings(pact: Pact, sheet: ScoreSheet, assessments: Assessments) -> PactStandings:
+def sheet_standings(pact: PactTerms, sheet: ScoreSheet, assessments: Assessments) -> PactStandings:
     scored: list[tuple[str, Decimal, str | None, tuple[str, ...]]] = []
     not_assessed: list[str] = []
     for unit_id in pact.parties:

@@ -14,7 +14,7 @@ from app.domain import assessment, sheet
 from app.domain import scoring_commands as sc
 from app.domain import scoring_events as se
 from app.domain.scoring_events import Criterion, CriterionGroup, Entry
-from tests.unit.builders import HA_TINH, a_pact, fold, target_set
+from tests.unit.builders import HA_TINH, PACT_ID, a_pact, fold, target_set
 
 SHEET_CODE = "btb-bang-diem"
 TODAY = date(2023, 1, 20)
@@ -106,5 +106,10 @@ def self_assessed(unit_id: str = HA_TINH, entries: tuple[Entry, ...] | None = No
     return se.SelfAssessed(unit_id=unit_id, entries=entries or the_example_entries(), submitted_on=ON)
 
 
+def adopted(version: int = 1) -> se.ScoreSheetAdopted:
+    return se.ScoreSheetAdopted(pact_id=PACT_ID, sheet_code=SHEET_CODE, version=version, adopted_on=ON)
+
+
 def assessments(*events: se.Event) -> assessment.Assessments:
-    return fold(assessment.apply, events, assessment.Assessments())
+    """The example pact's assessment stream: the sheet adopted, then ``events``."""
+    return fold(assessment.apply, [adopted(), *events])

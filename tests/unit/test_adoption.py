@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.domain import errors, sheet
+from app.domain import assessment, errors, sheet
 from app.domain import scoring_commands as sc
-from app.domain import scoring_events as se
 from app.domain.adoption import adopt
 from app.domain.assessment import SheetRef
 from tests.unit.builders import PROPOSED_ON, a_pact, fold, pact_proposed
@@ -25,7 +24,6 @@ from tests.unit.sheets import (
 
 PACT = a_scored_pact()
 SHEETS = fold(sheet.apply, sheet.create(None, create_sheet()))
-ADOPTED = se.ScoreSheetAdopted(sheet_code=SHEET_CODE, version=1, adopted_on=PROPOSED_ON)
 
 
 def adoption(version=None, code=SHEET_CODE) -> sc.AdoptScoreSheet:
@@ -40,7 +38,7 @@ def test_a_pact_adopts_the_latest_version_unless_told_which():
 
     [event] = adopt(PACT, revised, None, adoption())
     assert (event.sheet_code, event.version) == (SHEET_CODE, 2)
-    assert assessments(event).sheet == SheetRef(code=SHEET_CODE, version=2)
+    assert fold(assessment.apply, [event]).sheet == SheetRef(code=SHEET_CODE, version=2)
     assert adopt(PACT, revised, None, adoption(version=1))[0].version == 1
     with pytest.raises(errors.InvalidValue) as raised:
         adopt(PACT, revised, None, adoption(version=3))
@@ -54,18 +52,18 @@ def test_an_unknown_sheet_is_not_found():
 
 def test_the_sheet_is_fixed_once_a_unit_is_assessed():
     with pytest.raises(errors.AssessmentStarted, match="can no longer change"):
-        adopt(PACT, SHEETS, assessments(ADOPTED, self_assessed()), adoption())
+        adopt(PACT, SHEETS, assessments(self_assessed()), adoption())
 
 
 def test_another_version_may_be_adopted_until_then():
     revised = fold(sheet.apply, sheet.revise(SHEETS, revision(tolerance=5.0)), SHEETS)
 
-    assert adopt(PACT, revised, assessments(ADOPTED), adoption())[0].version == 2
+    assert adopt(PACT, revised, assessments(), adoption())[0].version == 2
 
 
 def test_adopting_the_same_version_again_is_refused():
     with pytest.raises(errors.RuleViolated, match="already scored by"):
-        adopt(PACT, SHEETS, assessments(ADOPTED), adoption())
+        adopt(PACT, SHEETS, assessments(), adoption())
 
 
 def test_a_target_criterion_naming_no_target_of_the_pact_is_refused_naming_it():
