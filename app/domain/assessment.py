@@ -23,6 +23,7 @@ from datetime import date
 from app.domain import errors
 from app.domain import scoring_commands as sc
 from app.domain import scoring_events as se
+from app.domain.events import Event
 from app.domain.pact import Pact, Target
 from app.domain.results import _check_date as check_business_date
 from app.domain.sheet import ScoreSheet, points
@@ -139,7 +140,7 @@ def _not_blank(text: str, field: str, reason: str) -> None:
 
 def assign_cross_grader(
     pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.AssignCrossGrader, today: date
-) -> list[se.Event]:
+) -> list[Event]:
     _, state = _ready(pact, sheet, state, cmd.unit_id, cmd.assigned_on, today, "assigned_on")
     if cmd.grader_id == cmd.unit_id:
         raise errors.SelfGrading(f"unit {cmd.unit_id} cannot cross-grade itself")
@@ -153,7 +154,7 @@ def assign_cross_grader(
 
 def submit_self_assessment(
     pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitSelfAssessment, today: date
-) -> list[se.Event]:
+) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     unit = state.of(cmd.unit_id)
     if unit.cross is not None or unit.final is not None:
@@ -167,7 +168,7 @@ def submit_self_assessment(
 
 def submit_cross_grade(
     pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitCrossGrade, today: date
-) -> list[se.Event]:
+) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     if cmd.grader_id == cmd.unit_id:
         raise errors.SelfGrading(f"unit {cmd.unit_id} cannot cross-grade itself")
@@ -193,7 +194,7 @@ def submit_cross_grade(
 
 def file_explanation(
     pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.FileExplanation, today: date
-) -> list[se.Event]:
+) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.filed_on, today, "filed_on")
     _not_blank(cmd.explanation, "explanation", "must not be empty")
     if status(checked, pact.targets, state.of(cmd.unit_id)) != "awaiting_explanation":
@@ -206,7 +207,7 @@ def file_explanation(
 
 def record_final(
     pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.RecordFinalScore, today: date
-) -> list[se.Event]:
+) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.recorded_on, today, "recorded_on")
     _not_blank(cmd.reason, "reason", "the chair's final needs a reason")
     unit = state.of(cmd.unit_id)
@@ -227,7 +228,7 @@ def record_final(
 
 # --- folds -----------------------------------------------------------------------
 
-apply: Folds = Folds(STREAM_TYPE)
+apply: Folds[Assessments] = Folds(STREAM_TYPE)
 
 
 def _with(state: Assessments, unit_id: str, **changes: object) -> Assessments:

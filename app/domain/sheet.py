@@ -106,7 +106,7 @@ def _published_of(sheet: ScoreSheet) -> ScoreSheetPublished:
     return ScoreSheetPublished(**{name: getattr(sheet, name) for name in _FIELDS})
 
 
-def _content(event: ScoreSheetPublished) -> tuple:
+def _content(event: ScoreSheetPublished) -> tuple[object, ...]:
     return (event.title, event.legal_basis, event.valid_from, event.valid_to) + (
         points(event.tolerance),
         points(event.attainment_cap),
@@ -173,7 +173,7 @@ def _check_criterion(criterion: Criterion, where: str) -> None:
         raise errors.InvalidValue(f"{where}.points_each", f"a {kind} criterion gives no points each")
 
 
-apply: Folds = Folds(STREAM_TYPE)
+apply: Folds[SheetVersions] = Folds(STREAM_TYPE)
 
 
 @apply.register
