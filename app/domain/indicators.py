@@ -13,9 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from typing import Protocol
 
-from app.domain.pact import Pact
+from app.domain.pact import Result, Target
 from app.domain.sheet import points
+
+
+class PactFigures(Protocol):
+    """What cluster figures read of a pact: a Pact, or its read model's rows."""
+
+    @property
+    def parties(self) -> tuple[str, ...]: ...
+    @property
+    def targets(self) -> Mapping[str, Target]: ...
+    @property
+    def results(self) -> Mapping[tuple[str, str], Result]: ...
+
 
 _EXACT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
@@ -36,7 +49,7 @@ def is_additive(measure: str) -> bool:
     return "%" not in measure
 
 
-def cluster_indicators(pact: Pact) -> tuple[Indicator, ...]:
+def cluster_indicators(pact: PactFigures) -> tuple[Indicator, ...]:
     indicators = []
     with localcontext(_EXACT):
         for target in pact.targets.values():

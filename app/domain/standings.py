@@ -48,12 +48,17 @@ class PactStandings:
     not_assessed: tuple[str, ...] = ()
 
 
-def flat_not_scoreable(pact: Pact) -> str | None:
-    if not pact.targets:
-        return f"pact {pact.id} has no targets and no score sheet"
-    if not pact.results:
-        return f"pact {pact.id} has no results yet"
+def nothing_to_score(pact_id: str, *, has_targets: bool, has_results: bool) -> str | None:
+    """Why a pact without a sheet ranks no one, or None when it has something to rank."""
+    if not has_targets:
+        return f"pact {pact_id} has no targets and no score sheet"
+    if not has_results:
+        return f"pact {pact_id} has no results yet"
     return None
+
+
+def flat_not_scoreable(pact: Pact) -> str | None:
+    return nothing_to_score(pact.id, has_targets=bool(pact.targets), has_results=bool(pact.results))
 
 
 def flat_standings(pact: Pact) -> PactStandings:

@@ -1,0 +1,157 @@
+"""Read-side queries of scoring by sheet: sheets, assessments, sheet standings, cluster figures.
+
+Points and totals are computed here, from the sheet version a pact adopted and
+the stored entries, by the domain's own functions (app.domain.sheet_scoring):
+the read models hold what was said, never a second copy of what it scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from app.domain.assessment import Assessments, Grading, SheetRef, UnitAssessment
+from app.domain.errors import NotFound
+from app.domain.pact import Result, Target
+from app.domain.scoring_events import CriterionGroup, Entry
+from app.domain.sheet import ScoreSheet
+from app.domain.standings import PactStandings, nothing_to_score, sheet_standings
+from app.events.nested import from_plain
+from app.projections import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class PactRows:
+    """A pact as its read model has it: what sheet standings and cluster figures read."""
+
+    id: str
+    parties: tuple[str, ...]
+    targets: Mapping[str, Target]
+    results: Mapping[tuple[str, str], Result] = field(default_factory=dict)
+
+
+def _sheet(row: Mapping[str, Any]) -> ScoreSheet:
+    groups = tuple(from_plain(CriterionGroup, g) for g in row["groups"])
+    return ScoreSheet(
+        code=row["code"],
+        version=row["version"],
+        title=row["title"],
+        legal_basis=row["legal_basis"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        tolerance=row["tolerance"],
+        attainment_cap=row["attainment_cap"],
+        groups=groups,  # type: ignore[arg-type]
+    )
+
+
+def _sheet_row(conn: Connection, code: str, version: int | None) -> dict[str, Any]:
+    s = t.score_sheets.c
+    query = sa.select(t.score_sheets).where(s.code == code)
+    query = query.where(s.version == version) if version else query.order_by(s.version.desc()).limit(1)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFound(f"no score sheet {code}" + (f" version {version}" if version else ""))
+    versions = conn.execute(sa.select(sa.func.max(s.version)).where(s.code == code)).scalar_one()
+    return {**row, "versions": versions}
+
+
+def get_sheet(conn: Connection, code: str, version: int | None = None) -> dict[str, Any]:
+    return _sheet_row(conn, code, version)
+
+
+def list_sheets(conn: Connection) -> list[dict[str, Any]]:
+    s = t.score_sheets.c
+    latest = sa.select(s.code, sa.func.max(s.version).label("versions")).group_by(s.code).subquery()
+    query = (
+        sa.select(t.score_sheets, latest.c.versions)
+        .join(latest, sa.and_(s.code == latest.c.code, s.version == latest.c.versions))
+        .order_by(s.code)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def pact_rows(conn: Connection, pact_id: str, with_results: bool = False) -> PactRows:
+    parties = conn.execute(sa.select(t.pacts.c.parties).where(t.pacts.c.id == pact_id)).scalar()
+    if parties is None:
+        raise NotFound(f"no pact {pact_id}")
+    tc = t.pact_targets.c
+    targets = {
+        r["code"]: Target(
+            code=r["code"],
+            title=r["title"],
+            kind=r["kind"],
+            measure=r["measure"],
+            direction=r["direction"],
+            value=r["value"],
+            weight=r["weight"],
+            applies_to=tuple(r["applies_to"]) if r["applies_to"] is not None else None,
+        )
+        for r in conn.execute(
+            sa.select(t.pact_targets).where(tc.pact_id == pact_id).order_by(tc.ordinal)
+        ).mappings()
+    }
+    results: dict[tuple[str, str], Result] = {}
+    if with_results:
+        rc = t.pact_results.c
+        for r in conn.execute(sa.select(t.pact_results).where(rc.pact_id == pact_id)).mappings():
+            key = (r["unit_id"], r["target_code"])
+            results[key] = Result(
+                value=r["value"], reported_on=r["reported_on"], source=r["source"], note=r["note"]
+            )
+    return PactRows(id=pact_id, parties=tuple(parties), targets=targets, results=results)
+
+
+def _grading(stage: str, data: dict[str, Any]) -> Grading:
+    return Grading(
+        stage=stage,
+        grader_id=data["grader_id"],
+        entries=tuple(from_plain(Entry, e) for e in data["entries"]),  # type: ignore[misc]
+        on=date.fromisoformat(data["on"]),
+        reason=data["reason"],
+    )
+
+
+def pact_assessments(conn: Connection, pact_id: str) -> tuple[ScoreSheet, Assessments] | None:
+    """The sheet version the pact adopted and its units' assessments; None without a sheet."""
+    adopted = conn.execute(
+        sa.select(t.pact_score_sheets).where(t.pact_score_sheets.c.pact_id == pact_id)
+    ).first()
+    if adopted is None:
+        return None
+    sheet = _sheet(_sheet_row(conn, adopted.sheet_code, adopted.sheet_version))
+    units = {}
+    for r in conn.execute(sa.select(t.assessments).where(t.assessments.c.pact_id == pact_id)).mappings():
+        stages = {name: _grading(name, data) for name, data in r["stages"].items()}
+        units[r["unit_id"]] = UnitAssessment(
+            unit_id=r["unit_id"],
+            grader_id=r["grader_id"],
+            self_assessment=stages.get("self"),
+            cross=stages.get("cross"),
+            explanation=r["explanation"],
+            final=stages.get("final"),
+        )
+    ref = SheetRef(code=adopted.sheet_code, version=adopted.sheet_version)
+    return sheet, Assessments(pact_id=pact_id, sheet=ref, units=units)
+
+
+def sheet_standings_of(conn: Connection, pact_id: str) -> tuple[ScoreSheet, PactStandings] | None:
+    """A pact's standings by its sheet; None when it has adopted none (flat-target scoring)."""
+    found = pact_assessments(conn, pact_id)
+    if found is None:
+        return None
+    sheet, state = found
+    return sheet, sheet_standings(pact_rows(conn, pact_id), sheet, state)
+
+
+def flat_not_scoreable(conn: Connection, pact_id: str) -> str | None:
+    """Why a pact without a sheet has nothing to rank, read from its rows."""
+    targets, results = t.pact_targets.c, t.pact_results.c
+    has_targets = conn.execute(sa.select(targets.code).where(targets.pact_id == pact_id).limit(1)).first()
+    has_results = conn.execute(sa.select(results.unit_id).where(results.pact_id == pact_id).limit(1)).first()
+    return nothing_to_score(pact_id, has_targets=has_targets is not None, has_results=has_results is not None)
