@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.domain import commands as c
 from app.domain import errors
-from app.domain import scoring_commands as sc
 from app.domain.assessment import Assessments, SheetRef
+from app.domain.events import ScoreSheetAdopted
 from app.domain.pact import Pact
-from app.domain.scoring_events import ScoreSheetAdopted
 from app.domain.sheet import ScoreSheet, SheetVersions
 from app.domain.sheet_scoring import check_targets
 
@@ -44,7 +44,7 @@ def adopt(
     pact: Pact,
     sheets: SheetVersions | None,
     state: Assessments | None,
-    cmd: sc.AdoptScoreSheet,
+    cmd: c.AdoptScoreSheet,
 ) -> list[ScoreSheetAdopted]:
     """``state``: the pact's assessment stream. Every target criterion must name
     a target of the pact: set the targets before adopting the sheet."""

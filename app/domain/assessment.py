@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain import commands as c
 from app.domain import errors
-from app.domain import scoring_commands as sc
-from app.domain import scoring_events as se
+from app.domain import events as e
 from app.domain.events import Event
 from app.domain.pact import Pact, Target
 from app.domain.results import _check_date as check_business_date
@@ -41,7 +41,7 @@ class Grading:
 
     stage: str
     grader_id: str | None
-    entries: tuple[se.Entry, ...]
+    entries: tuple[e.Entry, ...]
     on: date
     reason: str | None = None
 
@@ -139,7 +139,7 @@ def _not_blank(text: str, field: str, reason: str) -> None:
 
 
 def assign_cross_grader(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.AssignCrossGrader, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: c.AssignCrossGrader, today: date
 ) -> list[Event]:
     _, state = _ready(pact, sheet, state, cmd.unit_id, cmd.assigned_on, today, "assigned_on")
     if cmd.grader_id == cmd.unit_id:
@@ -149,11 +149,11 @@ def assign_cross_grader(
     unit = state.of(cmd.unit_id)
     if unit.cross is not None:
         raise errors.StageOutOfOrder(f"unit {cmd.unit_id} was already cross-graded by {unit.cross.grader_id}")
-    return [se.CrossGraderAssigned(unit_id=cmd.unit_id, grader_id=cmd.grader_id, assigned_on=cmd.assigned_on)]
+    return [e.CrossGraderAssigned(unit_id=cmd.unit_id, grader_id=cmd.grader_id, assigned_on=cmd.assigned_on)]
 
 
 def submit_self_assessment(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitSelfAssessment, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: c.SubmitSelfAssessment, today: date
 ) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     unit = state.of(cmd.unit_id)
@@ -163,11 +163,11 @@ def submit_self_assessment(
             "its self-assessment can no longer change"
         )
     check_entries(checked, pact.targets, cmd.entries)
-    return [se.SelfAssessed(unit_id=cmd.unit_id, entries=cmd.entries, submitted_on=cmd.submitted_on)]
+    return [e.SelfAssessed(unit_id=cmd.unit_id, entries=cmd.entries, submitted_on=cmd.submitted_on)]
 
 
 def submit_cross_grade(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.SubmitCrossGrade, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: c.SubmitCrossGrade, today: date
 ) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.submitted_on, today, "submitted_on")
     if cmd.grader_id == cmd.unit_id:
@@ -186,14 +186,14 @@ def submit_cross_grade(
         raise errors.StageOutOfOrder(f"unit {cmd.unit_id} already has the chair's final")
     check_entries(checked, pact.targets, cmd.entries)
     return [
-        se.CrossGraded(
+        e.CrossGraded(
             unit_id=cmd.unit_id, grader_id=cmd.grader_id, entries=cmd.entries, submitted_on=cmd.submitted_on
         )
     ]
 
 
 def file_explanation(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.FileExplanation, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: c.FileExplanation, today: date
 ) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.filed_on, today, "filed_on")
     _not_blank(cmd.explanation, "explanation", "must not be empty")
@@ -202,11 +202,11 @@ def file_explanation(
             f"unit {cmd.unit_id} owes no explanation: its cross-grade is missing, "
             "within the tolerance, explained already or superseded by the final"
         )
-    return [se.ExplanationFiled(unit_id=cmd.unit_id, explanation=cmd.explanation, filed_on=cmd.filed_on)]
+    return [e.ExplanationFiled(unit_id=cmd.unit_id, explanation=cmd.explanation, filed_on=cmd.filed_on)]
 
 
 def record_final(
-    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: sc.RecordFinalScore, today: date
+    pact: Pact, sheet: ScoreSheet | None, state: Assessments | None, cmd: c.RecordFinalScore, today: date
 ) -> list[Event]:
     checked, state = _ready(pact, sheet, state, cmd.unit_id, cmd.recorded_on, today, "recorded_on")
     _not_blank(cmd.reason, "reason", "the chair's final needs a reason")
@@ -220,7 +220,7 @@ def record_final(
         )
     check_entries(checked, pact.targets, cmd.entries)
     return [
-        se.FinalScoreRecorded(
+        e.FinalScoreRecorded(
             unit_id=cmd.unit_id, entries=cmd.entries, reason=cmd.reason, recorded_on=cmd.recorded_on
         )
     ]
@@ -239,35 +239,35 @@ def _with(state: Assessments, unit_id: str, **changes: object) -> Assessments:
 
 
 @apply.register
-def _(event: se.ScoreSheetAdopted, state: Assessments | None) -> Assessments:
+def _(event: e.ScoreSheetAdopted, state: Assessments | None) -> Assessments:
     sheet = SheetRef(code=event.sheet_code, version=event.version)
     return Assessments(pact_id=event.pact_id, sheet=sheet, units=state.units if state else {})
 
 
 @apply.register
-def _(event: se.CrossGraderAssigned, state: Assessments) -> Assessments:
+def _(event: e.CrossGraderAssigned, state: Assessments) -> Assessments:
     return _with(state, event.unit_id, grader_id=event.grader_id)
 
 
 @apply.register
-def _(event: se.SelfAssessed, state: Assessments) -> Assessments:
+def _(event: e.SelfAssessed, state: Assessments) -> Assessments:
     grading = Grading(stage="self", grader_id=event.unit_id, entries=event.entries, on=event.submitted_on)
     return _with(state, event.unit_id, self_assessment=grading)
 
 
 @apply.register
-def _(event: se.CrossGraded, state: Assessments) -> Assessments:
+def _(event: e.CrossGraded, state: Assessments) -> Assessments:
     grading = Grading(stage="cross", grader_id=event.grader_id, entries=event.entries, on=event.submitted_on)
     return _with(state, event.unit_id, cross=grading, explanation=None)
 
 
 @apply.register
-def _(event: se.ExplanationFiled, state: Assessments) -> Assessments:
+def _(event: e.ExplanationFiled, state: Assessments) -> Assessments:
     return _with(state, event.unit_id, explanation=event.explanation)
 
 
 @apply.register
-def _(event: se.FinalScoreRecorded, state: Assessments) -> Assessments:
+def _(event: e.FinalScoreRecorded, state: Assessments) -> Assessments:
     grading = Grading(
         stage="final", grader_id=None, entries=event.entries, on=event.recorded_on, reason=event.reason
     )

@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from app.domain import commands as c
 from app.domain import errors
-from app.domain import scoring_commands as sc
-from app.domain.scoring_events import Criterion, ScoreSheetPublished, SheetVersion
+from app.domain.events import Criterion, ScoreSheetPublished, SheetVersion
 from app.domain.state import Folds
 
 STREAM_TYPE = "sheet"
@@ -70,13 +70,13 @@ class SheetVersions:
 _FIELDS = tuple(f.name for f in fields(SheetVersion))
 
 
-def create(existing: SheetVersions | None, cmd: sc.CreateScoreSheet) -> list[ScoreSheetPublished]:
+def create(existing: SheetVersions | None, cmd: c.CreateScoreSheet) -> list[ScoreSheetPublished]:
     if existing is not None:
         raise errors.AlreadyExists(f"score sheet {cmd.code} already exists; revise it for a new version")
     return [_published(cmd, 1)]
 
 
-def revise(existing: SheetVersions | None, cmd: sc.ReviseScoreSheet) -> list[ScoreSheetPublished]:
+def revise(existing: SheetVersions | None, cmd: c.ReviseScoreSheet) -> list[ScoreSheetPublished]:
     if existing is None:
         raise errors.NotFound(f"no score sheet {cmd.code}")
     event = _published(cmd, len(existing.versions) + 1)
@@ -87,7 +87,7 @@ def revise(existing: SheetVersions | None, cmd: sc.ReviseScoreSheet) -> list[Sco
     return [event]
 
 
-def _published(cmd: sc.CreateScoreSheet, version: int) -> ScoreSheetPublished:
+def _published(cmd: c.CreateScoreSheet, version: int) -> ScoreSheetPublished:
     _check(cmd)
     return ScoreSheetPublished(
         code=cmd.code,
@@ -120,7 +120,7 @@ def _finite_in(field: str, value: float, low: float, high: float, low_open: bool
         raise errors.InvalidValue(field, f"must be {bound} {low:g} and at most {high:g}")
 
 
-def _check(cmd: sc.CreateScoreSheet) -> None:
+def _check(cmd: c.CreateScoreSheet) -> None:
     if cmd.valid_to is not None and cmd.valid_to < cmd.valid_from:
         raise errors.InvalidValue("valid_to", "is before valid_from")
     _finite_in("tolerance", cmd.tolerance, 0.0, MAX_POINTS, low_open=False)

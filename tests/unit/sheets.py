@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from app.domain import assessment, sheet
-from app.domain import scoring_commands as sc
-from app.domain import scoring_events as se
-from app.domain.scoring_events import Criterion, CriterionGroup, Entry
+from app.domain import commands as c
+from app.domain import events as e
+from app.domain.events import Criterion, CriterionGroup, Entry
 from tests.unit.builders import HA_TINH, PACT_ID, a_pact, fold, target_set
 
 SHEET_CODE = "btb-bang-diem"
@@ -62,7 +62,7 @@ GROUPS = (
 )
 
 
-def create_sheet(**overrides: Any) -> sc.CreateScoreSheet:
+def create_sheet(**overrides: Any) -> c.CreateScoreSheet:
     fields: dict[str, Any] = dict(
         code=SHEET_CODE,
         title="Bảng chấm điểm thi đua Cụm Bắc Trung Bộ",
@@ -74,13 +74,13 @@ def create_sheet(**overrides: Any) -> sc.CreateScoreSheet:
         groups=GROUPS,
     )
     fields.update(overrides)
-    return sc.CreateScoreSheet(**fields)
+    return c.CreateScoreSheet(**fields)
 
 
-def revision(**changes: Any) -> sc.ReviseScoreSheet:
+def revision(**changes: Any) -> c.ReviseScoreSheet:
     """The example sheet, revised with ``changes``."""
-    fields = {name: getattr(create_sheet(), name) for name in sc.CreateScoreSheet.__dataclass_fields__}
-    return sc.ReviseScoreSheet(**{**fields, **changes})
+    fields = {name: getattr(create_sheet(), name) for name in c.CreateScoreSheet.__dataclass_fields__}
+    return c.ReviseScoreSheet(**{**fields, **changes})
 
 
 def a_sheet(**overrides: Any) -> sheet.ScoreSheet:
@@ -97,19 +97,19 @@ def the_example_entries(iip: float = 9.2, exports: float = 3.15, on_time: int = 
     )
 
 
-def a_scored_pact(*later: se.Event) -> Any:
+def a_scored_pact(*later: e.Event) -> Any:
     """The 2022 pact with the two targets the example sheet scores."""
     return a_pact(IIP, EXPORTS, *later)
 
 
-def self_assessed(unit_id: str = HA_TINH, entries: tuple[Entry, ...] | None = None) -> se.SelfAssessed:
-    return se.SelfAssessed(unit_id=unit_id, entries=entries or the_example_entries(), submitted_on=ON)
+def self_assessed(unit_id: str = HA_TINH, entries: tuple[Entry, ...] | None = None) -> e.SelfAssessed:
+    return e.SelfAssessed(unit_id=unit_id, entries=entries or the_example_entries(), submitted_on=ON)
 
 
-def adopted(version: int = 1) -> se.ScoreSheetAdopted:
-    return se.ScoreSheetAdopted(pact_id=PACT_ID, sheet_code=SHEET_CODE, version=version, adopted_on=ON)
+def adopted(version: int = 1) -> e.ScoreSheetAdopted:
+    return e.ScoreSheetAdopted(pact_id=PACT_ID, sheet_code=SHEET_CODE, version=version, adopted_on=ON)
 
 
-def assessments(*events: se.Event) -> assessment.Assessments:
+def assessments(*events: e.Event) -> assessment.Assessments:
     """The example pact's assessment stream: the sheet adopted, then ``events``."""
     return fold(assessment.apply, [adopted(), *events])

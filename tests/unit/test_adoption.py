@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.domain import assessment, errors, sheet
-from app.domain import scoring_commands as sc
+from app.domain import commands as c
 from app.domain.adoption import adopt
 from app.domain.assessment import SheetRef
 from tests.unit.builders import PROPOSED_ON, a_pact, fold, pact_proposed
@@ -26,14 +26,14 @@ PACT = a_scored_pact()
 SHEETS = fold(sheet.apply, sheet.create(None, create_sheet()))
 
 
-def adoption(version=None, code=SHEET_CODE) -> sc.AdoptScoreSheet:
-    return sc.AdoptScoreSheet(pact_id=PACT.id, sheet_code=code, version=version, adopted_on=PROPOSED_ON)
+def adoption(version=None, code=SHEET_CODE) -> c.AdoptScoreSheet:
+    return c.AdoptScoreSheet(pact_id=PACT.id, sheet_code=code, version=version, adopted_on=PROPOSED_ON)
 
 
 def test_a_pact_adopts_the_latest_version_unless_told_which():
-    fields = {name: getattr(create_sheet(), name) for name in sc.CreateScoreSheet.__dataclass_fields__}
+    fields = {name: getattr(create_sheet(), name) for name in c.CreateScoreSheet.__dataclass_fields__}
     revised = fold(
-        sheet.apply, sheet.revise(SHEETS, sc.ReviseScoreSheet(**{**fields, "tolerance": 5.0})), SHEETS
+        sheet.apply, sheet.revise(SHEETS, c.ReviseScoreSheet(**{**fields, "tolerance": 5.0})), SHEETS
     )
 
     [event] = adopt(PACT, revised, None, adoption())

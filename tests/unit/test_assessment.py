@@ -10,10 +10,9 @@ from datetime import date
 import pytest
 
 from app.domain import assessment, errors
-from app.domain import scoring_commands as sc
-from app.domain import scoring_events as se
-from app.domain.events import PactClosed
-from app.domain.scoring_events import Entry
+from app.domain import commands as c
+from app.domain import events as e
+from app.domain.events import Entry, PactClosed
 from tests.unit.builders import HA_TINH, NGHE_AN, THANH_HOA
 from tests.unit.sheets import (
     ON,
@@ -27,17 +26,17 @@ from tests.unit.sheets import (
 
 PACT = a_scored_pact()
 SHEET = a_sheet()  # tolerance 2.0 points
-ASSIGNED = se.CrossGraderAssigned(unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON)
+ASSIGNED = e.CrossGraderAssigned(unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON)
 
 
-def cross_graded(entries=None, grader=NGHE_AN) -> se.CrossGraded:
-    return se.CrossGraded(
+def cross_graded(entries=None, grader=NGHE_AN) -> e.CrossGraded:
+    return e.CrossGraded(
         unit_id=HA_TINH, grader_id=grader, entries=entries or the_example_entries(), submitted_on=ON
     )
 
 
-def cross_grade(grader=NGHE_AN, entries=None) -> sc.SubmitCrossGrade:
-    return sc.SubmitCrossGrade(
+def cross_grade(grader=NGHE_AN, entries=None) -> c.SubmitCrossGrade:
+    return c.SubmitCrossGrade(
         pact_id=PACT.id,
         unit_id=HA_TINH,
         grader_id=grader,
@@ -46,8 +45,8 @@ def cross_grade(grader=NGHE_AN, entries=None) -> sc.SubmitCrossGrade:
     )
 
 
-def final(reason="Hội đồng thống nhất") -> sc.RecordFinalScore:
-    return sc.RecordFinalScore(
+def final(reason="Hội đồng thống nhất") -> c.RecordFinalScore:
+    return c.RecordFinalScore(
         pact_id=PACT.id, unit_id=HA_TINH, entries=the_example_entries(), reason=reason, recorded_on=ON
     )
 
@@ -66,7 +65,7 @@ NEAR = the_example_entries(exports=3.08)
 
 
 def test_a_unit_assesses_itself_with_evidence():
-    cmd = sc.SubmitSelfAssessment(
+    cmd = c.SubmitSelfAssessment(
         pact_id=PACT.id, unit_id=HA_TINH, entries=the_example_entries(), submitted_on=ON
     )
 
@@ -78,14 +77,14 @@ def test_a_unit_assesses_itself_with_evidence():
 
 
 def test_a_self_assessment_needs_a_score_sheet():
-    cmd = sc.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=(), submitted_on=ON)
+    cmd = c.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=(), submitted_on=ON)
 
     with pytest.raises(errors.NoScoreSheet):
         assessment.submit_self_assessment(PACT, None, assessments(), cmd, TODAY)
 
 
 def test_a_self_assessment_can_be_sent_again_until_the_cross_grade_is_in():
-    cmd = sc.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=NEAR, submitted_on=ON)
+    cmd = c.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=NEAR, submitted_on=ON)
     assessment.submit_self_assessment(PACT, SHEET, assessments(self_assessed()), cmd, TODAY)
 
     with pytest.raises(errors.StageOutOfOrder, match="can no longer change"):
@@ -95,10 +94,10 @@ def test_a_self_assessment_can_be_sent_again_until_the_cross_grade_is_in():
 
 
 def test_an_outsider_or_a_future_date_is_refused():
-    outsider = sc.SubmitSelfAssessment(pact_id=PACT.id, unit_id="ha-noi", entries=(), submitted_on=ON)
+    outsider = c.SubmitSelfAssessment(pact_id=PACT.id, unit_id="ha-noi", entries=(), submitted_on=ON)
     with pytest.raises(errors.NotAMember):
         assessment.submit_self_assessment(PACT, SHEET, assessments(), outsider, TODAY)
-    later = sc.SubmitSelfAssessment(
+    later = c.SubmitSelfAssessment(
         pact_id=PACT.id, unit_id=HA_TINH, entries=(), submitted_on=date(2023, 2, 1)
     )
     with pytest.raises(errors.InvalidValue) as raised:
@@ -107,7 +106,7 @@ def test_an_outsider_or_a_future_date_is_refused():
 
 
 def test_a_closed_pact_takes_no_assessment():
-    cmd = sc.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=(), submitted_on=ON)
+    cmd = c.SubmitSelfAssessment(pact_id=PACT.id, unit_id=HA_TINH, entries=(), submitted_on=ON)
 
     with pytest.raises(errors.PactIsClosed):
         assessment.submit_self_assessment(
@@ -119,13 +118,13 @@ def test_a_closed_pact_takes_no_assessment():
 
 
 def test_the_chair_assigns_another_member_to_cross_grade():
-    cmd = sc.AssignCrossGrader(pact_id=PACT.id, unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON)
+    cmd = c.AssignCrossGrader(pact_id=PACT.id, unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON)
 
     assert assessment.assign_cross_grader(PACT, SHEET, assessments(), cmd, TODAY) == [ASSIGNED]
 
 
 def test_grading_yourself_is_self_grading():
-    assign = sc.AssignCrossGrader(pact_id=PACT.id, unit_id=HA_TINH, grader_id=HA_TINH, assigned_on=ON)
+    assign = c.AssignCrossGrader(pact_id=PACT.id, unit_id=HA_TINH, grader_id=HA_TINH, assigned_on=ON)
     with pytest.raises(errors.SelfGrading):
         assessment.assign_cross_grader(PACT, SHEET, assessments(), assign, TODAY)
 
@@ -156,7 +155,7 @@ def test_a_cross_grade_within_the_tolerance_needs_no_explanation():
     )
 
     assert status(self_assessed(), ASSIGNED, event) == "cross_graded"
-    explain = sc.FileExplanation(pact_id=PACT.id, unit_id=HA_TINH, explanation="...", filed_on=ON)
+    explain = c.FileExplanation(pact_id=PACT.id, unit_id=HA_TINH, explanation="...", filed_on=ON)
     with pytest.raises(errors.NoExplanationDue):
         assessment.file_explanation(
             PACT, SHEET, assessments(self_assessed(), ASSIGNED, event), explain, TODAY
@@ -170,7 +169,7 @@ def test_a_cross_grade_beyond_the_tolerance_awaits_the_units_explanation():
     with pytest.raises(errors.AwaitingExplanation):
         assessment.record_final(PACT, SHEET, assessments(*given), final(), TODAY)
 
-    explain = sc.FileExplanation(
+    explain = c.FileExplanation(
         pact_id=PACT.id,
         unit_id=HA_TINH,
         explanation="4 báo cáo gửi qua bưu điện, có dấu đúng hạn",
@@ -182,7 +181,7 @@ def test_a_cross_grade_beyond_the_tolerance_awaits_the_units_explanation():
 
 
 def test_a_new_cross_grade_asks_for_a_new_explanation():
-    filed = se.ExplanationFiled(unit_id=HA_TINH, explanation="đã giải trình", filed_on=ON)
+    filed = e.ExplanationFiled(unit_id=HA_TINH, explanation="đã giải trình", filed_on=ON)
 
     assert (
         status(self_assessed(), ASSIGNED, cross_graded(FAR), filed, cross_graded(FAR))
@@ -210,7 +209,7 @@ def test_the_final_needs_a_reason_and_a_self_assessment():
 
 def test_the_final_may_differ_from_both_and_is_the_current_stage():
     entries = (Entry(criterion_code="I.1", value=8.0), Entry(criterion_code="I.2", value=3.5))
-    cmd = sc.RecordFinalScore(
+    cmd = c.RecordFinalScore(
         pact_id=PACT.id, unit_id=HA_TINH, entries=entries, reason="Theo số liệu Cục Thống kê", recorded_on=ON
     )
     given = (self_assessed(), ASSIGNED, cross_graded(NEAR))

@@ -8,22 +8,16 @@ import json
 import pytest
 
 from app.db import dumps
-from app.domain import scoring_events as se
+from app.domain import events as e
 from app.events import codec
 from app.events.canonical import dumps_canonical
 from tests.unit.sheets import ON, create_sheet, self_assessed
 
 
-@pytest.fixture(autouse=True)
-def scoring_shapes(monkeypatch):
-    for cls in se.SCORING_EVENT_TYPES:
-        monkeypatch.setitem(codec._SHAPES, cls.__name__, codec._shape(cls))
-
-
-def published() -> se.ScoreSheetPublished:
+def published() -> e.ScoreSheetPublished:
     cmd = create_sheet()
     fields = {name: getattr(cmd, name) for name in ("code", "title", "legal_basis", "valid_from", "valid_to")}
-    return se.ScoreSheetPublished(
+    return e.ScoreSheetPublished(
         **fields, version=1, tolerance=cmd.tolerance, attainment_cap=cmd.attainment_cap, groups=cmd.groups
     )
 
@@ -33,7 +27,7 @@ def published() -> se.ScoreSheetPublished:
     [
         published(),
         self_assessed(),
-        se.ScoreSheetAdopted(pact_id="p", sheet_code="s", version=2, adopted_on=ON),
+        e.ScoreSheetAdopted(pact_id="p", sheet_code="s", version=2, adopted_on=ON),
     ],
     ids=lambda e: type(e).__name__,
 )

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 
 import pytest
 
-from app.domain import scoring_commands, scoring_events
+from app.domain import commands as c
+from app.domain import events as e
 
+EVENTS = [
+    e.ScoreSheetPublished,
+    e.ScoreSheetAdopted,
+    e.CrossGraderAssigned,
+    e.SelfAssessed,
+    e.CrossGraded,
+    e.ExplanationFiled,
+    e.FinalScoreRecorded,
+]
 COMMANDS = [
-    cls
-    for _, cls in inspect.getmembers(scoring_commands, inspect.isclass)
-    if cls.__module__ == scoring_commands.__name__
+    c.CreateScoreSheet,
+    c.ReviseScoreSheet,
+    c.AdoptScoreSheet,
+    c.AssignCrossGrader,
+    c.SubmitSelfAssessment,
+    c.SubmitCrossGrade,
+    c.FileExplanation,
+    c.RecordFinalScore,
 ]
 
 
-@pytest.mark.parametrize("cls", [*scoring_events.SCORING_EVENT_TYPES, *COMMANDS], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [*EVENTS, *COMMANDS], ids=lambda cls: cls.__name__)
 def test_each_is_frozen_and_built_by_keyword_only(cls):
-    params = cls.__dataclass_params__
-
-    assert params.frozen
+    assert cls.__dataclass_params__.frozen
     assert all(f.kw_only for f in dataclasses.fields(cls))
 
 
-@pytest.mark.parametrize("cls", scoring_events.SCORING_EVENT_TYPES, ids=lambda c: c.__name__)
-def test_an_event_is_named_for_what_happened(cls):
+@pytest.mark.parametrize("cls", EVENTS, ids=lambda cls: cls.__name__)
+def test_an_event_is_named_for_what_happened_and_stored_under_its_name(cls):
     assert cls.__name__.endswith("ed")
-    assert cls.STREAM_TYPE in {"sheet", "pact", "assessment"}
+    assert cls.STREAM_TYPE in {"sheet", "assessment"}
+    assert e.EVENT_TYPES[cls.__name__] is cls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.domain import scoring_events as se
+from app.domain import events as e
 from app.domain.standings import flat_standings, sheet_standings
 from tests.unit.builders import (
     HA_TINH,
@@ -50,15 +50,15 @@ def test_a_sheet_pact_with_no_assessment_is_not_scoreable():
 
 
 def test_each_unit_ranks_by_its_most_advanced_stage_and_says_which():
-    final = se.FinalScoreRecorded(
+    final = e.FinalScoreRecorded(
         unit_id=NGHE_AN, entries=the_example_entries(on_time=10), reason="Hội đồng thống nhất", recorded_on=ON
     )
-    cross = se.CrossGraded(
+    cross = e.CrossGraded(
         unit_id=HA_TINH, grader_id=NGHE_AN, entries=the_example_entries(on_time=8), submitted_on=ON
     )
     given = assessments(
         self_assessed(HA_TINH),
-        se.CrossGraderAssigned(unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON),
+        e.CrossGraderAssigned(unit_id=HA_TINH, grader_id=NGHE_AN, assigned_on=ON),
         cross,
         self_assessed(NGHE_AN),
         final,
