@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from app.domain import assessment
-from app.domain import scoring_events as se
+from app.domain import events as e
 from app.domain.errors import NotFound
 from app.domain.events import Event
 from app.domain.sheet import ScoreSheet
@@ -21,9 +21,9 @@ from app.events.store import EventStore, StoredEvent
 from app.projections.scoring_queries import pact_assessments, pact_rows
 
 _STAGE_OF: dict[type, str] = {
-    se.SelfAssessed: "self",
-    se.CrossGraded: "cross",
-    se.FinalScoreRecorded: "final",
+    e.SelfAssessed: "self",
+    e.CrossGraded: "cross",
+    e.FinalScoreRecorded: "final",
 }
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 
 from app.domain.assessment import Assessments, Grading, SheetRef, UnitAssessment
 from app.domain.errors import NotFound
+from app.domain.events import CriterionGroup, Entry
 from app.domain.pact import Result, Target
-from app.domain.scoring_events import CriterionGroup, Entry
 from app.domain.sheet import ScoreSheet
 from app.domain.standings import PactStandings, nothing_to_score, sheet_standings
 from app.events.nested import from_plain

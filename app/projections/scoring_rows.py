@@ -74,4 +74,3 @@ def all_assessment_rows(state: Assessments, version: int) -> Rows:
             }
         )
     return {"rm_pact_score_sheets": [sheet], "rm_assessments": sorted(units, key=lambda r: r["unit_id"])}
-

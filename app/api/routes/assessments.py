@@ -19,8 +19,8 @@ from app.api.scoring_models import (
     SelfAssessmentIn,
 )
 from app.api.writes import WriteDep
-from app.domain import scoring_commands as sc
-from app.domain.scoring_events import Entry
+from app.domain import commands as c
+from app.domain.events import Entry
 from app.projections import assessment_history
 
 router = APIRouter(prefix="/pacts/{pact_id}", tags=["scoring"])
@@ -35,7 +35,7 @@ def _entries(entries: list[EntryIn]) -> tuple[Entry, ...]:
 def adopt_score_sheet(pact_id: Id, body: AdoptionIn, write: WriteDep, match: IfMatch) -> Response:
     """The pact is scored by this sheet (its latest version unless one is named), until the first
     assessment; the ETag and expected_version are the pact's assessment stream's."""
-    cmd = sc.AdoptScoreSheet(
+    cmd = c.AdoptScoreSheet(
         pact_id=pact_id,
         sheet_code=body.sheet_code,
         version=body.version,
@@ -50,7 +50,7 @@ def assign_cross_grader(
     pact_id: Id, unit_id: Id, body: GraderIn, write: WriteDep, match: IfMatch
 ) -> Response:
     """The chair names the member who cross-grades the unit (never the unit itself: 409 self-grading)."""
-    cmd = sc.AssignCrossGrader(
+    cmd = c.AssignCrossGrader(
         pact_id=pact_id,
         unit_id=unit_id,
         grader_id=body.grader_id,
@@ -65,7 +65,7 @@ def submit_self_assessment(
     pact_id: Id, unit_id: Id, body: SelfAssessmentIn, write: WriteDep, match: IfMatch
 ) -> Response:
     """The unit's self-assessment (tự chấm): an entry per criterion, with its evidence."""
-    cmd = sc.SubmitSelfAssessment(
+    cmd = c.SubmitSelfAssessment(
         pact_id=pact_id,
         unit_id=unit_id,
         entries=_entries(body.entries),
@@ -80,7 +80,7 @@ def submit_cross_grade(
     pact_id: Id, unit_id: Id, body: CrossGradeIn, write: WriteDep, match: IfMatch
 ) -> Response:
     """The assigned grader's cross-grade (chấm chéo)."""
-    cmd = sc.SubmitCrossGrade(
+    cmd = c.SubmitCrossGrade(
         pact_id=pact_id,
         unit_id=unit_id,
         grader_id=body.grader_id,
@@ -96,7 +96,7 @@ def file_explanation(
     pact_id: Id, unit_id: Id, body: ExplanationIn, write: WriteDep, match: IfMatch
 ) -> Response:
     """The unit's explanation (giải trình), due when the cross-grade is beyond the sheet's tolerance."""
-    cmd = sc.FileExplanation(
+    cmd = c.FileExplanation(
         pact_id=pact_id,
         unit_id=unit_id,
         explanation=body.explanation,
@@ -109,7 +109,7 @@ def file_explanation(
 @router.post(UNIT + "/final", responses=WRITE_ERRORS, response_model=WriteAck)
 def record_final(pact_id: Id, unit_id: Id, body: FinalIn, write: WriteDep, match: IfMatch) -> Response:
     """The chair's final, with its reason."""
-    cmd = sc.RecordFinalScore(
+    cmd = c.RecordFinalScore(
         pact_id=pact_id,
         unit_id=unit_id,
         entries=_entries(body.entries),

@@ -12,8 +12,8 @@ from app.api.responses import Page, WriteAck
 from app.api.routes._write import WRITE_ERRORS
 from app.api.scoring_models import ScoreSheetIn, ScoreSheetOut, SheetVersionIn
 from app.api.writes import WriteDep
-from app.domain import scoring_commands as sc
-from app.domain.scoring_events import Criterion, CriterionGroup
+from app.domain import commands as c
+from app.domain.events import Criterion, CriterionGroup
 from app.projections import scoring_queries
 
 router = APIRouter(prefix="/score-sheets", tags=["scoring"])
@@ -31,7 +31,7 @@ def _groups(body: SheetVersionIn) -> tuple[CriterionGroup, ...]:
     )
 
 
-def _command(kind: type[sc.CreateScoreSheet], code: str, body: SheetVersionIn) -> sc.CreateScoreSheet:
+def _command(kind: type[c.CreateScoreSheet], code: str, body: SheetVersionIn) -> c.CreateScoreSheet:
     return kind(
         code=code,
         title=body.title,
@@ -49,7 +49,7 @@ def _command(kind: type[sc.CreateScoreSheet], code: str, body: SheetVersionIn) -
 def create_score_sheet(body: ScoreSheetIn, write: WriteDep) -> Response:
     """Create a sheet: its version 1. A code already used is 409."""
     return write.one(
-        _command(sc.CreateScoreSheet, body.code, body),
+        _command(c.CreateScoreSheet, body.code, body),
         status=201,
         location=f"/api/v1/score-sheets/{body.code}",
     )
@@ -59,7 +59,7 @@ def create_score_sheet(body: ScoreSheetIn, write: WriteDep) -> Response:
 def revise_score_sheet(code: Code, body: SheetVersionIn, write: WriteDep) -> Response:
     """Publish the sheet's next version, whole. Pacts keep the version they adopted."""
     return write.one(
-        _command(sc.ReviseScoreSheet, code, body), status=201, location=f"/api/v1/score-sheets/{code}"
+        _command(c.ReviseScoreSheet, code, body), status=201, location=f"/api/v1/score-sheets/{code}"
     )
 
 
