@@ -7,7 +7,7 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain.assessment import Assessments, SheetRef
-from app.domain.events import ScoreSheetAdopted
+from app.domain.events import Event, ScoreSheetAdopted
 from app.domain.pact import Pact
 from app.domain.sheet import ScoreSheet, SheetVersions
 from app.domain.sheet_scoring import check_targets
@@ -45,7 +45,7 @@ def adopt(
     sheets: SheetVersions | None,
     state: Assessments | None,
     cmd: c.AdoptScoreSheet,
-) -> list[ScoreSheetAdopted]:
+) -> list[Event]:
     """``state``: the pact's assessment stream. Every target criterion must name
     a target of the pact: set the targets before adopting the sheet."""
     pact.ensure_open()

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from app.domain import commands as c
 from app.domain import errors
-from app.domain.events import Criterion, ScoreSheetPublished, SheetVersion
+from app.domain.events import Criterion, Event, ScoreSheetPublished, SheetVersion
 from app.domain.state import Folds
 
 STREAM_TYPE = "sheet"
@@ -70,13 +70,13 @@ class SheetVersions:
 _FIELDS = tuple(f.name for f in fields(SheetVersion))
 
 
-def create(existing: SheetVersions | None, cmd: c.CreateScoreSheet) -> list[ScoreSheetPublished]:
+def create(existing: SheetVersions | None, cmd: c.CreateScoreSheet) -> list[Event]:
     if existing is not None:
         raise errors.AlreadyExists(f"score sheet {cmd.code} already exists; revise it for a new version")
     return [_published(cmd, 1)]
 
 
-def revise(existing: SheetVersions | None, cmd: c.ReviseScoreSheet) -> list[ScoreSheetPublished]:
+def revise(existing: SheetVersions | None, cmd: c.ReviseScoreSheet) -> list[Event]:
     if existing is None:
         raise errors.NotFound(f"no score sheet {cmd.code}")
     event = _published(cmd, len(existing.versions) + 1)
@@ -129,14 +129,14 @@ def _check(cmd: c.CreateScoreSheet) -> None:
         raise errors.InvalidValue("groups", "a sheet needs at least one group")
     seen: dict[str, str] = {}
     for g, group in enumerate(cmd.groups):
-        where = f"groups[{g}]"
+        where = f"groups.{g}"
         _unique(seen, group.code, f"{where}.code")
         _finite_in(f"{where}.max_points", group.max_points, 0.0, MAX_POINTS)
         if not group.criteria:
             raise errors.InvalidValue(f"{where}.criteria", "a group needs at least one criterion")
         for i, criterion in enumerate(group.criteria):
-            _check_criterion(criterion, f"{where}.criteria[{i}]")
-            _unique(seen, criterion.code, f"{where}.criteria[{i}].code")
+            _check_criterion(criterion, f"{where}.criteria.{i}")
+            _unique(seen, criterion.code, f"{where}.criteria.{i}.code")
         total = sum((points(c.max_points) for c in group.criteria), Decimal(0))
         if total > points(group.max_points):
             raise errors.InvalidValue(

@@ -147,7 +147,7 @@ def check_entries(sheet: ScoreSheet, targets: Mapping[str, TargetTerms], entries
     """Each entry names a criterion of the sheet once and gives what its kind needs."""
     seen: set[str] = set()
     for i, entry in enumerate(entries):
-        where = f"entries[{i}]"
+        where = f"entries.{i}"
         criterion = sheet.criterion(entry.criterion_code)
         if criterion is None:
             raise errors.InvalidValue(

@@ -56,7 +56,7 @@ def test_criteria_maxima_above_their_group_maximum_are_refused_naming_the_group(
         errors.InvalidValue, match="add up to 60.0, more than the group's maximum 55.0"
     ) as raised:
         sheet.create(None, create_sheet(groups=(group_i, *GROUPS[1:])))
-    assert raised.value.field == "groups[0].max_points"
+    assert raised.value.field == "groups.0.max_points"
 
 
 def _with_criterion(criterion: Criterion) -> tuple[CriterionGroup, ...]:
@@ -66,33 +66,33 @@ def _with_criterion(criterion: Criterion) -> tuple[CriterionGroup, ...]:
 @pytest.mark.parametrize(
     "criterion, field",
     [
-        (Criterion(code="C", title="t", kind="grade", max_points=5.0), "groups[0].criteria[0].kind"),
-        (Criterion(code="C", title="t", kind="target", max_points=5.0), "groups[0].criteria[0].target_code"),
+        (Criterion(code="C", title="t", kind="grade", max_points=5.0), "groups.0.criteria.0.kind"),
+        (Criterion(code="C", title="t", kind="target", max_points=5.0), "groups.0.criteria.0.target_code"),
         (
             Criterion(code="C", title="t", kind="per_item", max_points=5.0),
-            "groups[0].criteria[0].points_each",
+            "groups.0.criteria.0.points_each",
         ),
         (
             Criterion(code="C", title="t", kind="bonus", max_points=5.0, points_each=0.0),
-            "groups[0].criteria[0].points_each",
+            "groups.0.criteria.0.points_each",
         ),
         (
             Criterion(code="C", title="t", kind="pass_fail", max_points=5.0, points_each=1.0),
-            "groups[0].criteria[0].points_each",
+            "groups.0.criteria.0.points_each",
         ),
         (
             Criterion(code="C", title="t", kind="pass_fail", max_points=5.0, target_code="IIP"),
-            "groups[0].criteria[0].target_code",
+            "groups.0.criteria.0.target_code",
         ),
         (
             Criterion(code="C", title="t", kind="pass_fail", max_points=0.0),
-            "groups[0].criteria[0].max_points",
+            "groups.0.criteria.0.max_points",
         ),
         (
             Criterion(code="C", title="t", kind="pass_fail", max_points=float("inf")),
-            "groups[0].criteria[0].max_points",
+            "groups.0.criteria.0.max_points",
         ),
-        (Criterion(code="", title="t", kind="pass_fail", max_points=1.0), "groups[0].criteria[0].code"),
+        (Criterion(code="", title="t", kind="pass_fail", max_points=1.0), "groups.0.criteria.0.code"),
     ],
 )
 def test_a_criterion_that_does_not_fit_its_kind_is_refused_naming_the_field(criterion, field):
@@ -105,9 +105,9 @@ def test_a_criterion_that_does_not_fit_its_kind_is_refused_naming_the_field(crit
 def test_codes_are_unique_across_the_sheet():
     twice = replace(GROUPS[1], code="I")
 
-    with pytest.raises(errors.InvalidValue, match="already the code of groups\\[0\\]") as raised:
+    with pytest.raises(errors.InvalidValue, match="already the code of groups.0") as raised:
         sheet.create(None, create_sheet(groups=(GROUPS[0], twice)))
-    assert raised.value.field == "groups[1].code"
+    assert raised.value.field == "groups.1.code"
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_codes_are_unique_across_the_sheet():
         (dict(tolerance=-0.5), "tolerance"),
         (dict(attainment_cap=2.5), "attainment_cap"),
         (dict(attainment_cap=0.9), "attainment_cap"),
-        (dict(groups=(replace(GROUPS[0], criteria=()),)), "groups[0].criteria"),
+        (dict(groups=(replace(GROUPS[0], criteria=()),)), "groups.0.criteria"),
     ],
 )
 def test_sheet_settings_out_of_range_are_refused(changes, field):

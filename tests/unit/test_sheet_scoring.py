@@ -102,7 +102,7 @@ def test_a_qualitative_target_counts_the_points_given():
     assert score(sheet, targets, [Entry(criterion_code="C", value=7.25)]).total == Decimal("7.25")
     with pytest.raises(errors.InvalidValue) as raised:
         check_entries(sheet, targets, [Entry(criterion_code="C", value=10.5)])
-    assert raised.value.field == "entries[0].value"
+    assert raised.value.field == "entries.0.value"
 
 
 # --- pass/fail, per item, bonus, penalty -------------------------------------------------
@@ -171,13 +171,13 @@ def test_a_missing_entry_earns_nothing_and_is_listed_but_a_missing_bonus_is_none
 @pytest.mark.parametrize(
     "entry, field",
     [
-        (Entry(criterion_code="X.9", value=1.0), "entries[0].criterion_code"),
-        (Entry(criterion_code="I.1"), "entries[0].value"),
-        (Entry(criterion_code="I.1", value=9.0, count=2), "entries[0].count"),
-        (Entry(criterion_code="I.1", value=float("nan")), "entries[0].value"),
-        (Entry(criterion_code="II.1", count=-1), "entries[0].count"),
-        (Entry(criterion_code="II.1", passed=True), "entries[0].passed"),
-        (Entry(criterion_code="IV.1", value=2.0), "entries[0].value"),
+        (Entry(criterion_code="X.9", value=1.0), "entries.0.criterion_code"),
+        (Entry(criterion_code="I.1"), "entries.0.value"),
+        (Entry(criterion_code="I.1", value=9.0, count=2), "entries.0.count"),
+        (Entry(criterion_code="I.1", value=float("nan")), "entries.0.value"),
+        (Entry(criterion_code="II.1", count=-1), "entries.0.count"),
+        (Entry(criterion_code="II.1", passed=True), "entries.0.passed"),
+        (Entry(criterion_code="IV.1", value=2.0), "entries.0.value"),
     ],
 )
 def test_an_entry_that_does_not_fit_its_criterion_is_refused_naming_the_field(entry, field):
@@ -192,7 +192,7 @@ def test_a_criterion_given_twice_is_refused():
 
     with pytest.raises(errors.InvalidValue, match="given twice") as raised:
         check_entries(a_sheet(), TARGETS, twice)
-    assert raised.value.field == "entries[1].criterion_code"
+    assert raised.value.field == "entries.1.criterion_code"
 
 
 def test_a_target_criterion_must_name_a_target_of_the_pact():
