@@ -6,8 +6,6 @@ the events. The message bus commits.
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, date, datetime
 from typing import cast
 
 import sqlalchemy as sa
@@ -15,6 +13,8 @@ import sqlalchemy as sa
 from app.domain import apikey, cluster, pact, results, unit
 from app.domain import commands as c
 from app.projections import tables as t
+from app.services.clock import today
+from app.services.scoring_handlers import SCORING_HANDLERS
 from app.services.tables import api_key_hashes
 from app.services.unit_of_work import UnitOfWork
 
@@ -88,23 +88,6 @@ def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> tuple[objec
     receiver.ensure_active_on(cmd.handed_over_on, "receive the host flag")
     uow.record(cluster, cmd.cluster_id, cluster.hand_over_host_flag(state, cmd), cmd.expected_version)
     return cluster, cmd.cluster_id
-
-
-_day: tuple[float, date] = (0.0, date.min)  # (when it stops being today, UTC), today
-
-
-def today() -> date:
-    """The server's date (UTC), against which business dates may not run ahead.
-
-    Asked once per result: kept until the next midnight rather than read from
-    the clock each time (an import asks 10,000 times)."""
-    global _day
-    until, day = _day
-    now = time.time()
-    if now >= until:
-        day = datetime.fromtimestamp(now, UTC).date()
-        _day = ((now // 86_400 + 1) * 86_400, day)
-    return day
 
 
 def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> tuple[object, str]:
@@ -208,3 +191,5 @@ HANDLERS = {
     c.CreateApiKey: create_api_key,
     c.RevokeApiKey: revoke_api_key,
 }
+# Scoring by score sheet (docs/scoring.md): its handlers live in their own module.
+HANDLERS.update(SCORING_HANDLERS)
