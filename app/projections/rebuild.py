@@ -21,12 +21,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.audit.verify import require_intact
 from app.db import write_connection
-from app.domain import apikey, cluster, pact, unit
+from app.domain import apikey, assessment, cluster, pact, sheet, unit
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
 from app.observability.metrics import REBUILD_SECONDS
-from app.projections import bulk_rows, parallel, replay, rows
+from app.projections import bulk_rows, parallel, replay, rows, scoring_rows
 from app.projections import tables as t
 from app.projections.projector import Projector
 
@@ -34,6 +34,8 @@ ROWS_OF = {
     unit.STREAM_TYPE: rows.all_unit_rows,
     cluster.STREAM_TYPE: rows.all_cluster_rows,
     apikey.STREAM_TYPE: rows.all_api_key_rows,
+    sheet.STREAM_TYPE: scoring_rows.all_sheet_rows,
+    assessment.STREAM_TYPE: scoring_rows.all_assessment_rows,
 }
 log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000

@@ -22,7 +22,7 @@ from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 from sqlalchemy.engine import Connection
 
-from app.domain import apikey, cluster, unit
+from app.domain import apikey, assessment, cluster, sheet, unit
 from app.domain.events import EVENT_TYPES
 from app.domain.pact import Award, Pact, Result, Signature, Target
 from app.events import codec, snapshots
@@ -35,7 +35,7 @@ SELECT_BY_STREAM = "SELECT stream_id, version, position, type, schema_version, d
 ORDER_BY_STREAM = " ORDER BY stream_id, version"
 FETCH = 10_000
 _CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
-_OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster, apikey)}
+_OTHER_KINDS = {m.STREAM_TYPE: m for m in (unit, cluster, apikey, sheet, assessment)}
 
 
 def _loads(text: str | bytes) -> object:

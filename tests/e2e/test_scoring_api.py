@@ -1,0 +1,230 @@
+"""Scoring by score sheet over HTTP: the issue's worked example, the stages, and the errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.api import API, CLUSTER, PACT, invalid, ok, problem, propose, result, target
+from tests.e2e.api import form_cluster as form
+
+P = f"{API}/pacts/{PACT}"
+SHEET = {
+    "code": "btb-bang-diem",
+    "title": "Bảng chấm điểm thi đua Cụm Bắc Trung Bộ",
+    "legal_basis": "Quy chế hoạt động của Cụm (ví dụ)",
+    "valid_from": "2022-01-01",
+    "tolerance": 2,
+    "groups": [
+        {
+            "code": "I",
+            "title": "Chỉ tiêu chuyên môn",
+            "max_points": 60,
+            "criteria": [
+                {
+                    "code": "I.1",
+                    "title": "Tăng trưởng IIP",
+                    "kind": "target",
+                    "max_points": 30,
+                    "target_code": "IIP",
+                },
+                {
+                    "code": "I.2",
+                    "title": "Xuất khẩu",
+                    "kind": "target",
+                    "max_points": 30,
+                    "target_code": "XK",
+                },
+            ],
+        },
+        {
+            "code": "II",
+            "title": "Báo cáo",
+            "max_points": 20,
+            "criteria": [
+                {"code": "II.1", "title": "Đúng hạn", "kind": "per_item", "max_points": 20, "points_each": 2}
+            ],
+        },
+        {
+            "code": "III",
+            "title": "Điểm thưởng",
+            "max_points": 5,
+            "criteria": [
+                {"code": "III.1", "title": "Sáng kiến", "kind": "bonus", "max_points": 5, "points_each": 2.5}
+            ],
+        },
+        {
+            "code": "IV",
+            "title": "Điểm trừ",
+            "max_points": 10,
+            "criteria": [
+                {"code": "IV.1", "title": "Chậm", "kind": "penalty", "max_points": 10, "points_each": 2}
+            ],
+        },
+    ],
+}
+
+
+def entries(on_time: int = 9) -> list[dict]:
+    return [
+        {"criterion_code": "I.1", "value": 9.2, "evidence": "Báo cáo tổng kết năm 2022"},
+        {"criterion_code": "I.2", "value": 3.15},
+        {"criterion_code": "II.1", "count": on_time},
+        {"criterion_code": "III.1", "count": 3},
+        {"criterion_code": "IV.1", "count": 1},
+    ]
+
+
+@pytest.fixture
+def sheet_pact(client):
+    """The 2022 pact with the two targets the sheet scores, scored by the sheet."""
+    form(client)
+    propose(client)
+    ok(target(client, PACT, "IIP", value=8.0, measure="%"))
+    ok(target(client, PACT, "XK", value=3.5, measure="tỷ USD"))
+    ok(client.post(f"{API}/score-sheets", json=SHEET), 201)
+    ok(client.post(f"{P}/score-sheet", json={"sheet_code": "btb-bang-diem", "adopted_on": "2022-05-13"}))
+    return client
+
+
+def stage(client, unit: str, name: str, **body: object):
+    return client.post(f"{P}/assessments/{unit}/{name}", json=body)
+
+
+def test_a_sheet_is_created_read_back_and_revised_into_a_new_version(client):
+    ok(client.post(f"{API}/score-sheets", json=SHEET), 201)
+    sheet = ok(client.get(f"{API}/score-sheets/btb-bang-diem"))
+    assert (sheet["version"], sheet["versions"], sheet["groups"][2]["criteria"][0]["points_each"]) == (
+        1,
+        1,
+        2.5,
+    )
+
+    revised = {k: v for k, v in SHEET.items() if k != "code"} | {"tolerance": 3}
+    ok(client.post(f"{API}/score-sheets/btb-bang-diem/versions", json=revised), 201)
+    assert ok(client.get(f"{API}/score-sheets/btb-bang-diem"))["tolerance"] == 3
+    assert ok(client.get(f"{API}/score-sheets/btb-bang-diem/versions/1"))["tolerance"] == 2
+    assert [s["version"] for s in ok(client.get(f"{API}/score-sheets"))["items"]] == [2]
+    problem(client.post(f"{API}/score-sheets", json=SHEET), 409)
+
+
+def test_a_sheet_whose_criteria_exceed_their_group_is_a_422_naming_it(client):
+    bad = {**SHEET, "groups": [{**SHEET["groups"][0], "max_points": 55}]}
+
+    body = invalid(client.post(f"{API}/score-sheets", json=bad), "groups.0.max_points")
+    assert "more than the group's maximum 55" in body["errors"][0]["reason"]
+    invalid(
+        client.post(
+            f"{API}/score-sheets",
+            json={
+                **SHEET,
+                "groups": [
+                    {
+                        **SHEET["groups"][1],
+                        "criteria": [{"code": "X", "title": "x", "kind": "per_item", "max_points": 5}],
+                    }
+                ],
+            },
+        ),
+        "groups.0.criteria.0.points_each",
+    )
+
+
+def test_the_worked_example_through_the_stages(sheet_pact):
+    client = sheet_pact
+    ok(stage(client, "ha-tinh", "self", entries=entries(), submitted_on="2023-01-05"))
+    problem(stage(client, "ha-tinh", "cross-grader", grader_id="ha-tinh", assigned_on="2023-01-06"), 409)
+    ok(stage(client, "ha-tinh", "cross-grader", grader_id="nghe-an", assigned_on="2023-01-06"))
+    # 5 on-time reports instead of 9: 70.00, 8 points from the self-assessment's 78.00.
+    ok(stage(client, "ha-tinh", "cross", grader_id="nghe-an", entries=entries(5), submitted_on="2023-01-08"))
+
+    assessment = ok(client.get(f"{P}/assessments/ha-tinh"))
+    assert (assessment["status"], assessment["stage"], assessment["total"]) == (
+        "awaiting_explanation",
+        "cross",
+        70.0,
+    )
+    first = assessment["stages"][0]
+    assert (first["stage"], first["total"], first["actor_role"]) == ("self", 78.0, "admin")
+    assert [g["points"] for g in first["groups"]] == [57.0, 18.0, 5.0, -2.0]
+    assert first["entries"][0]["evidence"] == "Báo cáo tổng kết năm 2022"
+
+    final = {"entries": entries(9), "reason": "Hội đồng thống nhất", "recorded_on": "2023-01-12"}
+    assert problem(stage(client, "ha-tinh", "final", **final), 409)["type"].endswith("awaiting-explanation")
+    ok(
+        stage(
+            client,
+            "ha-tinh",
+            "explanation",
+            explanation="4 báo cáo có dấu bưu điện đúng hạn",
+            filed_on="2023-01-10",
+        )
+    )
+    ok(stage(client, "ha-tinh", "final", **final))
+
+    assessment = ok(client.get(f"{P}/assessments/ha-tinh"))
+    assert (assessment["status"], assessment["stage"], assessment["total"]) == ("final", "final", 78.0)
+    assert [s["event"] for s in assessment["stages"]] == [
+        "SelfAssessed",
+        "CrossGraderAssigned",
+        "CrossGraded",
+        "ExplanationFiled",
+        "FinalScoreRecorded",
+    ]
+
+
+def test_a_stage_that_does_not_fit_the_sheet_is_refused_naming_the_field(sheet_pact):
+    bad = [{"criterion_code": "II.1", "count": 2, "value": 1}]
+
+    invalid(stage(sheet_pact, "ha-tinh", "self", entries=bad, submitted_on="2023-01-05"), "entries.0.value")
+    invalid(
+        stage(
+            sheet_pact,
+            "ha-tinh",
+            "self",
+            entries=[{"criterion_code": "II.1", "count": -1}],
+            submitted_on="2023-01-05",
+        ),
+        "entries.0.count",
+    )
+    problem(
+        stage(sheet_pact, "ha-tinh", "cross", grader_id="nghe-an", entries=[], submitted_on="2023-01-05"), 409
+    )
+
+
+def test_the_sheet_is_fixed_from_the_first_assessment(sheet_pact):
+    ok(stage(sheet_pact, "ha-tinh", "self", entries=entries(), submitted_on="2023-01-05"))
+
+    again = {"sheet_code": "btb-bang-diem", "version": 1, "adopted_on": "2022-06-01"}
+    assert problem(sheet_pact.post(f"{P}/score-sheet", json=again), 409)["type"].endswith(
+        "assessment-started"
+    )
+
+
+def test_a_sheet_naming_a_target_the_pact_lacks_is_a_409_naming_it(client):
+    form(client)
+    propose(client)
+    ok(target(client, PACT, "IIP", value=8.0, measure="%"))
+    ok(client.post(f"{API}/score-sheets", json=SHEET), 201)
+
+    body = problem(
+        client.post(f"{P}/score-sheet", json={"sheet_code": "btb-bang-diem", "adopted_on": "2022-05-13"}), 409
+    )
+    assert "criterion I.2" in body["detail"] and "target XK" in body["detail"]
+
+
+def test_cluster_indicators_sum_amounts_and_average_rates(client):
+    form(client)
+    propose(client)
+    ok(target(client, PACT, "XK", value=3.5, measure="tỷ USD"))
+    ok(target(client, PACT, "IIP", value=8.0, measure="%"))
+    for unit, exports, iip in (("thanh-hoa", 6.1, 9.2), ("nghe-an", 2.9, 7.0), ("ha-tinh", 2.28, 8.1)):
+        ok(result(client, PACT, unit, "XK", exports))
+        ok(result(client, PACT, unit, "IIP", iip))
+
+    figures = ok(client.get(f"{API}/clusters/{CLUSTER}/indicators", params={"year": 2022}))
+
+    exports, iip = figures["indicators"]
+    assert (exports["total"], exports["mean"], exports["reported"]) == (11.28, 3.76, 3)
+    assert exports["members"][0] == {"unit_id": "thanh-hoa", "value": 6.1, "share": 54.08}
+    assert (iip["additive"], iip["total"], iip["mean"]) == (False, None, 8.1)
+    problem(client.get(f"{API}/clusters/{CLUSTER}/indicators", params={"year": 2019}), 404)
