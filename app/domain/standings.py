@@ -11,7 +11,7 @@ listed apart, unranked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -19,6 +19,7 @@ from app.domain import scoring
 from app.domain.assessment import Assessments, current_score
 from app.domain.pact import Pact, Target
 from app.domain.sheet import ScoreSheet
+from app.domain.state import evolve
 
 
 class PactTerms(Protocol):
@@ -39,6 +40,7 @@ class Ranked:
     score: Decimal
     stage: str | None  # self, cross or final on a sheet; None for flat targets
     missing: tuple[str, ...] = ()
+    points: Mapping[str, Decimal] = field(default_factory=dict)  # per criterion, exact (sheets only)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +74,7 @@ def flat_standings(pact: Pact) -> PactStandings:
 
 def sheet_standings(pact: PactTerms, sheet: ScoreSheet, assessments: Assessments) -> PactStandings:
     scored: list[tuple[str, Decimal, str | None, tuple[str, ...]]] = []
+    points: dict[str, dict[str, Decimal]] = {}
     not_assessed: list[str] = []
     for unit_id in pact.parties:
         unit = assessments.of(unit_id)
@@ -80,10 +83,12 @@ def sheet_standings(pact: PactTerms, sheet: ScoreSheet, assessments: Assessments
             not_assessed.append(unit_id)
         else:
             scored.append((unit_id, result.total, unit.current.stage, result.missing))
+            points[unit_id] = {c.code: c.points for c in result.criteria}
     if not scored:
         reason = f"no unit of pact {pact.id} has been assessed on score sheet {sheet.code} yet"
         return PactStandings(standings=(), not_scoreable=reason, not_assessed=tuple(not_assessed))
-    return PactStandings(standings=rank(scored), not_assessed=tuple(not_assessed))
+    ranked = tuple(evolve(r, points=points[r.unit_id]) for r in rank(scored))
+    return PactStandings(standings=ranked, not_assessed=tuple(not_assessed))
 
 
 def rank(scores: Iterable[tuple[str, Decimal, str | None, tuple[str, ...]]]) -> tuple[Ranked, ...]:

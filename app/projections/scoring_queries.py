@@ -20,6 +20,7 @@ from app.domain.errors import NotFound
 from app.domain.events import CriterionGroup, Entry
 from app.domain.pact import Result, Target
 from app.domain.sheet import ScoreSheet
+from app.domain.sheet_scoring import round_points
 from app.domain.standings import PactStandings, nothing_to_score, sheet_standings
 from app.events.nested import from_plain
 from app.projections import tables as t
@@ -155,3 +156,35 @@ def flat_not_scoreable(conn: Connection, pact_id: str) -> str | None:
     has_targets = conn.execute(sa.select(targets.code).where(targets.pact_id == pact_id).limit(1)).first()
     has_results = conn.execute(sa.select(results.unit_id).where(results.pact_id == pact_id).limit(1)).first()
     return nothing_to_score(pact_id, has_targets=has_targets is not None, has_results=has_results is not None)
+
+
+def _unit_names(conn: Connection, unit_ids: list[str]) -> dict[str, str]:
+    query = sa.select(t.units.c.id, t.units.c.name).where(t.units.c.id.in_(unit_ids))
+    return {row.id: row.name for row in conn.execute(query)}
+
+
+def sheet_view(conn: Connection, pact_id: str) -> dict[str, Any] | None:
+    """The standings fields of a pact scored by its sheet (None when it adopted none):
+    each assessed unit ranked by its most advanced stage, which it names."""
+    found = sheet_standings_of(conn, pact_id)
+    if found is None:
+        return None
+    sheet, standings = found
+    names = _unit_names(conn, [r.unit_id for r in standings.standings])
+    return {
+        "score_sheet": {"code": sheet.code, "version": sheet.version},
+        "not_scoreable": standings.not_scoreable,
+        "not_assessed": list(standings.not_assessed),
+        "standings": [
+            {
+                "rank": r.rank,
+                "unit_id": r.unit_id,
+                "unit_name": names.get(r.unit_id),
+                "score": float(r.score),
+                "points": {code: float(round_points(p)) for code, p in r.points.items()},
+                "missing": list(r.missing),
+                "stage": r.stage,
+            }
+            for r in standings.standings
+        ],
+    }

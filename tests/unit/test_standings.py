@@ -74,6 +74,13 @@ def test_each_unit_ranks_by_its_most_advanced_stage_and_says_which():
     ]
     assert standings.not_assessed == ("quang-binh", "quang-tri", "thua-thien-hue")
     assert standings.not_scoreable is None
+    assert {code: str(p) for code, p in standings.standings[1].points.items()} == {
+        "I.1": "30.00",
+        "I.2": "27.00",
+        "II.1": "16.0",
+        "III.1": "5.0",
+        "IV.1": "-2.0",
+    }
 
 
 def test_equal_totals_share_a_rank():
