@@ -10,12 +10,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.domain import assessment
 from app.domain import cluster as cluster_model
 from app.domain import pact as pact_model
 from app.domain.errors import NotFound
 from app.domain.scoring import pact_scores, rank
+from app.domain.standings import flat_not_scoreable, sheet_standings
 from app.events import snapshots
 from app.events.store import EventStore
+from app.projections import scoring_queries
 from app.projections.queries import pacts_covering
 from app.projections.tables import units
 
@@ -56,7 +59,6 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
     leaders = cluster.leadership.get(year)
     host = cluster.host_of(year)
     names = _unit_names(conn, pact.parties)
-    scores = {u.unit_id: u for u in pact_scores(pact)}
     return {
         "cluster_id": cluster_id,
         "year": year,
@@ -70,18 +72,35 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
             else None
         ),
         "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
-        "standings": [
-            {
-                "rank": s.rank,
-                "unit_id": s.unit_id,
-                "unit_name": names.get(s.unit_id),
-                "score": s.score,
-                "points": dict(scores[s.unit_id].points),
-                "missing": list(s.missing),
-            }
-            for s in rank(scores.values())
-        ],
+        **_ranked_at(conn, store, pact, position, names),
     }
+
+
+def _ranked_at(
+    conn: Connection, store: EventStore, pact: pact_model.Pact, position: int, names: dict[str, str]
+) -> dict:
+    """The standings fields as they stood: by the pact's sheet and its assessments by then, or by
+    its flat targets; empty with the reason when there was nothing to rank."""
+    scoring = None
+    for stored in store.read_stream(conn, f"{assessment.STREAM_TYPE}:{pact.id}", to_position=position):
+        scoring = assessment.apply(stored.to_domain(), scoring)
+    if scoring is not None:
+        sheet = scoring_queries.sheet_version(conn, scoring.sheet)
+        return scoring_queries.sheet_fields(sheet, sheet_standings(pact, sheet, scoring), names)
+    reason = flat_not_scoreable(pact)
+    scores = {u.unit_id: u for u in pact_scores(pact)} if reason is None else {}
+    rows = [
+        {
+            "rank": s.rank,
+            "unit_id": s.unit_id,
+            "unit_name": names.get(s.unit_id),
+            "score": s.score,
+            "points": dict(scores[s.unit_id].points),
+            "missing": list(s.missing),
+        }
+        for s in rank(scores.values())
+    ]
+    return {"score_sheet": None, "not_scoreable": reason, "not_assessed": [], "standings": rows}
 
 
 def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain.errors import NotFound
 from app.domain.scoring import Standing, rank
+from app.projections import scoring_queries
 from app.projections import tables as t
 
 
@@ -138,7 +139,22 @@ def pact_scores(conn: Connection, pact_id: str) -> dict:
         "pact_id": pact_id,
         "status": pact["status"],
         "attainment_cap": pact["attainment_cap"],
-        "standings": _standings(conn, pact_id),
+        **ranked(conn, pact_id),
+    }
+
+
+def ranked(conn: Connection, pact_id: str) -> dict:
+    """A pact's standings fields: by the score sheet it adopted, else by its flat targets;
+    empty with the reason (``not_scoreable``) when there is nothing to rank."""
+    by_sheet = scoring_queries.sheet_view(conn, pact_id)
+    if by_sheet is not None:
+        return by_sheet
+    reason = scoring_queries.flat_not_scoreable(conn, pact_id)
+    return {
+        "score_sheet": None,
+        "not_scoreable": reason,
+        "not_assessed": [],
+        "standings": [] if reason else _standings(conn, pact_id),
     }
 
 
@@ -186,7 +202,7 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
         "pact_status": pact["status"],
         "leadership": dict(leaders) if leaders else None,
         "host": _host_of_year(conn, cluster_id, year),
-        "standings": _standings(conn, pact["id"]),
+        **ranked(conn, pact["id"]),
     }
 
 

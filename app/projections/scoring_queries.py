@@ -125,7 +125,8 @@ def pact_assessments(conn: Connection, pact_id: str) -> tuple[ScoreSheet, Assess
     ).first()
     if adopted is None:
         return None
-    sheet = _sheet(_sheet_row(conn, adopted.sheet_code, adopted.sheet_version))
+    ref = SheetRef(code=adopted.sheet_code, version=adopted.sheet_version)
+    sheet = sheet_version(conn, ref)
     units = {}
     for r in conn.execute(sa.select(t.assessments).where(t.assessments.c.pact_id == pact_id)).mappings():
         stages = {name: _grading(name, data) for name, data in r["stages"].items()}
@@ -137,7 +138,6 @@ def pact_assessments(conn: Connection, pact_id: str) -> tuple[ScoreSheet, Assess
             explanation=r["explanation"],
             final=stages.get("final"),
         )
-    ref = SheetRef(code=adopted.sheet_code, version=adopted.sheet_version)
     return sheet, Assessments(pact_id=pact_id, sheet=ref, units=units)
 
 
@@ -170,7 +170,16 @@ def sheet_view(conn: Connection, pact_id: str) -> dict[str, Any] | None:
     if found is None:
         return None
     sheet, standings = found
-    names = _unit_names(conn, [r.unit_id for r in standings.standings])
+    return sheet_fields(sheet, standings, _unit_names(conn, [r.unit_id for r in standings.standings]))
+
+
+def sheet_version(conn: Connection, ref: SheetRef) -> ScoreSheet:
+    """A version of a sheet; versions never change once published."""
+    return _sheet(_sheet_row(conn, ref.code, ref.version))
+
+
+def sheet_fields(sheet: ScoreSheet, standings: PactStandings, names: Mapping[str, str]) -> dict[str, Any]:
+    """The standings fields of ``/scores`` and ``/standings`` for a pact scored by ``sheet``."""
     return {
         "score_sheet": {"code": sheet.code, "version": sheet.version},
         "not_scoreable": standings.not_scoreable,

@@ -24,6 +24,16 @@ def _given_a_pact(bus) -> None:
     bus.handle(c.FormCluster("bac-trung-bo", "Cụm", "Bắc Trung Bộ", UNITS, date(2012, 1, 1)))
     bus.handle(c.ProposePact("btb-2022", "bac-trung-bo", "GƯ", "", 2022, None, None, (), date(2022, 5, 13)))
     bus.handle(c.SetTarget("btb-2022", "KH", "Kế hoạch", "quantitative", "%", "at_least", 100, 10))
+    # One result, so that the pact has something to rank (a pact with none is not_scoreable).
+    nothing_done = c.RecordResult(
+        pact_id="btb-2022",
+        unit_id="nghe-an",
+        target_code="KH",
+        value=0,
+        reported_on=date(2022, 6, 30),
+        source="báo cáo",
+    )
+    bus.handle(nothing_done)
 
 
 def _scores(client) -> dict[str, float]:
