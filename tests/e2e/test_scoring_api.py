@@ -228,3 +228,66 @@ def test_cluster_indicators_sum_amounts_and_average_rates(client):
     assert exports["members"][0] == {"unit_id": "thanh-hoa", "value": 6.1, "share": 54.08}
     assert (iip["additive"], iip["total"], iip["mean"]) == (False, None, 8.1)
     problem(client.get(f"{API}/clusters/{CLUSTER}/indicators", params={"year": 2019}), 404)
+
+
+def test_standings_rank_by_each_units_most_advanced_stage_and_say_which(sheet_pact):
+    client = sheet_pact
+    ok(stage(client, "ha-tinh", "self", entries=entries(), submitted_on="2023-01-05"))
+    position = ok(stage(client, "nghe-an", "self", entries=entries(10), submitted_on="2023-01-05"))[
+        "position"
+    ]
+    ok(stage(client, "nghe-an", "cross-grader", grader_id="ha-tinh", assigned_on="2023-01-06"))
+    ok(stage(client, "nghe-an", "cross", grader_id="ha-tinh", entries=entries(8), submitted_on="2023-01-07"))
+
+    scores = ok(client.get(f"{P}/scores"))
+    assert [(s["rank"], s["unit_id"], s["score"], s["stage"]) for s in scores["standings"]] == [
+        (1, "ha-tinh", 78.0, "self"),
+        (2, "nghe-an", 76.0, "cross"),  # the cross-grade's 16 points of reports, not its own 20
+    ]
+    assert scores["standings"][0]["points"] == {
+        "I.1": 30.0,
+        "I.2": 27.0,
+        "II.1": 18.0,
+        "III.1": 5.0,
+        "IV.1": -2.0,
+    }
+    assert scores["score_sheet"] == {"code": "btb-bang-diem", "version": 1}
+    assert scores["not_assessed"] == ["thanh-hoa", "quang-binh", "quang-tri", "hue"]
+    assert scores["not_scoreable"] is None
+    standings = ok(client.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022}))
+    assert [(s["unit_id"], s["stage"]) for s in standings["standings"]] == [
+        ("ha-tinh", "self"),
+        ("nghe-an", "cross"),
+    ]
+
+    then = ok(client.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022, "as_of": position}))
+    assert [(s["unit_id"], s["score"], s["stage"]) for s in then["standings"]] == [
+        ("nghe-an", 80.0, "self"),
+        ("ha-tinh", 78.0, "self"),
+    ]
+
+
+def test_a_pact_with_a_sheet_and_no_assessment_is_not_scoreable(sheet_pact):
+    scores = ok(sheet_pact.get(f"{P}/scores"))
+
+    assert scores["standings"] == [] and "assessed" in scores["not_scoreable"]
+    assert len(scores["not_assessed"]) == 6
+
+
+def test_a_pact_with_no_targets_or_no_results_ranks_nobody_and_says_why(client):
+    form(client)
+    propose(client)
+    standings = ok(client.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022}))
+    assert standings["standings"] == []
+    assert standings["not_scoreable"] == f"pact {PACT} has no targets and no score sheet"
+
+    ok(target(client, PACT, "T1"))
+    assert ok(client.get(f"{P}/scores"))["not_scoreable"] == f"pact {PACT} has no results yet"
+
+    ok(result(client, PACT, "ha-tinh", "T1", 95))
+    scores = ok(client.get(f"{P}/scores"))
+    assert scores["not_scoreable"] is None and scores["score_sheet"] is None
+    assert [(s["unit_id"], s["score"], s["stage"]) for s in scores["standings"][:2]] == [
+        ("ha-tinh", 95.0, None),
+        ("hue", 0.0, None),
+    ]
