@@ -23,14 +23,14 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
+from app.domain.aggregate import Aggregate
 from app.domain.events import Event
 from app.domain.pact import Pact, Target
 from app.domain.results import _check_date as check_business_date
 from app.domain.sheet import ScoreSheet, points
 from app.domain.sheet_scoring import SheetScore, check_entries, check_targets, score
-from app.domain.state import Folds, evolve
+from app.domain.state import evolve
 
-STREAM_TYPE = "assessment"
 STAGES = ("self", "cross", "final")
 
 
@@ -228,7 +228,8 @@ def record_final(
 
 # --- folds -----------------------------------------------------------------------
 
-apply: Folds[Assessments] = Folds(STREAM_TYPE)
+ASSESSMENT: Aggregate[Assessments] = Aggregate("assessment", Assessments)
+apply = ASSESSMENT.apply
 
 
 def _with(state: Assessments, unit_id: str, **changes: object) -> Assessments:

@@ -12,12 +12,12 @@ from datetime import date
 from app.domain.events import CriterionGroup, Entry
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RegisterUnit(Command):
     id: str
     name: str
@@ -26,7 +26,7 @@ class RegisterUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenameUnit(Command):
     unit_id: str
     name: str
@@ -35,7 +35,7 @@ class RenameUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MergeUnit(Command):
     unit_id: str
     into: str
@@ -44,7 +44,7 @@ class MergeUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FormCluster(Command):
     id: str
     name: str
@@ -54,7 +54,7 @@ class FormCluster(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AddMember(Command):
     cluster_id: str
     unit_id: str
@@ -62,7 +62,7 @@ class AddMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoveMember(Command):
     cluster_id: str
     unit_id: str
@@ -70,7 +70,7 @@ class RemoveMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssignLeadership(Command):
     cluster_id: str
     year: int
@@ -81,7 +81,7 @@ class AssignLeadership(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HandOverHostFlag(Command):
     cluster_id: str
     conference_number: int
@@ -92,7 +92,7 @@ class HandOverHostFlag(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProposePact(Command):
     id: str
     cluster_id: str
@@ -107,7 +107,7 @@ class ProposePact(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SignPact(Command):
     pact_id: str
     unit_id: str
@@ -116,7 +116,7 @@ class SignPact(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetTarget(Command):
     pact_id: str
     code: str
@@ -131,7 +131,7 @@ class SetTarget(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordResult(Command):
     pact_id: str
     unit_id: str
@@ -143,7 +143,7 @@ class RecordResult(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WithdrawResult(Command):
     pact_id: str
     unit_id: str
@@ -153,7 +153,7 @@ class WithdrawResult(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GrantAward(Command):
     pact_id: str
     recipient_unit: str
@@ -165,14 +165,14 @@ class GrantAward(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClosePact(Command):
     pact_id: str
     closed_on: date
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateApiKey(Command):
     """Issue a key. ``secret_hash`` is the keyed hash of its secret: the handler keeps
     it beside the log (for authentication), never in an event."""
@@ -188,7 +188,7 @@ class CreateApiKey(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RevokeApiKey(Command):
     key_id: str
     revoked_on: date

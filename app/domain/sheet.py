@@ -18,10 +18,9 @@ from decimal import Decimal
 
 from app.domain import commands as c
 from app.domain import errors
+from app.domain.aggregate import Aggregate
 from app.domain.events import Criterion, Event, ScoreSheetPublished, SheetVersion
-from app.domain.state import Folds
 
-STREAM_TYPE = "sheet"
 CRITERION_KINDS = ("target", "pass_fail", "per_item", "bonus", "penalty")
 # Kinds scored as points each times a count.
 COUNTED_KINDS = ("per_item", "bonus", "penalty")
@@ -173,7 +172,8 @@ def _check_criterion(criterion: Criterion, where: str) -> None:
         raise errors.InvalidValue(f"{where}.points_each", f"a {kind} criterion gives no points each")
 
 
-apply: Folds[SheetVersions] = Folds(STREAM_TYPE)
+SHEET: Aggregate[SheetVersions] = Aggregate("sheet", SheetVersions)
+apply = SHEET.apply
 
 
 @apply.register

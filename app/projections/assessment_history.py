@@ -68,7 +68,7 @@ def unit_assessment(conn: Connection, store: EventStore, pact_id: str, unit_id: 
     if unit_id not in pact.parties:
         raise NotFound(f"unit {unit_id} is not a party to pact {pact_id}")
     stages = []
-    for stored in store.read_stream(conn, f"{assessment.STREAM_TYPE}:{pact_id}"):
+    for stored in store.read_stream(conn, assessment.ASSESSMENT.stream_id(pact_id)):
         event = stored.to_domain()
         if getattr(event, "unit_id", None) == unit_id:
             stages.append(_stage(stored, event, sheet, pact.targets))

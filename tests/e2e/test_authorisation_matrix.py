@@ -15,9 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.domain import cluster, pact, sheet
 from app.domain import commands as c
+from app.domain.cluster import CLUSTER
 from app.domain.events import Criterion, CriterionGroup, Entry
+from app.domain.pact import PACT
+from app.domain.sheet import SHEET as SHEETS
 from app.services import keys
 from tests.conftest import bearer, issue_key
 from tests.e2e.api import route_table
@@ -95,7 +97,7 @@ def leadership(ledger, n: int) -> Request:
 
 def handover(ledger, n: int) -> Request:
     with ledger.unit_of_work() as uow:
-        state = uow.load(cluster, world.CLUSTER)
+        state = uow.load(CLUSTER, world.CLUSTER)
     last = state.handovers[-1] if state.handovers else None
     number, year = (last.conference_number + 1, last.year + 1) if last else (1, 2001)
     giver = state.flag_holder or "ha-tinh"
@@ -214,7 +216,7 @@ def _assessed_pact(
     if key not in _SCORED:
         pact_id, year = _SCORED[key] = f"a-{route}", next(PAST_YEARS)
         with ledger.unit_of_work() as uow:
-            has_sheet = uow.load(sheet, SHEET) is not None
+            has_sheet = uow.load(SHEETS, SHEET) is not None
         _system(ledger, *(() if has_sheet else (_sheet_command(SHEET),)), world.propose(pact_id, year))
         adopt = c.AdoptScoreSheet(pact_id=pact_id, sheet_code=SHEET, adopted_on=date(year, 1, 10))
         _system(ledger, adopt, *(stage(pact_id, year) for stage in setup))
@@ -250,7 +252,7 @@ def adopt_sheet(ledger, n: int) -> Request:
     # A new sheet each time: the pact, not yet assessed, may change its sheet.
     pact_id, year = f"adopt-{id(ledger)}", 2001
     with ledger.unit_of_work() as uow:
-        proposed = uow.load(pact, pact_id) is not None
+        proposed = uow.load(PACT, pact_id) is not None
     _system(ledger, _sheet_command(f"s-{n}"), *(() if proposed else (world.propose(pact_id, year),)))
     return (
         "POST",
