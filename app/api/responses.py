@@ -186,6 +186,7 @@ class PactOut(PactSummary):
     targets: list[TargetOut]
     results: list[ResultOut]
     awards: list[AwardOut]
+    score_sheet: SheetRefOut | None = None  # the sheet version it is scored by (docs/scoring.md)
 
 
 class EventOut(BaseModel):

@@ -104,6 +104,8 @@ class ProposePact(Command):
     content_items: tuple[str, ...]
     proposed_on: date
     attainment_cap: float = 1.0
+    # A score sheet the pact is scored by, adopted with it at its latest version (docs/scoring.md).
+    score_sheet: str | None = None
     expected_version: int | None = None
 
 

@@ -129,6 +129,7 @@ def get_pact(conn: Connection, pact_id: str) -> dict:
     pact["targets"] = children(t.pact_targets, t.pact_targets.c.ordinal)
     pact["results"] = children(t.pact_results, t.pact_results.c.unit_id, t.pact_results.c.target_code)
     pact["awards"] = children(t.pact_awards, t.pact_awards.c.seq)
+    pact["score_sheet"] = scoring_queries.adopted_sheet(conn, pact_id)
     return pact
 
 

@@ -118,6 +118,13 @@ def _grading(stage: str, data: dict[str, Any]) -> Grading:
     )
 
 
+def adopted_sheet(conn: Connection, pact_id: str) -> dict[str, Any] | None:
+    """The sheet version a pact adopted, as ``{code, version}``."""
+    ps = t.pact_score_sheets.c
+    row = conn.execute(sa.select(ps.sheet_code, ps.sheet_version).where(ps.pact_id == pact_id)).first()
+    return {"code": row.sheet_code, "version": row.sheet_version} if row else None
+
+
 def pact_assessments(conn: Connection, pact_id: str) -> tuple[ScoreSheet, Assessments] | None:
     """The sheet version the pact adopted and its units' assessments; None without a sheet."""
     adopted = conn.execute(

@@ -20,7 +20,7 @@ from app.domain.pact import PACT
 from app.domain.unit import UNIT
 from app.projections import tables as t
 from app.services.clock import today
-from app.services.scoring_handlers import SCORING_HANDLERS
+from app.services.scoring_handlers import SCORING_HANDLERS, adopt_with_proposal
 from app.services.tables import api_key_hashes
 from app.services.unit_of_work import UnitOfWork
 
@@ -104,6 +104,8 @@ def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> Written:
     owner = uow.get_ref(CLUSTER, cmd.cluster_id, "cluster_id")
     others = _cluster_pact_years(uow, cmd.cluster_id)
     uow.record(PACT, cmd.id, pact.propose(existing, owner, cmd, others=others), cmd.expected_version)
+    if cmd.score_sheet is not None:
+        adopt_with_proposal(cmd, uow)
     return PACT, cmd.id
 
 

@@ -50,6 +50,20 @@ def adopt_score_sheet(cmd: c.AdoptScoreSheet, uow: UnitOfWork) -> Written:
     return ASSESSMENT, cmd.pact_id
 
 
+def adopt_with_proposal(cmd: c.ProposePact, uow: UnitOfWork) -> None:
+    """The sheet a pact names in its proposal, adopted with it (its targets come later:
+    each stage checks that the sheet's target criteria name one)."""
+    assert cmd.score_sheet is not None
+    adopt = c.AdoptScoreSheet(pact_id=cmd.id, sheet_code=cmd.score_sheet, adopted_on=cmd.proposed_on)
+    state = uow.get(PACT, cmd.id)
+    sheets = uow.load(SHEET, cmd.score_sheet)
+    uow.record(
+        ASSESSMENT,
+        cmd.id,
+        adoption.adopt(state, sheets, None, adopt, field="score_sheet", targets_later=True),
+    )
+
+
 def _scoring(uow: UnitOfWork, pact_id: str) -> tuple[Pact, ScoreSheet | None, Assessments | None]:
     """The pact, the sheet version it adopted (None before it adopts one), and its assessments."""
     state = uow.get(PACT, pact_id)

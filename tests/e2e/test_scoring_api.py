@@ -291,3 +291,30 @@ def test_a_pact_with_no_targets_or_no_results_ranks_nobody_and_says_why(client):
         ("ha-tinh", 95.0, None),
         ("hue", 0.0, None),
     ]
+
+
+def test_a_pact_may_name_its_sheet_in_its_proposal_and_set_its_targets_after(client):
+    form(client)
+    ok(client.post(f"{API}/score-sheets", json=SHEET), 201)
+    invalid(client.post(f"{API}/pacts", json=proposal(score_sheet="khong-co")), "score_sheet")
+
+    ok(client.post(f"{API}/pacts", json=proposal(score_sheet="btb-bang-diem")), 201)
+
+    assert ok(client.get(P))["score_sheet"] == {"code": "btb-bang-diem", "version": 1}
+    early = stage(client, "ha-tinh", "self", entries=entries(), submitted_on="2023-01-05")
+    assert "target IIP" in problem(early, 409)["detail"]  # the sheet scores targets not set yet
+    ok(target(client, PACT, "IIP", value=8.0, measure="%"))
+    ok(target(client, PACT, "XK", value=3.5, measure="tỷ USD"))
+    ok(stage(client, "ha-tinh", "self", entries=entries(), submitted_on="2023-01-05"))
+    assert ok(client.get(f"{P}/scores"))["standings"][0]["score"] == 78.0
+
+
+def proposal(**extra: object) -> dict:
+    return {
+        "id": PACT,
+        "cluster_id": CLUSTER,
+        "title": "Giao ước 2022",
+        "year": 2022,
+        "proposed_on": "2022-05-13",
+        **extra,
+    }

@@ -45,9 +45,21 @@ def test_a_pact_adopts_the_latest_version_unless_told_which():
     assert raised.value.field == "version"
 
 
-def test_an_unknown_sheet_is_not_found():
-    with pytest.raises(errors.NotFound):
+def test_an_unknown_sheet_is_refused_naming_the_field():
+    with pytest.raises(errors.InvalidValue) as raised:
         adopt(PACT, None, None, adoption(code="khong-co"))
+    assert raised.value.field == "sheet_code"
+    with pytest.raises(errors.InvalidValue) as raised:
+        adopt(PACT, None, None, adoption(code="khong-co"), field="score_sheet")
+    assert raised.value.field == "score_sheet"
+
+
+def test_a_pact_proposed_with_its_sheet_has_its_targets_checked_later():
+    bare = a_pact()
+
+    with pytest.raises(errors.UnknownTarget):
+        adopt(bare, SHEETS, None, adoption())
+    assert adopt(bare, SHEETS, None, adoption(), targets_later=True)[0].version == 1
 
 
 def test_the_sheet_is_fixed_once_a_unit_is_assessed():
