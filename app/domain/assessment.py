@@ -24,6 +24,7 @@ from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
 from app.domain.aggregate import Aggregate
+from app.domain.criteria import Entry
 from app.domain.events import Event
 from app.domain.pact import Pact, Target
 from app.domain.results import _check_date as check_business_date
@@ -41,7 +42,7 @@ class Grading:
 
     stage: str
     grader_id: str | None
-    entries: tuple[e.Entry, ...]
+    entries: tuple[Entry, ...]
     on: date
     reason: str | None = None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.events import CriterionGroup, Entry
+from app.domain.criteria import CriterionGroup, Entry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from app.domain.criteria import Entry, SheetVersion
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
@@ -224,66 +226,8 @@ class ApiKeyRevoked(Event):
 # (app.events.nested).
 
 
-# --- the records a sheet and an assessment are made of ------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Criterion:
-    """One line of a score sheet (tiêu chí). ``kind`` is one of sheet.CRITERION_KINDS:
-
-    - ``target``: tied to the pact's target ``target_code``;
-    - ``pass_fail``: met or not;
-    - ``per_item``, ``bonus``, ``penalty``: ``points_each`` times a count.
-    """
-
-    code: str
-    title: str
-    kind: str
-    max_points: float
-    target_code: str | None = None
-    points_each: float | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CriterionGroup:
-    """A group of criteria (nhóm tiêu chí) whose points are capped at ``max_points``."""
-
-    code: str
-    title: str
-    max_points: float
-    criteria: tuple[Criterion, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Entry:
-    """What a grader says of one criterion: a ``value`` (target), ``passed``
-    (pass_fail) or a ``count`` (per_item, bonus, penalty), and the evidence
-    (minh chứng): a note or a link."""
-
-    criterion_code: str
-    value: float | None = None
-    count: int | None = None
-    passed: bool | None = None
-    evidence: str | None = None
-
-
-# --- sheet: a score sheet, one stream per code, one event per version ---------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SheetVersion:
-    """What one version of a score sheet says: ScoreSheetPublished records it,
-    and app.domain.sheet.ScoreSheet holds it."""
-
-    code: str
-    version: int
-    title: str
-    legal_basis: str
-    valid_from: date
-    valid_to: date | None
-    tolerance: float  # points; a cross-grade further from the self-assessment needs an explanation
-    attainment_cap: float  # of its target criteria
-    groups: tuple[CriterionGroup, ...]
+# The records nested in these events (groups, criteria, entries) and a sheet
+# version's fields are in app.domain.criteria.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,8 @@ from decimal import Decimal
 from app.domain import commands as c
 from app.domain import errors
 from app.domain.aggregate import Aggregate
-from app.domain.events import Criterion, Event, ScoreSheetPublished, SheetVersion
+from app.domain.criteria import Criterion, SheetVersion
+from app.domain.events import Event, ScoreSheetPublished
 
 CRITERION_KINDS = ("target", "pass_fail", "per_item", "bonus", "penalty")
 # Kinds scored as points each times a count.

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 from typing import Protocol
 
 from app.domain import errors
-from app.domain.events import Criterion, Entry
+from app.domain.criteria import Criterion, Entry
 from app.domain.sheet import COUNTED_KINDS, OUTSIDE_CAP_KINDS, ScoreSheet, points
 
 _CENT = Decimal("0.01")

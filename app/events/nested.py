@@ -10,12 +10,13 @@ such a field holding plain values encodes as any other tuple field.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import typing
 from collections.abc import Iterable
 from datetime import date
 from types import UnionType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def _members(hint: object) -> list[object]:
@@ -50,13 +51,19 @@ def records_plain(values: Iterable[object]) -> list[object]:
     return [to_plain(v) for v in values]
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[tuple[str, object], ...]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[str, object], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    """(name, type hint) of a record's fields, worked out once per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELDS[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return found
 
 
-def from_plain(cls: type, data: dict[str, Any]) -> object:
+def from_plain(cls: type[T], data: dict[str, Any]) -> T:
     """The record ``to_plain`` wrote; members it lacks take their defaults."""
     kwargs: dict[str, Any] = {}
     for name, hint in _fields(cls):

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from app.domain.assessment import Assessments, Grading, SheetRef, UnitAssessment
+from app.domain.criteria import CriterionGroup, Entry
 from app.domain.errors import NotFound
-from app.domain.events import CriterionGroup, Entry
 from app.domain.pact import Result, Target
 from app.domain.sheet import ScoreSheet
 from app.domain.sheet_scoring import round_points
@@ -47,7 +47,7 @@ def _sheet(row: Mapping[str, Any]) -> ScoreSheet:
         valid_to=row["valid_to"],
         tolerance=row["tolerance"],
         attainment_cap=row["attainment_cap"],
-        groups=groups,  # type: ignore[arg-type]
+        groups=groups,
     )
 
 
@@ -112,7 +112,7 @@ def _grading(stage: str, data: dict[str, Any]) -> Grading:
     return Grading(
         stage=stage,
         grader_id=data["grader_id"],
-        entries=tuple(from_plain(Entry, e) for e in data["entries"]),  # type: ignore[misc]
+        entries=tuple(from_plain(Entry, e) for e in data["entries"]),
         on=date.fromisoformat(data["on"]),
         reason=data["reason"],
     )

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.domain import commands as c
 from app.domain.cluster import CLUSTER
-from app.domain.events import Criterion, CriterionGroup, Entry
+from app.domain.criteria import Criterion, CriterionGroup, Entry
 from app.domain.pact import PACT
 from app.domain.sheet import SHEET as SHEETS
 from app.services import keys

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.domain import commands as c
 from app.domain import errors
-from app.domain.events import Criterion, CriterionGroup, Entry
+from app.domain.criteria import Criterion, CriterionGroup, Entry
 
 Refusal = tuple[c.Command, type[errors.DomainError]]
 GROUPS = (

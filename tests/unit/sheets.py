@@ -13,7 +13,7 @@ from typing import Any
 from app.domain import assessment, sheet
 from app.domain import commands as c
 from app.domain import events as e
-from app.domain.events import Criterion, CriterionGroup, Entry
+from app.domain.criteria import Criterion, CriterionGroup, Entry
 from tests.unit.builders import HA_TINH, PACT_ID, a_pact, fold, target_set
 
 SHEET_CODE = "btb-bang-diem"

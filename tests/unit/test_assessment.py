@@ -12,7 +12,8 @@ import pytest
 from app.domain import assessment, errors
 from app.domain import commands as c
 from app.domain import events as e
-from app.domain.events import Entry, PactClosed
+from app.domain.criteria import Entry
+from app.domain.events import PactClosed
 from tests.unit.builders import HA_TINH, NGHE_AN, THANH_HOA
 from tests.unit.sheets import (
     ON,

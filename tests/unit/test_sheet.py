@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.domain import errors, sheet
-from app.domain.events import Criterion, CriterionGroup
+from app.domain.criteria import Criterion, CriterionGroup
 from tests.unit.builders import fold
 from tests.unit.sheets import GROUPS, SHEET_CODE, create_sheet, revision
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain import errors
-from app.domain.events import Criterion, CriterionGroup, Entry
+from app.domain.criteria import Criterion, CriterionGroup, Entry
 from app.domain.sheet_scoring import check_entries, check_targets, round_points, score
 from tests.unit.builders import target_set
 from tests.unit.sheets import a_scored_pact, a_sheet, the_example_entries

@@ -20,7 +20,7 @@ from app.api.scoring_models import (
 )
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.domain.events import Entry
+from app.domain.criteria import Entry
 from app.projections import assessment_history
 
 router = APIRouter(prefix="/pacts/{pact_id}", tags=["scoring"])

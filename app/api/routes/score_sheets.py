@@ -13,7 +13,7 @@ from app.api.routes._write import WRITE_ERRORS
 from app.api.scoring_models import ScoreSheetIn, ScoreSheetOut, SheetVersionIn
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.domain.events import Criterion, CriterionGroup
+from app.domain.criteria import Criterion, CriterionGroup
 from app.projections import scoring_queries
 
 router = APIRouter(prefix="/score-sheets", tags=["scoring"])
