@@ -89,7 +89,7 @@ _counter = itertools.count()
 
 @contextmanager
 def pg_database(template: str) -> Iterator[str]:
-    """The URL of a new PostgreSQL database cloned from ``template``, dropped afterwards."""
+    """A fresh database made from the migrated template, dropped afterwards."""
     name = f"pacts_t_{os.getpid()}_{next(_counter)}"
     admin = _admin()
     with admin.connect() as conn:
@@ -101,7 +101,7 @@ def pg_database(template: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_url(pg_template: str) -> str:
+def pg_url(pg_template: str) -> Iterator[str]:
     with pg_database(pg_template) as url:
         yield url
 
@@ -124,6 +124,18 @@ def sqlite_url(sqlite_template: str, tmp_path) -> str:
 def store_url(request: pytest.FixtureRequest) -> str:
     """Runs a test once per store backend: the contract both must keep."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def second_store_url(store_url: str, request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """Another migrated, empty database of the same store as ``store_url``."""
+    if store_url.startswith("sqlite"):
+        path = tmp_path / "second.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    with pg_database(request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 # The server secret API keys are hashed with: a fresh one per test session.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -13,9 +13,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
+    model_validator,
 )
 
 from app.domain.numbers import read_number
@@ -178,6 +181,9 @@ class PactIn(Body):
     content_items: list[LongText] = []
     proposed_on: date
     attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
+    score_sheet: Code | None = Field(
+        default=None, description="A score sheet to score the pact by, adopted at its latest version"
+    )
 
 
 class SignatureIn(Body):
@@ -212,6 +218,20 @@ class ResultRow(BaseModel):
     reported_on: date
     source: Text
     note: LongText | None = None
+    _reported_as: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_text(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """The value's text as sent (a CSV cell, "1,85"), kept beside the number it reads as."""
+        row = handler(data)
+        sent = data.get("value") if isinstance(data, dict) else None
+        row._reported_as = unicodedata.normalize("NFC", sent.strip()) if isinstance(sent, str) else None
+        return row
+
+    @property
+    def reported_as(self) -> str | None:
+        return self._reported_as
 
 
 class _Declared(Body):

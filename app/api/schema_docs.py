@@ -227,6 +227,7 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
             "cluster_id": "bac-trung-bo",
             "flag_holder": "thua-thien-hue",
             "next_conference_number": 12,
+            "as_of_position": 94,
             "handovers": [_HANDOVER],
             "leadership": [_LEADERSHIP],
         },
@@ -242,7 +243,7 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
         {
             "cluster_id": "lang-son-noi-bo",
             "year": 2010,
-            "as_of_position": None,
+            "as_of_position": 94,
             "pact_id": "lang-son-2010",
             "pact_status": "in_force",
             "leadership": None,
@@ -252,7 +253,13 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ScoresOut": (
         "A pact's scores: every party ranked.",
-        {"pact_id": "lang-son-2010", "status": "in_force", "attainment_cap": 1.0, "standings": [_STANDING]},
+        {
+            "pact_id": "lang-son-2010",
+            "status": "in_force",
+            "attainment_cap": 1.0,
+            "standings": [_STANDING],
+            "as_of_position": 94,
+        },
     ),
     "SignatureOut": ("A signature of the pact.", _SIGNATURE),
     "TargetOut": ("A target in force, in the order set (ordinal).", _TARGET),
@@ -267,6 +274,7 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
             "targets": [_TARGET],
             "results": [_RESULT],
             "awards": [_AWARD],
+            "as_of_position": 94,
         },
     ),
     "EventOut": (
@@ -278,6 +286,7 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
         {
             "items": [_EVENT],
             "next": _NEXT,
+            "as_of_position": 176,
         },
     ),
     "CheckpointOut": ("The ledger's signed word that the event at ``position`` has ``hash``.", _CHECKPOINT),
@@ -307,9 +316,6 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
             "summary": "94 events intact (1..94), 1 checkpoint, 1 signature",
         },
     ),
-    "Page_UnitOut_": ("Units, by id.", {"items": [_UNIT]}),
-    "Page_ClusterOut_": ("Clusters, by id.", {"items": [_CLUSTER]}),
-    "Page_PactSummary_": ("Pacts, by year.", {"items": [_SUMMARY]}),
     # Errors (app.api.problems)
     "Problem": (
         "An error, as RFC 9457 problem details (application/problem+json).",

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain.criteria import CriterionGroup, Entry
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RegisterUnit(Command):
     id: str
     name: str
@@ -24,7 +26,7 @@ class RegisterUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenameUnit(Command):
     unit_id: str
     name: str
@@ -33,7 +35,7 @@ class RenameUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MergeUnit(Command):
     unit_id: str
     into: str
@@ -42,7 +44,7 @@ class MergeUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FormCluster(Command):
     id: str
     name: str
@@ -52,7 +54,7 @@ class FormCluster(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AddMember(Command):
     cluster_id: str
     unit_id: str
@@ -60,7 +62,7 @@ class AddMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoveMember(Command):
     cluster_id: str
     unit_id: str
@@ -68,7 +70,7 @@ class RemoveMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssignLeadership(Command):
     cluster_id: str
     year: int
@@ -79,7 +81,7 @@ class AssignLeadership(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HandOverHostFlag(Command):
     cluster_id: str
     conference_number: int
@@ -90,7 +92,7 @@ class HandOverHostFlag(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProposePact(Command):
     id: str
     cluster_id: str
@@ -102,10 +104,12 @@ class ProposePact(Command):
     content_items: tuple[str, ...]
     proposed_on: date
     attainment_cap: float = 1.0
+    # A score sheet the pact is scored by, adopted with it at its latest version (docs/scoring.md).
+    score_sheet: str | None = None
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SignPact(Command):
     pact_id: str
     unit_id: str
@@ -114,7 +118,7 @@ class SignPact(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetTarget(Command):
     pact_id: str
     code: str
@@ -129,7 +133,7 @@ class SetTarget(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordResult(Command):
     pact_id: str
     unit_id: str
@@ -138,10 +142,11 @@ class RecordResult(Command):
     reported_on: date
     source: str
     note: str | None = None
+    reported_as: str | None = None  # the value's text as sent, when it came as text
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WithdrawResult(Command):
     pact_id: str
     unit_id: str
@@ -151,7 +156,7 @@ class WithdrawResult(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GrantAward(Command):
     pact_id: str
     recipient_unit: str
@@ -163,14 +168,14 @@ class GrantAward(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClosePact(Command):
     pact_id: str
     closed_on: date
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateApiKey(Command):
     """Issue a key. ``secret_hash`` is the keyed hash of its secret: the handler keeps
     it beside the log (for authentication), never in an event."""
@@ -186,9 +191,89 @@ class CreateApiKey(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RevokeApiKey(Command):
     key_id: str
     revoked_on: date
     reason: str | None = None
+    expected_version: int | None = None
+
+
+# --- scoring by score sheet (docs/scoring.md) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateScoreSheet(Command):
+    code: str
+    title: str
+    legal_basis: str
+    valid_from: date
+    groups: tuple[CriterionGroup, ...]
+    valid_to: date | None = None
+    tolerance: float = 0.0
+    attainment_cap: float = 1.0
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviseScoreSheet(CreateScoreSheet):
+    """A new version of the sheet, whole (the same fields as creating it):
+    pacts keep the version they adopted."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdoptScoreSheet(Command):
+    """The pact is scored by the sheet's ``version`` (None: its latest)."""
+
+    pact_id: str
+    sheet_code: str
+    adopted_on: date
+    version: int | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignCrossGrader(Command):
+    pact_id: str
+    unit_id: str
+    grader_id: str
+    assigned_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitSelfAssessment(Command):
+    pact_id: str
+    unit_id: str
+    entries: tuple[Entry, ...]
+    submitted_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitCrossGrade(Command):
+    pact_id: str
+    unit_id: str
+    grader_id: str
+    entries: tuple[Entry, ...]
+    submitted_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileExplanation(Command):
+    pact_id: str
+    unit_id: str
+    explanation: str
+    filed_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordFinalScore(Command):
+    pact_id: str
+    unit_id: str
+    entries: tuple[Entry, ...]
+    reason: str
+    recorded_on: date
     expected_version: int | None = None

@@ -7,9 +7,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.api.deps import LedgerDep
+from app.api.strict_query import StrictQueryRoute
 from app.migrations import current_revision
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["health"])
 
 
 @router.get("/healthz")
@@ -28,6 +29,6 @@ def readyz(ledger: LedgerDep) -> JSONResponse:
         body = {"status": "unavailable", "database": "unreachable", "detail": str(error).splitlines()[0]}
         return JSONResponse(body, status_code=503)
     if current != head:
-        body = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
-        return JSONResponse(body, status_code=503)
+        stale = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
+        return JSONResponse(stale, status_code=503)
     return JSONResponse({"status": "ready", "database": "reachable", "migration": current})

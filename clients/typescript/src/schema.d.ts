@@ -19,7 +19,7 @@ export interface paths {
          *     head, so it is recomputed only after a write or a rebuild, and never served
          *     stale. Nothing here waits on the database in the event loop: the head is
          *     awaited (app.projections.head), a miss is rendered in a worker thread.
-         *     ``as_of`` (a log position) gives the standings as they stood then.
+         *     ``as_of`` (a log position or a moment) gives the standings as they stood then.
          */
         get: operations["getStandings"];
         put?: never;
@@ -39,7 +39,7 @@ export interface paths {
         };
         /**
          * Clusters
-         * @description Every cluster with its members now and over time.
+         * @description Every cluster with its members over time, paged; ``as_of`` lists them as they stood then.
          */
         get: operations["listClusters"];
         put?: never;
@@ -143,7 +143,7 @@ export interface paths {
         };
         /**
          * A cluster
-         * @description A cluster; its ETag is its stream's version, for If-Match.
+         * @description A cluster: its members over time, the host flag's holder; its version as the ETag.
          */
         get: operations["getCluster"];
         put?: never;
@@ -163,7 +163,7 @@ export interface paths {
         };
         /**
          * A cluster's host flag and leadership
-         * @description Who held the host flag (cờ đăng cai) for which conference, and the chair and deputy of each year.
+         * @description Host-flag handovers and each year's chair and deputy.
          */
         get: operations["getRotations"];
         put?: never;
@@ -183,7 +183,7 @@ export interface paths {
         };
         /**
          * Pacts
-         * @description Pacts, of a cluster and of a year if asked, without their details.
+         * @description The pacts, paged; ``as_of`` lists them as they stood then.
          */
         get: operations["listPacts"];
         put?: never;
@@ -327,7 +327,7 @@ export interface paths {
         };
         /**
          * A pact's scores
-         * @description Every party's score and rank under the pact's targets.
+         * @description Each party's score and rank, and the targets it has no result for yet.
          */
         get: operations["getScores"];
         put?: never;
@@ -390,7 +390,7 @@ export interface paths {
         };
         /**
          * Units
-         * @description Every unit, merged ones included (with their successor).
+         * @description Every unit, paged; ``as_of`` lists them as they stood then.
          */
         get: operations["listUnits"];
         put?: never;
@@ -457,6 +457,68 @@ export interface paths {
          * @description A unit; its ETag is its stream's version, for If-Match.
          */
         get: operations["getUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/pacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's pacts across years
+         * @description A unit's pacts across the years: in each, its score, its rank among the parties and
+         *     the targets it has no result for.
+         */
+        get: operations["listUnitPacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every cluster's standings for a year
+         * @description Every cluster's standings for a year in one answer (clusters with no pact covering the
+         *     year are left out), with the names of the clusters, their chairs and hosts.
+         */
+        get: operations["listRankings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{cluster_id}/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which years a cluster has pacts for
+         * @description The years the cluster's pacts cover: each year's pact and its status, chair and host.
+         */
+        get: operations["listClusterYears"];
         put?: never;
         post?: never;
         delete?: never;
@@ -651,6 +713,252 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/score-sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Score sheets
+         * @description Every sheet, at its latest version.
+         */
+        get: operations["listScoreSheets"];
+        put?: never;
+        /**
+         * Create a score sheet
+         * @description Create a sheet: its version 1. A code already used is 409.
+         */
+        post: operations["createScoreSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-sheets/{code}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revise a score sheet
+         * @description Publish the sheet's next version, whole. Pacts keep the version they adopted.
+         */
+        post: operations["reviseScoreSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-sheets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A score sheet
+         * @description The sheet's latest version; ``versions`` says how many there are.
+         */
+        get: operations["getScoreSheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/score-sheets/{code}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version of a score sheet
+         * @description One version of a score sheet, as adopted by pacts.
+         */
+        get: operations["getScoreSheetVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/score-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adopt a score sheet for a pact
+         * @description The pact is scored by this sheet (its latest version unless one is named), until the first
+         *     assessment; the ETag and expected_version are the pact's assessment stream's.
+         */
+        post: operations["adoptScoreSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}/cross-grader": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a unit's cross-grader
+         * @description The chair names the member who cross-grades the unit (never the unit itself: 409 self-grading).
+         */
+        post: operations["assignCrossGrader"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a self-assessment
+         * @description The unit's self-assessment (tự chấm): an entry per criterion, with its evidence.
+         */
+        post: operations["submitSelfAssessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}/cross": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a cross-grade
+         * @description The assigned grader's cross-grade (chấm chéo).
+         */
+        post: operations["submitCrossGrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File an explanation
+         * @description The unit's explanation (giải trình), due when the cross-grade is beyond the sheet's tolerance.
+         */
+        post: operations["fileExplanation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}/final": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the final points
+         * @description The chair's final, with its reason.
+         */
+        post: operations["recordFinal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pacts/{pact_id}/assessments/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's assessment under a pact
+         * @description Every stage of the unit's assessment, with its actor, time, per-criterion points and totals.
+         */
+        get: operations["getAssessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{cluster_id}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cluster's figures per indicator
+         * @description Each quantitative target of the year's pact: the members' figures, their mean and, for amounts
+         *     and counts (not rates: a measure holding %), their total and each member's share of it.
+         */
+        get: operations["getIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -716,6 +1024,47 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AdoptionIn */
+        AdoptionIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Sheet Code */
+            sheet_code: string;
+            /**
+             * Version
+             * @description Omit for the latest
+             */
+            version?: number | null;
+            /**
+             * Adopted On
+             * Format: date
+             */
+            adopted_on: string;
+        };
+        /** AssessmentOut */
+        AssessmentOut: {
+            /** Pact Id */
+            pact_id: string;
+            /** Unit Id */
+            unit_id: string;
+            /** Sheet Code */
+            sheet_code: string;
+            /** Sheet Version */
+            sheet_version: number;
+            /** Status */
+            status: string;
+            /** Grader Id */
+            grader_id: string | null;
+            /** Stage */
+            stage: ("self" | "cross" | "final") | null;
+            /** Total */
+            total: number | null;
+            /** Stages */
+            stages: components["schemas"]["StageOut"][];
+        };
         /**
          * AwardIn
          * @description An award (khen thưởng) to a unit, or to a person of it.
@@ -845,6 +1194,35 @@ export interface components {
             closed_on: string;
         };
         /**
+         * ClusterAt
+         * @description A cluster as it stood at ``as_of_position``.
+         */
+        ClusterAt: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+            /**
+             * Formed On
+             * Format: date
+             */
+            formed_on: string;
+            /** Members */
+            members: string[];
+            /** Memberships */
+            memberships: components["schemas"]["Membership"][];
+            /** Flag Holder */
+            flag_holder: string | null;
+            /** Last Conference Number */
+            last_conference_number: number | null;
+            /** Version */
+            version: number;
+            /** As Of Position */
+            as_of_position: number;
+        };
+        /**
          * ClusterIn
          * @description An emulation cluster (cụm thi đua) to form, with its first members.
          * @example {
@@ -936,6 +1314,133 @@ export interface components {
             last_conference_number: number | null;
             /** Version */
             version: number;
+        };
+        /** ClusterYearOut */
+        ClusterYearOut: {
+            /** Year */
+            year: number;
+            /** Pact Id */
+            pact_id: string;
+            /** Pact Title */
+            pact_title: string;
+            /** Pact Status */
+            pact_status: string;
+            leadership: components["schemas"]["LeadersNamed"] | null;
+            host: components["schemas"]["HostNamed"] | null;
+        };
+        /** ClusterYearsPage */
+        ClusterYearsPage: {
+            /** Items */
+            items: components["schemas"]["ClusterYearOut"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
+            /** Cluster Id */
+            cluster_id: string;
+            /** Cluster Name */
+            cluster_name: string;
+        };
+        /** CriterionIn */
+        CriterionIn: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "target" | "pass_fail" | "per_item" | "bonus" | "penalty";
+            /**
+             * Max Points
+             * @description A number: as JSON, or as text in a format number_format names
+             */
+            max_points: number | string;
+            /**
+             * Target Code
+             * @description kind target: the pact's target it scores
+             */
+            target_code?: string | null;
+            /**
+             * Points Each
+             * @description kinds per_item, bonus, penalty
+             */
+            points_each?: (number | string) | null;
+        };
+        /** CriterionOut */
+        CriterionOut: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "target" | "pass_fail" | "per_item" | "bonus" | "penalty";
+            /** Max Points */
+            max_points: number;
+            /** Target Code */
+            target_code: string | null;
+            /** Points Each */
+            points_each: number | null;
+        };
+        /** CriterionPointsOut */
+        CriterionPointsOut: {
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "target" | "pass_fail" | "per_item" | "bonus" | "penalty";
+            /** Points */
+            points: number;
+            /** Missing */
+            missing: boolean;
+        };
+        /** CrossGradeIn */
+        CrossGradeIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Entries */
+            entries: components["schemas"]["EntryIn"][];
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /** Grader Id */
+            grader_id: string;
+        };
+        /** EntryIn */
+        EntryIn: {
+            /** Criterion Code */
+            criterion_code: string;
+            /**
+             * Value
+             * @description kind target: the actual (qualitative: points)
+             */
+            value?: (number | string) | null;
+            /**
+             * Count
+             * @description counted kinds
+             */
+            count?: number | null;
+            /**
+             * Passed
+             * @description kind pass_fail
+             */
+            passed?: boolean | null;
+            /**
+             * Evidence
+             * @description minh chứng: a note or a link
+             */
+            evidence?: string | null;
         };
         /**
          * EventOut
@@ -1030,7 +1535,8 @@ export interface components {
          *           "hash": "6861228445534f03761bedd5bf330adae0b261c847f11746ceadf71cde6f1b45"
          *         }
          *       ],
-         *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176"
+         *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176",
+         *       "as_of_position": 176
          *     }
          */
         EventPage: {
@@ -1038,6 +1544,89 @@ export interface components {
             items: components["schemas"]["EventOut"][];
             /** Next */
             next: string | null;
+            /** As Of Position */
+            as_of_position: number;
+        };
+        /** ExplanationIn */
+        ExplanationIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Explanation */
+            explanation: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+        };
+        /** FinalIn */
+        FinalIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Entries */
+            entries: components["schemas"]["EntryIn"][];
+            /** Reason */
+            reason: string;
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+        };
+        /** GraderIn */
+        GraderIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Grader Id */
+            grader_id: string;
+            /**
+             * Assigned On
+             * Format: date
+             */
+            assigned_on: string;
+        };
+        /** GroupIn */
+        GroupIn: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /**
+             * Max Points
+             * @description A number: as JSON, or as text in a format number_format names
+             */
+            max_points: number | string;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionIn"][];
+        };
+        /** GroupOut */
+        GroupOut: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /** Max Points */
+            max_points: number;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionOut"][];
+        };
+        /** GroupPointsOut */
+        GroupPointsOut: {
+            /** Code */
+            code: string;
+            /** Points */
+            points: number;
+            /** Capped */
+            capped: boolean;
         };
         /**
          * HandoverIn
@@ -1110,6 +1699,15 @@ export interface components {
             /** Conference Number */
             conference_number: number;
         };
+        /** HostNamed */
+        HostNamed: {
+            /** Unit Id */
+            unit_id: string;
+            /** Conference Number */
+            conference_number: number;
+            /** Unit Name */
+            unit_name: string | null;
+        };
         /**
          * ImportAck
          * @description An import's answer: rows read, results recorded (0 for a dry run), the pact's version.
@@ -1136,6 +1734,36 @@ export interface components {
             /** Dry Run */
             dry_run: boolean;
         };
+        /** IndicatorOut */
+        IndicatorOut: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /** Measure */
+            measure: string;
+            /** Additive */
+            additive: boolean;
+            /** Reported */
+            reported: number;
+            /** Total */
+            total: number | null;
+            /** Mean */
+            mean: number | null;
+            /** Members */
+            members: components["schemas"]["MemberFigureOut"][];
+        };
+        /** IndicatorsOut */
+        IndicatorsOut: {
+            /** Cluster Id */
+            cluster_id: string;
+            /** Year */
+            year: number;
+            /** Pact Id */
+            pact_id: string;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorOut"][];
+        };
         /**
          * Leaders
          * @description The year's chair and deputy.
@@ -1152,6 +1780,19 @@ export interface components {
             deputy: string;
             /** Decision Ref */
             decision_ref: string;
+        };
+        /** LeadersNamed */
+        LeadersNamed: {
+            /** Chair */
+            chair: string;
+            /** Deputy */
+            deputy: string;
+            /** Decision Ref */
+            decision_ref: string;
+            /** Chair Name */
+            chair_name: string | null;
+            /** Deputy Name */
+            deputy_name: string | null;
         };
         /**
          * LeadershipIn
@@ -1199,6 +1840,15 @@ export interface components {
             deputy: string;
             /** Decision Ref */
             decision_ref: string;
+        };
+        /** MemberFigureOut */
+        MemberFigureOut: {
+            /** Unit Id */
+            unit_id: string;
+            /** Value */
+            value: number;
+            /** Share */
+            share: number | null;
         };
         /**
          * MemberIn
@@ -1323,6 +1973,11 @@ export interface components {
              * @default 1
              */
             attainment_cap: number;
+            /**
+             * Score Sheet
+             * @description A score sheet to score the pact by, adopted at its latest version
+             */
+            score_sheet?: string | null;
         };
         /**
          * PactOut
@@ -1391,7 +2046,8 @@ export interface components {
          *           "decision_ref": null,
          *           "granted_on": "2020-06-26"
          *         }
-         *       ]
+         *       ],
+         *       "as_of_position": 94
          *     }
          */
         PactOut: {
@@ -1426,6 +2082,8 @@ export interface components {
             closed_on: string | null;
             /** Version */
             version: number;
+            /** As Of Position */
+            as_of_position: number;
             /** Signatures */
             signatures: components["schemas"]["SignatureOut"][];
             /** Targets */
@@ -1434,6 +2092,7 @@ export interface components {
             results: components["schemas"]["ResultOut"][];
             /** Awards */
             awards: components["schemas"]["AwardOut"][];
+            score_sheet?: components["schemas"]["SheetRefOut"] | null;
         };
         /**
          * PactSummary
@@ -1497,102 +2156,46 @@ export interface components {
             /** Version */
             version: number;
         };
-        /**
-         * Page[ClusterOut]
-         * @description Clusters, by id.
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "bac-trung-bo",
-         *           "name": "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-         *           "region": "Bắc Trung Bộ",
-         *           "formed_on": "2012-01-01",
-         *           "members": [
-         *             "ha-tinh",
-         *             "nghe-an",
-         *             "quang-tri",
-         *             "thanh-hoa",
-         *             "thua-thien-hue"
-         *           ],
-         *           "memberships": [
-         *             {
-         *               "unit_id": "ha-tinh",
-         *               "joined_on": "2012-01-01",
-         *               "left_on": null
-         *             },
-         *             {
-         *               "unit_id": "quang-binh",
-         *               "joined_on": "2012-01-01",
-         *               "left_on": "2025-07-01"
-         *             }
-         *           ],
-         *           "flag_holder": "thua-thien-hue",
-         *           "last_conference_number": 11,
-         *           "version": 3
-         *         }
-         *       ]
-         *     }
-         */
-        Page_ClusterOut_: {
+        /** Page[ScoreSheetOut] */
+        Page_ScoreSheetOut_: {
+            /** Items */
+            items: components["schemas"]["ScoreSheetOut"][];
+        };
+        /** Paged[ClusterOut] */
+        Paged_ClusterOut_: {
             /** Items */
             items: components["schemas"]["ClusterOut"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
         };
-        /**
-         * Page[PactSummary]
-         * @description Pacts, by year.
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "btb-2022",
-         *           "cluster_id": "bac-trung-bo",
-         *           "title": "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
-         *           "theme": "phấn đấu hoàn thành thắng lợi các mục tiêu, nhiệm vụ trên lĩnh vực công thương năm 2022",
-         *           "year": 2022,
-         *           "period_start": null,
-         *           "period_end": null,
-         *           "content_items": [
-         *             "Năm 2021, kim ngạch xuất khẩu toàn vùng đạt 11,28 tỷ USD."
-         *           ],
-         *           "parties": [
-         *             "thanh-hoa",
-         *             "nghe-an",
-         *             "ha-tinh",
-         *             "quang-binh",
-         *             "quang-tri",
-         *             "thua-thien-hue"
-         *           ],
-         *           "proposed_on": "2022-05-13",
-         *           "attainment_cap": 1,
-         *           "status": "in_force",
-         *           "closed_on": null,
-         *           "version": 7
-         *         }
-         *       ]
-         *     }
-         */
-        Page_PactSummary_: {
+        /** Paged[PactSummary] */
+        Paged_PactSummary_: {
             /** Items */
             items: components["schemas"]["PactSummary"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
         };
-        /**
-         * Page[UnitOut]
-         * @description Units, by id.
-         * @example {
-         *       "items": [
-         *         {
-         *           "id": "quang-binh",
-         *           "name": "Sở Công Thương Quảng Bình",
-         *           "province": "Quảng Bình",
-         *           "merged_into": "quang-tri",
-         *           "merged_on": "2025-07-01",
-         *           "version": 2
-         *         }
-         *       ]
-         *     }
-         */
-        Page_UnitOut_: {
+        /** Paged[RankingOut] */
+        Paged_RankingOut_: {
+            /** Items */
+            items: components["schemas"]["RankingOut"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
+        };
+        /** Paged[UnitOut] */
+        Paged_UnitOut_: {
             /** Items */
             items: components["schemas"]["UnitOut"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
         };
         /**
          * PublicKeyOut
@@ -1619,6 +2222,36 @@ export interface components {
             jwk: {
                 [key: string]: string;
             };
+        };
+        /**
+         * RankingOut
+         * @description A cluster's standings for the year, with its name and its leaders' and host's.
+         */
+        RankingOut: {
+            score_sheet?: components["schemas"]["SheetRefOut"] | null;
+            /** Not Scoreable */
+            not_scoreable?: string | null;
+            /**
+             * Not Assessed
+             * @default []
+             */
+            not_assessed: string[];
+            /** Cluster Id */
+            cluster_id: string;
+            /** Year */
+            year: number;
+            /** As Of Position */
+            as_of_position: number;
+            /** Pact Id */
+            pact_id: string;
+            /** Pact Status */
+            pact_status: string;
+            leadership: components["schemas"]["LeadersNamed"] | null;
+            host: components["schemas"]["HostNamed"] | null;
+            /** Standings */
+            standings: components["schemas"]["StandingOut"][];
+            /** Cluster Name */
+            cluster_name: string;
         };
         /**
          * RenameIn
@@ -1722,6 +2355,7 @@ export interface components {
          *       "cluster_id": "bac-trung-bo",
          *       "flag_holder": "thua-thien-hue",
          *       "next_conference_number": 12,
+         *       "as_of_position": 94,
          *       "handovers": [
          *         {
          *           "conference_number": 11,
@@ -1744,6 +2378,8 @@ export interface components {
         RotationsOut: {
             /** Cluster Id */
             cluster_id: string;
+            /** As Of Position */
+            as_of_position: number;
             /** Flag Holder */
             flag_holder: string | null;
             /** Next Conference Number */
@@ -1752,6 +2388,66 @@ export interface components {
             handovers: components["schemas"]["HandoverOut"][];
             /** Leadership */
             leadership: components["schemas"]["LeadershipOut"][];
+        };
+        /** ScoreSheetIn */
+        ScoreSheetIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Title */
+            title: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to?: string | null;
+            /**
+             * Tolerance
+             * @description A number: as JSON, or as text in a format number_format names
+             * @default 0
+             */
+            tolerance: number | string;
+            /**
+             * Attainment Cap
+             * @default 1
+             */
+            attainment_cap: number;
+            /** Groups */
+            groups: components["schemas"]["GroupIn"][];
+            /** Code */
+            code: string;
+        };
+        /** ScoreSheetOut */
+        ScoreSheetOut: {
+            /** Code */
+            code: string;
+            /** Version */
+            version: number;
+            /** Versions */
+            versions: number;
+            /** Title */
+            title: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Tolerance */
+            tolerance: number;
+            /** Attainment Cap */
+            attainment_cap: number;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
         };
         /**
          * ScoresOut
@@ -1772,18 +2468,86 @@ export interface components {
          *           },
          *           "missing": []
          *         }
-         *       ]
+         *       ],
+         *       "as_of_position": 94
          *     }
          */
         ScoresOut: {
+            score_sheet?: components["schemas"]["SheetRefOut"] | null;
+            /** Not Scoreable */
+            not_scoreable?: string | null;
+            /**
+             * Not Assessed
+             * @default []
+             */
+            not_assessed: string[];
             /** Pact Id */
             pact_id: string;
+            /** As Of Position */
+            as_of_position: number;
             /** Status */
             status: string;
             /** Attainment Cap */
             attainment_cap: number;
             /** Standings */
             standings: components["schemas"]["StandingOut"][];
+        };
+        /** SelfAssessmentIn */
+        SelfAssessmentIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Entries */
+            entries: components["schemas"]["EntryIn"][];
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+        };
+        /** SheetRefOut */
+        SheetRefOut: {
+            /** Code */
+            code: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * SheetVersionIn
+         * @description A version of a sheet, whole.
+         */
+        SheetVersionIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Title */
+            title: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to?: string | null;
+            /**
+             * Tolerance
+             * @description A number: as JSON, or as text in a format number_format names
+             * @default 0
+             */
+            tolerance: number | string;
+            /**
+             * Attainment Cap
+             * @default 1
+             */
+            attainment_cap: number;
+            /** Groups */
+            groups: components["schemas"]["GroupIn"][];
         };
         /**
          * SignatureIn
@@ -1831,6 +2595,46 @@ export interface components {
             signed_on: string;
         };
         /**
+         * StageOut
+         * @description One stage as the log holds it: who sent it, when, what, and the points it gives.
+         */
+        StageOut: {
+            /** Stage */
+            stage: ("self" | "cross" | "final") | null;
+            /** Event */
+            event: string;
+            /** Actor */
+            actor: string;
+            /** Actor Role */
+            actor_role: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** Grader Id */
+            grader_id: string | null;
+            /** Entries */
+            entries: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Reason */
+            reason: string | null;
+            /** Explanation */
+            explanation: string | null;
+            /** Total */
+            total: number | null;
+            /** Groups */
+            groups: components["schemas"]["GroupPointsOut"][] | null;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionPointsOut"][] | null;
+        };
+        /**
          * StandingOut
          * @description A unit's rank, score and points per target code; targets without a result are missing.
          * @example {
@@ -1860,6 +2664,8 @@ export interface components {
             };
             /** Missing */
             missing: string[];
+            /** Stage */
+            stage?: ("self" | "cross" | "final") | null;
         };
         /**
          * StandingsOut
@@ -1867,7 +2673,7 @@ export interface components {
          * @example {
          *       "cluster_id": "lang-son-noi-bo",
          *       "year": 2010,
-         *       "as_of_position": null,
+         *       "as_of_position": 94,
          *       "pact_id": "lang-son-2010",
          *       "pact_status": "in_force",
          *       "leadership": null,
@@ -1888,12 +2694,20 @@ export interface components {
          *     }
          */
         StandingsOut: {
+            score_sheet?: components["schemas"]["SheetRefOut"] | null;
+            /** Not Scoreable */
+            not_scoreable?: string | null;
+            /**
+             * Not Assessed
+             * @default []
+             */
+            not_assessed: string[];
             /** Cluster Id */
             cluster_id: string;
             /** Year */
             year: number;
             /** As Of Position */
-            as_of_position?: number | null;
+            as_of_position: number;
             /** Pact Id */
             pact_id: string;
             /** Pact Status */
@@ -1997,6 +2811,26 @@ export interface components {
             applies_to: string[] | null;
         };
         /**
+         * UnitAt
+         * @description A unit as it stood at ``as_of_position``.
+         */
+        UnitAt: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Province */
+            province: string;
+            /** Merged Into */
+            merged_into: string | null;
+            /** Merged On */
+            merged_on: string | null;
+            /** Version */
+            version: number;
+            /** As Of Position */
+            as_of_position: number;
+        };
+        /**
          * UnitIn
          * @description A Department of Industry and Trade (Sở Công Thương) to register.
          * @example {
@@ -2045,6 +2879,51 @@ export interface components {
             merged_on: string | null;
             /** Version */
             version: number;
+        };
+        /**
+         * UnitPactOut
+         * @description One of a unit's pacts, with the unit's score and rank in it.
+         */
+        UnitPactOut: {
+            /** Pact Id */
+            pact_id: string;
+            /** Title */
+            title: string;
+            /** Cluster Id */
+            cluster_id: string;
+            /** Cluster Name */
+            cluster_name: string | null;
+            /** First Year */
+            first_year: number;
+            /** Last Year */
+            last_year: number;
+            /** Status */
+            status: string;
+            /** Score */
+            score: number | null;
+            /** Rank */
+            rank: number | null;
+            /** Ranked */
+            ranked: number;
+            /** Missing */
+            missing: string[];
+            /** Stage */
+            stage?: ("self" | "cross" | "final") | null;
+            /** Not Ranked */
+            not_ranked?: string | null;
+        };
+        /** UnitPactsPage */
+        UnitPactsPage: {
+            /** Items */
+            items: components["schemas"]["UnitPactOut"][];
+            /** Next */
+            next: string | null;
+            /** As Of Position */
+            as_of_position: number;
+            /** Unit Id */
+            unit_id: string;
+            /** Unit Name */
+            unit_name: string;
         };
         /**
          * VerifyOut
@@ -2223,8 +3102,8 @@ export interface operations {
         parameters: {
             query: {
                 year: number;
-                /** @description Log position: the standings as they stood then */
-                as_of?: number | null;
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
             };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
@@ -2254,7 +3133,7 @@ export interface operations {
                      * @example {
                      *       "cluster_id": "lang-son-noi-bo",
                      *       "year": 2010,
-                     *       "as_of_position": null,
+                     *       "as_of_position": 94,
                      *       "pact_id": "lang-son-2010",
                      *       "pact_status": "in_force",
                      *       "leadership": null,
@@ -2332,7 +3211,16 @@ export interface operations {
     };
     listClusters: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Order of the items */
+                sort?: "id" | "-id" | "name" | "-name";
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -2352,41 +3240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": "bac-trung-bo",
-                     *           "name": "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-                     *           "region": "Bắc Trung Bộ",
-                     *           "formed_on": "2012-01-01",
-                     *           "members": [
-                     *             "ha-tinh",
-                     *             "nghe-an",
-                     *             "quang-tri",
-                     *             "thanh-hoa",
-                     *             "thua-thien-hue"
-                     *           ],
-                     *           "memberships": [
-                     *             {
-                     *               "unit_id": "ha-tinh",
-                     *               "joined_on": "2012-01-01",
-                     *               "left_on": null
-                     *             },
-                     *             {
-                     *               "unit_id": "quang-binh",
-                     *               "joined_on": "2012-01-01",
-                     *               "left_on": "2025-07-01"
-                     *             }
-                     *           ],
-                     *           "flag_holder": "thua-thien-hue",
-                     *           "last_conference_number": 11,
-                     *           "version": 3
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Page_ClusterOut_"];
+                    "application/json": components["schemas"]["Paged_ClusterOut_"];
                 };
             };
             /** @description Not Modified: If-None-Match names the current ETag; no body */
@@ -2409,7 +3263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named with its reason in errors[] (problem+json) */
+            /** @description Validation Error */
             422: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -3180,7 +4034,10 @@ export interface operations {
     };
     getCluster: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -3205,37 +4062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "bac-trung-bo",
-                     *       "name": "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-                     *       "region": "Bắc Trung Bộ",
-                     *       "formed_on": "2012-01-01",
-                     *       "members": [
-                     *         "ha-tinh",
-                     *         "nghe-an",
-                     *         "quang-tri",
-                     *         "thanh-hoa",
-                     *         "thua-thien-hue"
-                     *       ],
-                     *       "memberships": [
-                     *         {
-                     *           "unit_id": "ha-tinh",
-                     *           "joined_on": "2012-01-01",
-                     *           "left_on": null
-                     *         },
-                     *         {
-                     *           "unit_id": "quang-binh",
-                     *           "joined_on": "2012-01-01",
-                     *           "left_on": "2025-07-01"
-                     *         }
-                     *       ],
-                     *       "flag_holder": "thua-thien-hue",
-                     *       "last_conference_number": 11,
-                     *       "version": 3
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ClusterOut"];
+                    "application/json": components["schemas"]["ClusterAt"];
                 };
             };
             /** @description Not Modified: If-None-Match names the current ETag; no body */
@@ -3258,7 +4085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown cluster */
+            /** @description Unknown cluster (at that position) */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -3293,7 +4120,10 @@ export interface operations {
     };
     getRotations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -3323,6 +4153,7 @@ export interface operations {
                      *       "cluster_id": "bac-trung-bo",
                      *       "flag_holder": "thua-thien-hue",
                      *       "next_conference_number": 12,
+                     *       "as_of_position": 94,
                      *       "handovers": [
                      *         {
                      *           "conference_number": 11,
@@ -3365,7 +4196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown cluster */
+            /** @description Unknown cluster (at that position) */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -3402,9 +4233,24 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this cluster's pacts */
-                cluster?: string | null;
+                cluster_id?: string | null;
                 /** @description Only pacts covering this year */
                 year?: number | null;
+                /** @description Only pacts this unit is a party to */
+                unit_id?: string | null;
+                /** @description Order of the items (year: a period's first) */
+                sort?: "proposed_on" | "-proposed_on" | "year" | "-year" | "title" | "-title" | "id" | "-id";
+                /**
+                 * @deprecated
+                 * @description The old name of `cluster_id`; still read
+                 */
+                cluster?: string | null;
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
             };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
@@ -3425,38 +4271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": "btb-2022",
-                     *           "cluster_id": "bac-trung-bo",
-                     *           "title": "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
-                     *           "theme": "phấn đấu hoàn thành thắng lợi các mục tiêu, nhiệm vụ trên lĩnh vực công thương năm 2022",
-                     *           "year": 2022,
-                     *           "period_start": null,
-                     *           "period_end": null,
-                     *           "content_items": [
-                     *             "Năm 2021, kim ngạch xuất khẩu toàn vùng đạt 11,28 tỷ USD."
-                     *           ],
-                     *           "parties": [
-                     *             "thanh-hoa",
-                     *             "nghe-an",
-                     *             "ha-tinh",
-                     *             "quang-binh",
-                     *             "quang-tri",
-                     *             "thua-thien-hue"
-                     *           ],
-                     *           "proposed_on": "2022-05-13",
-                     *           "attainment_cap": 1,
-                     *           "status": "in_force",
-                     *           "closed_on": null,
-                     *           "version": 7
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Page_PactSummary_"];
+                    "application/json": components["schemas"]["Paged_PactSummary_"];
                 };
             };
             /** @description Not Modified: If-None-Match names the current ETag; no body */
@@ -4416,7 +5231,10 @@ export interface operations {
     };
     getPact: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -4506,7 +5324,8 @@ export interface operations {
                      *           "decision_ref": null,
                      *           "granted_on": "2020-06-26"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "as_of_position": 94
                      *     }
                      */
                     "application/json": components["schemas"]["PactOut"];
@@ -4532,7 +5351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown pact */
+            /** @description Unknown pact (at that position) */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -4567,7 +5386,10 @@ export interface operations {
     };
     getScores: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -4609,7 +5431,8 @@ export interface operations {
                      *           },
                      *           "missing": []
                      *         }
-                     *       ]
+                     *       ],
+                     *       "as_of_position": 94
                      *     }
                      */
                     "application/json": components["schemas"]["ScoresOut"];
@@ -4635,7 +5458,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown pact */
+            /** @description Unknown pact (at that position) */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -5025,7 +5848,16 @@ export interface operations {
     };
     listUnits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Order of the items */
+                sort?: "id" | "-id" | "name" | "-name";
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -5045,21 +5877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": "quang-binh",
-                     *           "name": "Sở Công Thương Quảng Bình",
-                     *           "province": "Quảng Bình",
-                     *           "merged_into": "quang-tri",
-                     *           "merged_on": "2025-07-01",
-                     *           "version": 2
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Page_UnitOut_"];
+                    "application/json": components["schemas"]["Paged_UnitOut_"];
                 };
             };
             /** @description Not Modified: If-None-Match names the current ETag; no body */
@@ -5082,7 +5900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named with its reason in errors[] (problem+json) */
+            /** @description Validation Error */
             422: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -5553,7 +6371,10 @@ export interface operations {
     };
     getUnit: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+            };
             header?: {
                 /** @description ETags the client holds: 304 without a body when one is current */
                 "If-None-Match"?: string;
@@ -5578,17 +6399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "quang-binh",
-                     *       "name": "Sở Công Thương Quảng Bình",
-                     *       "province": "Quảng Bình",
-                     *       "merged_into": "quang-tri",
-                     *       "merged_on": "2025-07-01",
-                     *       "version": 2
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnitOut"];
+                    "application/json": components["schemas"]["UnitAt"];
                 };
             };
             /** @description Not Modified: If-None-Match names the current ETag; no body */
@@ -5611,7 +6422,272 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown unit */
+            /** @description Unknown unit (at that position) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnitPacts: {
+        parameters: {
+            query?: {
+                /** @description Order of the items */
+                sort?: "year" | "-year" | "score" | "-score";
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
+            };
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPactsPage"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown unit (at that position) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRankings: {
+        parameters: {
+            query: {
+                /** @description The year the standings are for */
+                year: number;
+                /** @description Order of the items */
+                sort?: "cluster_id" | "-cluster_id" | "cluster_name" | "-cluster_name";
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
+            };
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_RankingOut_"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClusterYears: {
+        parameters: {
+            query?: {
+                /** @description Order of the items */
+                sort?: "year" | "-year";
+                /** @description The answer as it stood right after this log position, or after the last event recorded at or before this RFC 3339 moment (with its offset). Omitted: now. `as_of_position` in the answer says which position it reflects; a position after the log's last, or a moment in the future, is a 422. */
+                as_of?: string | null;
+                /** @description Where the page starts: the cursor of the previous page's `next` (opaque) */
+                cursor?: string | null;
+                /** @description At most this many items (default 100, max 1000) */
+                limit?: number;
+            };
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A cluster's id
+                 * @example bac-trung-bo
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterYearsPage"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown cluster (at that position) */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -5707,7 +6783,8 @@ export interface operations {
                      *           "hash": "6861228445534f03761bedd5bf330adae0b261c847f11746ceadf71cde6f1b45"
                      *         }
                      *       ],
-                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176"
+                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176",
+                     *       "as_of_position": 176
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -5929,7 +7006,8 @@ export interface operations {
                      *           "hash": "6861228445534f03761bedd5bf330adae0b261c847f11746ceadf71cde6f1b45"
                      *         }
                      *       ],
-                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176"
+                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176",
+                     *       "as_of_position": 176
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -6070,7 +7148,8 @@ export interface operations {
                      *           "hash": "6861228445534f03761bedd5bf330adae0b261c847f11746ceadf71cde6f1b45"
                      *         }
                      *       ],
-                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176"
+                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176",
+                     *       "as_of_position": 176
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -6211,7 +7290,8 @@ export interface operations {
                      *           "hash": "6861228445534f03761bedd5bf330adae0b261c847f11746ceadf71cde6f1b45"
                      *         }
                      *       ],
-                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176"
+                     *       "next": "https://pacts.example.gov.vn/api/v1/events?limit=100&after=176",
+                     *       "as_of_position": 176
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -6807,6 +7887,1572 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listScoreSheets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ScoreSheetOut_"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason in errors[] (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createScoreSheet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreSheetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviseScoreSheet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetVersionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getScoreSheet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreSheetOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown sheet */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getScoreSheetVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                code: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreSheetOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown sheet or version */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adoptScoreSheet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdoptionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignCrossGrader: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GraderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitSelfAssessment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfAssessmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitCrossGrade: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrossGradeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileExplanation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExplanationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordFinal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAssessment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A pact's id
+                 * @example btb-2022
+                 */
+                pact_id: string;
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown pact, no sheet, or not a party */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIndicators: {
+        parameters: {
+            query: {
+                /** @description The year of the figures */
+                year: number;
+            };
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A cluster's id
+                 * @example bac-trung-bo
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorsOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No pact of the cluster covers the year */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
