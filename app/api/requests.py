@@ -89,19 +89,16 @@ Number = Annotated[
         }
     ),
 ]
+
+
+# Bounds in JSON Schema's own keywords: pydantic would write gt/le, which no validator knows.
+_TO_A_MILLION = {"type": "number", "maximum": 1_000_000}
+_POSITIVE = WithJsonSchema({**_TO_A_MILLION, "exclusiveMinimum": 0, "description": "Above 0 (text too)"})
+_NOT_NEGATIVE = WithJsonSchema({**_TO_A_MILLION, "minimum": 0, "description": "0 or more (text too)"})
 # Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).
-Weight = Annotated[
-    float,
-    BeforeValidator(_number),
-    Field(allow_inf_nan=False, gt=0, le=1_000_000),
-    WithJsonSchema(
-        {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "maximum": 1_000_000,
-            "description": "How much the target counts (text as for value is read too)",
-        }
-    ),
+Weight = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False, gt=0, le=1_000_000), _POSITIVE]
+NonNegative = Annotated[
+    float, BeforeValidator(_number), Field(allow_inf_nan=False, ge=0, le=1_000_000), _NOT_NEGATIVE
 ]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 NumberFormat = Annotated[

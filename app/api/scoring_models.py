@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictBool
 
-from app.api.requests import Body, Code, Id, LongText, Number, Text
+from app.api.requests import Body, Code, Id, LongText, NonNegative, Number, Text, Weight
 
-Points = Annotated[Number, Field(gt=0, le=1_000_000)]
+Points = Weight  # > 0 and <= 1,000,000, documented as such (not as pydantic's gt/le keywords)
 # Exact decimals answered as JSON numbers: Decimal("78.00") is written 78.0, not "78.00".
 Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Kind = Literal["target", "pass_fail", "per_item", "bonus", "penalty"]
@@ -50,7 +50,7 @@ class SheetVersionIn(Body):
     legal_basis: LongText
     valid_from: date
     valid_to: date | None = None
-    tolerance: Annotated[Number, Field(ge=0, le=1_000_000)] = 0.0
+    tolerance: NonNegative = 0.0
     attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
     groups: Annotated[list[GroupIn], Field(min_length=1, max_length=50)]
 

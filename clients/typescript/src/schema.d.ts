@@ -1354,9 +1354,9 @@ export interface components {
             kind: "target" | "pass_fail" | "per_item" | "bonus" | "penalty";
             /**
              * Max Points
-             * @description A number: as JSON, or as text in a format number_format names
+             * @description Above 0 (text too)
              */
-            max_points: number | string;
+            max_points: number;
             /**
              * Target Code
              * @description kind target: the pact's target it scores
@@ -1366,7 +1366,7 @@ export interface components {
              * Points Each
              * @description kinds per_item, bonus, penalty
              */
-            points_each?: (number | string) | null;
+            points_each?: number | null;
         };
         /** CriterionOut */
         CriterionOut: {
@@ -1602,9 +1602,9 @@ export interface components {
             title: string;
             /**
              * Max Points
-             * @description A number: as JSON, or as text in a format number_format names
+             * @description Above 0 (text too)
              */
-            max_points: number | string;
+            max_points: number;
             /** Criteria */
             criteria: components["schemas"]["CriterionIn"][];
         };
@@ -2409,10 +2409,10 @@ export interface components {
             valid_to?: string | null;
             /**
              * Tolerance
-             * @description A number: as JSON, or as text in a format number_format names
+             * @description 0 or more (text too)
              * @default 0
              */
-            tolerance: number | string;
+            tolerance: number;
             /**
              * Attainment Cap
              * @default 1
@@ -2537,10 +2537,10 @@ export interface components {
             valid_to?: string | null;
             /**
              * Tolerance
-             * @description A number: as JSON, or as text in a format number_format names
+             * @description 0 or more (text too)
              * @default 0
              */
-            tolerance: number | string;
+            tolerance: number;
             /**
              * Attainment Cap
              * @default 1
@@ -2767,7 +2767,7 @@ export interface components {
             value?: (number | string) | null;
             /**
              * Weight
-             * @description How much the target counts (text as for value is read too)
+             * @description Above 0 (text too)
              */
             weight: number;
             /** Applies To */
