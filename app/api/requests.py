@@ -94,6 +94,7 @@ class ClusterIn(Body):
     name: Text
     region: Text
     members: Annotated[list[Id], Field(min_length=1)]
+    kind: Literal["emulation", "cooperation", "internal"] = "emulation"
     formed_on: date
 
 
@@ -102,10 +103,17 @@ class MemberIn(Body):
     joined_on: date
 
 
+class RepartitionIn(Body):
+    unit_id: Id
+    admit_successor: bool
+    decision_ref: Text
+    decided_on: date
+
+
 class LeadershipIn(Body):
     year: Year
     chair: Id
-    deputy: Id
+    deputy: Id | None = None
     decision_ref: Text
     decided_on: date | None = None
 

@@ -19,7 +19,7 @@ from app.domain import events as e
 from app.domain.pact import PACT, Pact
 from app.events.schema import projection_checkpoints
 from app.events.store import StoredEvent
-from app.projections import rows
+from app.projections import rows, search
 from app.projections import tables as t
 
 CHECKPOINT = "read_models"
@@ -83,17 +83,25 @@ def upsert_many(conn: Connection, table: sa.Table, values: list[dict[str, Any]])
     conn.exec_driver_sql(sql, values)
 
 
-def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) -> None:
-    """Replace all rows of one aggregate: its root table is keyed by ``id``, children by owner."""
+def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]], stream_id: str = "") -> None:
+    """Replace all rows of one aggregate: its root table is keyed by ``id``, children
+    by their owner column (``rm_search`` by the stream id)."""
     for name, values in table_rows.items():
         table = t.metadata.tables[name]
-        owner = table.c.id if name in _ROOT_TABLES else table.c.cluster_id
-        conn.execute(table.delete().where(owner == key))
+        column = _OWNER.get(name, "cluster_id")
+        owner_key = stream_id if column == "stream_id" else key
+        conn.execute(table.delete().where(table.c[column] == owner_key))
         if values:
             conn.execute(table.insert(), values)
 
 
-_ROOT_TABLES = {"rm_units", "rm_clusters", "rm_api_keys"}
+_OWNER = {
+    "rm_units": "id",
+    "rm_clusters": "id",
+    "rm_api_keys": "id",
+    "rm_unit_names": "unit_id",
+    "rm_search": "stream_id",
+}
 
 
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
@@ -151,6 +159,7 @@ class _PactDelta:
         pact, version = self.state, self.version
         if self.proposed:
             conn.execute(t.pacts.insert(), rows.pact_row(pact, version))
+            conn.execute(t.search_names.insert(), search.rows("pact", pact.id, [pact.title]))
         else:
             conn.execute(_TOUCH_PACT, {"pact_id": pact.id, **rows.pact_status_row(pact, version)})
         if self.signers:
@@ -207,4 +216,5 @@ class Projector:
     @staticmethod
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
-        replace_rows(conn, state.id, rows.WHOLE_ROWS[change.stored.stream_type](state, version))
+        table_rows = rows.WHOLE_ROWS[change.stored.stream_type](state, version)
+        replace_rows(conn, state.id, table_rows, change.stored.stream_id)

@@ -83,6 +83,9 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_pact_awards": 5,
         "rm_pact_scores": 15,
         "rm_api_keys": 3,
+        "rm_unit_names": 14,
+        "rm_cluster_repartitions": 1,
+        "rm_search": 20,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
@@ -93,6 +96,8 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert any(r["applies_to"] for r in rows["rm_pact_targets"])
     assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
     assert any(k["revoked_on"] for k in rows["rm_api_keys"])
+    assert any(r["decided_on"] for r in rows["rm_cluster_repartitions"])
+    assert {r["kind"] for r in rows["rm_search"]} == {"unit", "cluster", "pact"}
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):
@@ -190,7 +195,14 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
     seats = [
         (m["unit_id"], m["left_on"]) for m in incremental["rm_cluster_members"] if m["cluster_id"] == "kb"
     ]
-    assert sorted(seats) == [("bx", merged), ("by", None), ("bz", None)]
+    # The successor is not seated silently: the cluster waits for a decision.
+    assert sorted(seats) == [("bx", merged), ("by", None)]
+    pending = [
+        (r["unit_id"], r["successor"], r["decided_on"])
+        for r in incremental["rm_cluster_repartitions"]
+        if r["cluster_id"] == "kb"
+    ]
+    assert pending == [("bx", "bz", None)]
     scores = {(s["pact_id"], s["unit_id"]): s["score"] for s in incremental["rm_pact_scores"]}
     assert (scores["pb", "bx"], scores["pb", "by"]) == (100.0, 0.0)
 

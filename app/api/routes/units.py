@@ -6,11 +6,11 @@ from fastapi import APIRouter, Response
 
 from app.api.deps import IfMatch, ReadConn, expected_version
 from app.api.requests import MergeIn, RenameIn, UnitIn
-from app.api.responses import Page, UnitOut, WriteAck
+from app.api.responses import LineageOut, Page, UnitOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, tag
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.projections import queries
+from app.projections import lineage, queries
 
 router = APIRouter(prefix="/units", tags=["units"])
 
@@ -41,7 +41,9 @@ def rename_unit(unit_id: str, body: RenameIn, write: WriteDep, match: IfMatch) -
 
 @router.post("/{unit_id}/merge", responses=WRITE_ERRORS, response_model=WriteAck)
 def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> Response:
-    """Record a merger (sáp nhập): the unit's cluster seats pass to its successor."""
+    """Record a merger (sáp nhập): the unit leaves its clusters on ``effective_on``, and
+    each cluster its successor does not sit in is ``pending_repartition`` until an admin
+    decides (``POST /clusters/{id}/repartition``)."""
     cmd = c.MergeUnit(
         unit_id=unit_id,
         into=body.into,
@@ -62,3 +64,10 @@ def get_unit(unit_id: str, conn: ReadConn, response: Response) -> UnitOut:
     unit = queries.get_unit(conn, unit_id)
     tag(response, unit["version"])
     return UnitOut(**unit)
+
+
+@router.get("/{unit_id}/lineage", responses={404: {"description": "Unknown unit"}})
+def get_lineage(unit_id: str, conn: ReadConn) -> LineageOut:
+    """The unit's names over time, the units merged into it and the one it merged into,
+    with dates and legal basis."""
+    return LineageOut(**lineage.lineage(conn, unit_id))
