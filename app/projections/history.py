@@ -7,7 +7,8 @@ stream up to P: the same fold and the same scoring as the live path.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import date
+
 from sqlalchemy.engine import Connection
 
 from app.domain.cluster import CLUSTER, Cluster
@@ -16,8 +17,8 @@ from app.domain.pact import PACT, Pact
 from app.domain.scoring import pact_scores
 from app.events import snapshots
 from app.events.store import EventStore
+from app.projections import lineage
 from app.projections.queries import pacts_covering, standing_rows, standings_view
-from app.projections.tables import units
 
 
 def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[Pact | None, int]:
@@ -61,10 +62,8 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
         pact_version=version,
         leaders=cluster.leadership.get(year),
         host=cluster.host_of(year),
-        rows=standing_rows(scores, _unit_names(conn, pact.parties), {u.unit_id: u.points for u in scores}),
+        rows=lineage.with_names_on(
+            standing_rows(scores, {}, {u.unit_id: u.points for u in scores}),
+            lineage.names_on(conn, pact.parties, date(year, 12, 31)),  # the names of the year
+        ),
     )
-
-
-def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:
-    rows = conn.execute(sa.select(units.c.id, units.c.name).where(units.c.id.in_(unit_ids)))
-    return {row.id: row.name for row in rows}

@@ -18,7 +18,8 @@ from app.projections import tables as t
 def names_on(conn: Connection, unit_ids: Iterable[str], day: date) -> dict[str, dict[str, str]]:
     """unit -> {"name": the name it bore on ``day``, "current_name": its name today}.
 
-    Before its first dated name a unit shows its first name."""
+    Before its first dated name a unit shows its first name; ``pacts rebuild``
+    fills the dated names of a store migrated from before they were kept."""
     ids = sorted(set(unit_ids))
     if not ids:
         return {}
@@ -29,7 +30,8 @@ def names_on(conn: Connection, unit_ids: Iterable[str], day: date) -> dict[str, 
     ):
         spans[row.unit_id].append(row)
     current = dict(conn.execute(sa.select(t.units.c.id, t.units.c.name).where(t.units.c.id.in_(ids))).all())
-    out: dict[str, dict[str, str]] = {}
+    # A unit without dated names (a store migrated but not yet rebuilt) shows today's.
+    out = {u: {"name": name, "current_name": name} for u, name in current.items()}
     for unit_id, rows in spans.items():
         chosen = rows[0]
         for row in rows[1:]:

@@ -31,6 +31,10 @@ def test_2012_standings_show_thua_thien_hue_under_its_name_of_then(demo):
     assert row["current_name"] == "Sở Công Thương Huế"
     same = next(r for r in view["standings"] if r["unit_id"] == "nghe-an")
     assert same["unit_name"] == "Sở Công Thương Nghệ An" and same.get("current_name") is None
+    # As of a past log position too (the fold's path): the names of 2012.
+    past = ok(demo.get(f"{API}/clusters/bac-trung-bo/standings", params={"year": 2012, "as_of": 60}))
+    old = next(r for r in past["standings"] if r["unit_id"] == "thua-thien-hue")
+    assert (old["unit_name"], old["current_name"]) == ("Sở Công Thương Thừa Thiên Huế", "Sở Công Thương Huế")
 
 
 def test_lineage_names_predecessors_and_successors_with_dates_and_basis(demo):
