@@ -19,7 +19,7 @@ from tests.integration.tamper import rewriting, unguarded
 
 @pytest.fixture
 def signed(store_url, tmp_path):
-    """An admin key (event 1, before any signing), then the demo (2..94) on a ledger that
+    """An admin key (event 1, before any signing), then the demo (2..103) on a ledger that
     signs a checkpoint every 10 events: the first at 94."""
     unsigned = make_ledger(store_url)
     token = issue_key(unsigned, "admin")
