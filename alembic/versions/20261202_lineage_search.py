@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("stream_id", sa.String(80)),
         sa.Column("seq", sa.Integer),
         sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("id", sa.String(100), nullable=False),
         sa.Column("name", sa.String(500), nullable=False),
         sa.Column("folded", sa.String(500), nullable=False),
         sa.PrimaryKeyConstraint("stream_id", "seq", name="pk_rm_search"),

@@ -122,7 +122,9 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
         s = score_targets(unit_id, target_list, actuals.get(unit_id, {}), cap)
         scores.append((pact_id, unit_id, s.score, dumps(s.points), dumps(list(s.missing))))
     yield "rm_pact_scores", scores
-    yield "rm_search", [tuple(r.values()) for r in search.rows("pact", pact_id, [p["title"]])]
+    found = search.rows("pact", pact_id, [p["title"]])
+    found += [search.award_row(pact_id, seq, a["title"]) for seq, a in enumerate(builder.awards, 1)]
+    yield "rm_search", [tuple(r.values()) for r in found]
 
 
 def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:

@@ -182,6 +182,8 @@ class _PactDelta:
         if self.awards_added:
             seqs = range(len(pact.awards) - self.awards_added + 1, len(pact.awards) + 1)
             conn.execute(t.pact_awards.insert(), [rows.award_row(pact, seq) for seq in seqs])
+            found = [search.award_row(pact.id, seq, pact.awards[seq - 1].title) for seq in seqs]
+            conn.execute(t.search_names.insert(), found)
         rescore = pact.parties if self.rescore_all else sorted(self.rescore)
         if rescore:
             upsert(conn, t.pact_scores, [rows.unit_score_row(pact, u) for u in rescore])

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from app.projections import tables as t
 
-KINDS = ("unit", "cluster", "pact")
+KINDS = ("unit", "cluster", "pact", "award")
 
 
 def fold(text: str) -> str:
@@ -40,13 +40,25 @@ def rows(kind: str, entity_id: str, names: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def award_row(pact_id: str, seq: int, title: str) -> dict[str, Any]:
+    """An award of a pact, found by its title; its id names it within the pact."""
+    return {
+        "stream_id": f"pact:{pact_id}",
+        "seq": 1 + seq,  # 1 is the pact's title
+        "kind": "award",
+        "id": f"{pact_id}/awards/{seq}",
+        "name": title,
+        "folded": fold(title),
+    }
+
+
 def _like(folded: str) -> str:
     escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
 def search(conn: Connection, q: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Units (by every name they bore), clusters and pacts whose folded name holds
+    """Units (by every name they bore), clusters, pacts and awards whose folded name holds
     the folded query. Each entity once, under its best-matching name; matches that
     keep the query's diacritics first, then by kind and name."""
     folded = fold(q)

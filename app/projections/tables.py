@@ -183,7 +183,7 @@ cluster_repartitions = sa.Table(
     sa.Column("admitted", sa.Boolean, nullable=True),
 )
 
-# What /search looks in: one row per name of a unit, cluster or pact, with its
+# What /search looks in: one row per name of a unit, cluster, pact or award, with its
 # folded form (app.projections.search.fold), so that both stores match alike.
 search_names = sa.Table(
     "rm_search",
@@ -191,7 +191,7 @@ search_names = sa.Table(
     sa.Column("stream_id", sa.String(80), primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("id", sa.String(64), nullable=False),
+    sa.Column("id", sa.String(100), nullable=False),
     sa.Column("name", sa.String(500), nullable=False),
     sa.Column("folded", sa.String(500), nullable=False),
     sa.Index(None, "folded"),

@@ -94,6 +94,8 @@ def test_search_folds_diacritics_and_ranks_exact_matches_first(demo):
     assert ("cluster", "cum-vi") in hits(demo, "cum thi dua so vi")
     assert ("pact", "cum2-2023") in hits(demo, "giao uoc thi dua nam 2023")
     assert hits(demo, "100%_") == []
+    # Awards (read models of the pacts) by their title.
+    assert ("award", "ha-tinh-2016-2020/awards/1") in hits(demo, "huan chuong lao dong")
 
 
 def test_exact_diacritics_rank_before_folded_matches(demo):

@@ -97,7 +97,7 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
     assert any(k["revoked_on"] for k in rows["rm_api_keys"])
     assert any(r["decided_on"] for r in rows["rm_cluster_repartitions"])
-    assert {r["kind"] for r in rows["rm_search"]} == {"unit", "cluster", "pact"}
+    assert {r["kind"] for r in rows["rm_search"]} == {"unit", "cluster", "pact", "award"}
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):

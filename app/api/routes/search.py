@@ -1,4 +1,4 @@
-"""Search without diacritics over units (every name they bore), clusters and pacts."""
+"""Search without diacritics over units (every name they bore), clusters, pacts and awards."""
 
 from __future__ import annotations
 
