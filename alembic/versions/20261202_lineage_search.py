@@ -69,6 +69,9 @@ def downgrade() -> None:
     op.drop_table("rm_unit_names")
     with op.batch_alter_table("rm_clusters") as batch:
         batch.drop_column("kind")
+    # A read model: the older schema cannot hold an unknown deputy; `pacts rebuild` after a
+    # downgrade rebuilds it from the log as the older code reads it.
+    op.execute("DELETE FROM rm_leadership WHERE deputy IS NULL")
     with op.batch_alter_table("rm_leadership") as batch:
         batch.alter_column("deputy", existing_type=sa.String(64), nullable=False)
     with op.batch_alter_table("rm_units") as batch:
