@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import cast
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -154,6 +155,33 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
     return response
 
 
+# How long a client is told to wait before it retries when the database is away.
+RETRY_AFTER_SECONDS = 2
+
+
+async def on_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """The database could not be reached or answered that it cannot serve now (down,
+    restarting, out of connections, the pool exhausted, a lock timeout): nothing was
+    written, and the same request may succeed later. Its host, port and name stay in
+    the server's log, not in the answer."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    response = problem(
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "the database cannot be reached now; nothing was recorded for this request: retry later",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+async def on_database_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, sa.exc.DBAPIError)
+    if error.connection_invalidated:
+        return await on_database_unavailable(request, error)
+    return await on_unexpected(request, error)
+
+
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(
@@ -180,4 +208,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, on_rule_violated)
     app.add_exception_handler(MalformedHeader, on_malformed_header)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    for unavailable in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+        app.add_exception_handler(unavailable, on_database_unavailable)
+    app.add_exception_handler(sa.exc.DBAPIError, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -41,6 +41,9 @@ def _number(value: object, info: ValidationInfo) -> object:
     return value
 
 
+# Lists in a body hold at most this many items (a cluster's members, a pact's content
+# items, a target's units); with strings capped too, no single field grows without bound.
+MAX_ITEMS = 200
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Text = Annotated[
@@ -90,7 +93,7 @@ class ClusterIn(Body):
     id: Id
     name: Text
     region: Text
-    members: Annotated[list[Id], Field(min_length=1)]
+    members: Annotated[list[Id], Field(min_length=1, max_length=MAX_ITEMS)]
     formed_on: date
 
 
@@ -123,7 +126,7 @@ class PactIn(Body):
     year: Year | None = None
     period_start: Year | None = None
     period_end: Year | None = None
-    content_items: list[LongText] = []
+    content_items: Annotated[list[LongText], Field(max_length=MAX_ITEMS)] = []
     proposed_on: date
     attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
 
@@ -146,7 +149,7 @@ class TargetIn(Body):
     value: Number | None = None
     # Bounded so weight x attainment_cap stays a finite float (1e308 x 2 is inf).
     weight: Annotated[Number, Field(gt=0, le=1_000_000)]
-    applies_to: list[Id] | None = None
+    applies_to: Annotated[list[Id], Field(max_length=MAX_ITEMS)] | None = None
     set_on: date | None = None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -10,6 +12,7 @@ from app.api.deps import LedgerDep
 from app.migrations import current_revision
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
@@ -25,8 +28,10 @@ def readyz(ledger: LedgerDep) -> JSONResponse:
     try:
         current = current_revision(ledger.engine)
     except sa.exc.SQLAlchemyError as error:
-        body = {"status": "unavailable", "database": "unreachable", "detail": str(error).splitlines()[0]}
-        return JSONResponse(body, status_code=503)
+        # The driver's message names the database's host, port and name: for the log only.
+        log.warning("readiness: database unreachable: %s", str(error).splitlines()[0])
+        body = {"status": "unavailable", "database": "unreachable"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
     if current != head:
         body = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
         return JSONResponse(body, status_code=503)
