@@ -47,7 +47,9 @@ class Ledger:
 
 def bootstrap(settings: Settings | None = None, engine: Engine | None = None) -> Ledger:
     settings = settings or get_settings()
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(
+        settings.database_url, settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout
+    )
     store = EventStore(engine.dialect.name)
     projector = Projector()
     cache = StateCache(settings.state_cache_size)

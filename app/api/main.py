@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app import migrations
+from app import migrations, serving
 from app.api import problems
 from app.api.auth import KeyedReads
 from app.api.limits import Limits
@@ -49,6 +49,7 @@ class PactLedgerAPI(FastAPI):
 def create_app(ledger: Ledger | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        serving.watch_parent()  # a worker of `pacts serve --workers N` outlives no master
         own = ledger is None
         app.state.ledger = ledger or bootstrap()
         app.state.ledger.migration_head = migrations.head_revision()
