@@ -7,7 +7,8 @@
   most ``max_meta_header_chars`` characters each (422).
 - On every request, reads included: headers of more than ``max_header_bytes`` in
   all are answered 431, and a NUL character in the path or a query value 400 (no
-  store can hold one: PostgreSQL's text refuses it, which was a 500).
+  store can hold one: PostgreSQL's text refuses it, which was a 500), as is an
+  encoded slash (%2F) in the path, which would otherwise pass for a separator.
 
 Reads (GET, HEAD, OPTIONS) carry no body and store no metadata: past the
 header and NUL checks they pass straight through.
@@ -60,15 +61,20 @@ async def _problem(send: Send, status: int, slug: str, title: str, detail: str, 
     await send({"type": "http.response.body", "body": body})
 
 
-def _nul_field(scope: Scope) -> str | None:
-    """The part of the request line holding a NUL character: "path", a query name, or None."""
+def _request_line_problem(scope: Scope) -> tuple[str, str] | None:
+    """(field, reason) when the path or the query cannot be taken as sent, else None."""
+    nul = "must not contain the NUL character"
     if "\x00" in scope["path"]:
-        return "path"
+        return "path", nul
+    raw: bytes = scope.get("raw_path") or b""
+    if b"%2f" in raw.lower():
+        # Decoded, it would pass for a separator: /units/hue%2Frename is no unit's path.
+        return "path", "must not contain an encoded slash (%2F)"
     query: bytes = scope.get("query_string", b"")
     if b"%00" in query or b"\x00" in query:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if "\x00" in name or "\x00" in value:
-                return name.replace("\x00", "") or "query"
+                return name.replace("\x00", "") or "query", nul
     return None
 
 
@@ -81,9 +87,9 @@ async def _refused_anywhere(scope: Scope, send: Send, settings: Settings) -> boo
         )
         await _problem(send, 431, "headers-too-large", "Request headers too large", detail)
         return True
-    field = _nul_field(scope)
-    if field is not None:
-        reason = "must not contain the NUL character"
+    found = _request_line_problem(scope)
+    if found is not None:
+        field, reason = found
         errors = [{"field": field, "reason": reason}]
         await _problem(
             send, 400, "malformed-request", "Malformed request", f"{field}: {reason}", errors=errors

@@ -143,6 +143,17 @@ async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONR
 
 
 async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400 and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # FastAPI could not read the body as JSON: not UTF-8, nested too deep, a number
+        # of more than 4,300 digits.
+        reason = "not readable as JSON: invalid UTF-8, nested too deep, or a number too long"
+        return problem(
+            400,
+            "malformed-body",
+            "Malformed request body",
+            f"body: {reason}",
+            errors=[{"field": "body", "reason": reason}],
+        )
     titles = {404: "Not found", 405: "Method not allowed"}
     response = problem(
         error.status_code,

@@ -54,6 +54,16 @@ def test_a_nul_in_a_path_is_400_on_writes_and_writes_nothing(both, path):
     assert log_position(both) == position
 
 
+def test_an_encoded_slash_in_a_path_is_400_not_a_separator(both):
+    # /units/hue%2Frename decoded to /units/hue/rename: a rename nobody asked for.
+    position = log_position(both)
+    body = {"name": "Huế", "province": "Huế", "effective_on": "2023-01-01"}
+    found = problem(both.post(f"{API}/units/hue%2Frename", json=body), 400)
+    assert found["errors"] == [{"field": "path", "reason": "must not contain an encoded slash (%2F)"}]
+    problem(both.get(f"{API}/pacts/{PACT}%2fevents"), 400)
+    assert log_position(both) == position
+
+
 @pytest.mark.parametrize("digits", [19, 4_301, 10_000])
 def test_an_if_match_with_too_many_digits_is_400(both, digits):
     # Past 4,300 digits Python's int() refuses the string: that was a 500.
@@ -77,6 +87,33 @@ def test_headers_over_the_limit_are_431_on_reads_and_writes(store_url):
         assert log_position(client) == position
         ok(client.get(P, headers={"X-Padding": "p" * 1_000}))
     ledger.close()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("name", "Huế\x07", "must not contain control characters"),
+        ("province", "Hu\x85ế", "must not contain control characters"),
+        ("registered_on", "2022-02-30", None),
+        ("registered_on", "9999-12-31", "must be a day from 1945-01-01 to 2100-12-31"),
+        ("registered_on", "1900-01-01", "must be a day from 1945-01-01 to 2100-12-31"),
+    ],
+)
+def test_control_characters_and_days_out_of_range_are_422(both, field, value, reason):
+    position = log_position(both)
+    body = {"id": "hostile", "name": "Sở Công Thương", "province": "Huế", field: value}
+    found = problem(both.post(f"{API}/units", json=body), 422)
+    assert [e["field"] for e in found["errors"]] == [field]
+    assert reason is None or found["errors"][0]["reason"] == reason
+    assert log_position(both) == position
+
+
+def test_a_body_that_is_not_json_is_400_naming_the_body(both):
+    for body in (b"[" * 100_000 + b"]" * 100_000, b'{"id": "\xff"}', b'{"year": ' + b"9" * 5_000 + b"}"):
+        found = problem(
+            both.post(f"{API}/units", content=body, headers={"content-type": "application/json"}), 400
+        )
+        assert found["type"].endswith("/malformed-body") and found["errors"][0]["field"] == "body"
 
 
 @pytest.mark.parametrize(
