@@ -20,7 +20,6 @@ from pydantic import (
 
 from app.domain.numbers import read_number
 
-
 # C0 and C1 control characters other than tab and line breaks: no text of the
 # domain holds one, and a terminal or a report that prints it would misbehave.
 _CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
