@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from typing import cast
 
 import sqlalchemy as sa
@@ -166,6 +168,18 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
     return response
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The drivers' own classes, for code that talks to a driver without SQLAlchemy
+    (the log-head reader of app.projections.head)."""
+    found: list[type[Exception]] = [sqlite3.OperationalError]
+    with contextlib.suppress(ImportError):
+        import psycopg
+
+        found += [psycopg.OperationalError, psycopg.InterfaceError]
+    return tuple(found)
+
+
+_DRIVER_UNAVAILABLE = _driver_errors()
 # How long a client is told to wait before it retries when the database is away.
 RETRY_AFTER_SECONDS = 2
 
@@ -219,7 +233,12 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, on_rule_violated)
     app.add_exception_handler(MalformedHeader, on_malformed_header)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    for unavailable in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+    for unavailable in (
+        *_DRIVER_UNAVAILABLE,
+        sa.exc.OperationalError,
+        sa.exc.InterfaceError,
+        sa.exc.TimeoutError,
+    ):
         app.add_exception_handler(unavailable, on_database_unavailable)
     app.add_exception_handler(sa.exc.DBAPIError, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -158,6 +158,7 @@ def test_the_database_gone_is_503_with_retry_after_and_readyz_names_no_host(tmp_
             for response in (
                 client.get(f"{API}/pacts"),
                 client.get(P),
+                client.get(f"{API}/clusters/bac-trung-bo/standings", params={"year": 2022}),
                 client.post(f"{API}/units", json={"id": "hue", "name": "Huế", "province": "Huế"}),
             ):
                 found = problem(response, 503)
