@@ -2,7 +2,8 @@
 the read models, `pacts rebuild`, and the run's figures for docs/reliability.md.
 
 ``PACTS_RELIABILITY_LONG=1`` (``make test-reliability-long``) runs every test longer:
-more writers, more writes, larger imports.
+more writers, more writes, larger imports. The figures of the last run are written to
+``var/reliability-figures.json`` (``PACTS_RELIABILITY_FIGURES``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 
 from tests.conftest import KEY_SECRET, bearer, issue_key, make_ledger
@@ -53,20 +53,6 @@ def server(url: str, log: Path, *flags: str, port: int | None = None, **env: str
     flags = flags or ("--workers", workers_for(url))
     with serving(url, log, *flags, port=port, **ENV, **env) as (proc, base):
         yield proc, base
-
-
-def wait_ready(base: str, proc: subprocess.Popen | None = None, seconds: float = 60) -> float:
-    """Seconds until /readyz answers 200."""
-    started = time.monotonic()
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return time.monotonic() - started
-        except httpx.HTTPError:
-            pass
-        assert proc is None or proc.poll() is None, "the server exited"
-        assert time.monotonic() - started < seconds, "not ready in time"
-        time.sleep(0.1)
 
 
 def log_rows(url: str) -> list[tuple[int, str, int]]:
