@@ -77,8 +77,10 @@ def test_kill_9_of_the_server_under_write_load_loses_nothing_acknowledged(store_
         ]
         for thread in writers:
             thread.start()
-        time.sleep(scale(2, 20))
-        kill_tree(proc.pid)
+        deadline = time.monotonic() + 60
+        while len(acks) < scale(200, 5000) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kill_tree(proc.pid)  # writes in flight: some committed and unanswered, some not
         proc.wait()
         for thread in writers:
             thread.join(30)
