@@ -23,8 +23,9 @@ from app.domain.numbers import read_number
 # C0 and C1 control characters other than tab and line breaks: no text of the
 # domain holds one, and a terminal or a report that prints it would misbehave.
 _CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Every date a body carries lies within these: the pacts' years (Year) and a margin.
-FIRST_DAY, LAST_DAY = date(1945, 1, 1), date(2100, 12, 31)
+# Every date a body carries lies within these: from the first year a pact may have
+# (Year), to a century past its last; outside them a day is a typing error (0000, 9999).
+FIRST_DAY, LAST_DAY = date(1945, 1, 1), date(2199, 12, 31)
 
 
 def _nfc(value: str) -> str:
