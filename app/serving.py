@@ -100,8 +100,14 @@ class Deadlines(HttpToolsProtocol):
 def watch_parent(every: float = 0.5) -> threading.Thread | None:
     """In a worker of `pacts serve --workers N`: stop this process when the master dies."""
     expected = os.environ.get(SUPERVISOR_ENV)
-    if expected is None or int(expected) != os.getppid():
-        return None  # one process, or not started by `pacts serve`: no master to outlive
+    if expected is None:
+        return None  # one process: no master to outlive
+    if int(expected) != os.getppid():
+        # Born after its master died (uvicorn restarts a worker that stops answering its
+        # pings, and the master may be killed meanwhile): nobody would ever stop it.
+        log.warning("the master process %s is gone: this worker stops", expected)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return None
 
     def watch() -> None:
         while os.getppid() == int(expected):
