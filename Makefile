@@ -32,6 +32,7 @@ run: $(BASE)
 lint: $(VENV)/.extra-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Every test but the reliability suite, which runs live servers for minutes (below).
 test: $(TEST_DEPS)

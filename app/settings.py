@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # connection is closed after keep_alive_timeout seconds.
     header_timeout: float = Field(default=10.0, gt=0)
     body_timeout: float = Field(default=60.0, gt=0)
-    keep_alive_timeout: float = Field(default=5.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
     # Database connections per process: pool_size kept open, max_overflow more at a
     # peak; a request waits at most db_pool_timeout seconds for one, then answers 503.
     # `pacts serve` checks workers x (pool + overflow) against PostgreSQL's

@@ -10,116 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from app.demo import texts
+from app.demo import texts, world
 from app.domain import commands as c
 
-# --- placeholders: the articles do not give these dates (docs/demo-data.md) -------
-
-# First day of the year of the earliest fact about each group or pact.
-BTB_FORMED_ON = date(2012, 1, 1)  # A1: the 2012 conference of article 000 is undated
-CLUSTER_2_FORMED_ON = date(2023, 1, 1)  # A2: cluster no. 2 existed before 24/3/2023
-HA_TINH_OWN_FROM = date(2016, 1, 1)  # A3: start of the 2016–2020 period
-LANG_SON_OWN_FROM = date(2010, 1, 1)  # A4: start of the year 2010
-
-# --- dates the articles give ----------------------------------------------------
+# --- dates the articles give (the placeholders of the world's are in app.demo.world) ---
 
 CONFERENCE_10 = date(2022, 5, 13)  # 003: lần thứ X, Thanh Hóa hosts
 CLUSTER_2_SIGNING = date(2023, 3, 24)  # 002: "Ngày 24/3" of the 2023 pact
 HA_TINH_REVIEW = date(2020, 6, 26)  # 004: "Sáng 26/6", review of 2016–2020
 LANG_SON_REVIEW = date(2011, 1, 24)  # 001: "Ngày 24/1/2011", review of 2010
-HUE_CITY = date(2025, 1, 1)  # DOMAIN: Thừa Thiên Huế becomes Huế city
-MERGERS = date(2025, 7, 1)  # DOMAIN: new provinces operate from 1/7/2025
-MERGER_BASIS = "Nghị quyết số 202/2025/QH15"
 
 SOURCE_001 = "Báo Lạng Sơn (LSO): hội nghị tổng kết năm 2010, 24/1/2011"
 SOURCE_004 = "Baohatinh.vn: hội nghị điển hình tiên tiến giai đoạn 2016 - 2020, 26/6/2020"
-
-# --- units: id -> province (the department is "Sở Công Thương <province>") --------
-
-NORTH_CENTRAL = {
-    "thanh-hoa": "Thanh Hóa",
-    "nghe-an": "Nghệ An",
-    "ha-tinh": "Hà Tĩnh",
-    "quang-binh": "Quảng Bình",
-    "quang-tri": "Quảng Trị",
-    "thua-thien-hue": "Thừa Thiên Huế",
-}
-RED_RIVER_DELTA = {
-    "ha-noi": "Hà Nội",
-    "hai-phong": "Hải Phòng",
-    "quang-ninh": "Quảng Ninh",
-    "hai-duong": "Hải Dương",
-    "hung-yen": "Hưng Yên",
-    "thai-binh": "Thái Bình",
-    "ha-nam": "Hà Nam",
-    "nam-dinh": "Nam Định",
-    "ninh-binh": "Ninh Bình",
-    "bac-ninh": "Bắc Ninh",
-    "vinh-phuc": "Vĩnh Phúc",
-}
-# Lạng Sơn is in no cluster in the articles; Phú Thọ only absorbs Vĩnh Phúc in 2025.
-OTHERS = {"lang-son": "Lạng Sơn", "phu-tho": "Phú Thọ"}
-UNITS = {**NORTH_CENTRAL, **RED_RIVER_DELTA, **OTHERS}
-
-# absorbed -> successor, Resolution 202/2025/QH15 (only units registered here).
-MERGED_INTO = {
-    "quang-binh": "quang-tri",
-    "hai-duong": "hai-phong",
-    "thai-binh": "hung-yen",
-    "ha-nam": "ninh-binh",
-    "nam-dinh": "ninh-binh",
-    "vinh-phuc": "phu-tho",
-}
-
-
-def department(province: str) -> str:
-    return f"Sở Công Thương {province}"
-
-
-def _units() -> list[c.Command]:
-    # The first command is the marker load_demo looks for: keep thanh-hoa first.
-    return [c.RegisterUnit(uid, department(p), p) for uid, p in UNITS.items()]
-
-
-def _clusters() -> list[c.Command]:
-    return [
-        c.FormCluster(
-            "bac-trung-bo",
-            "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-            "Bắc Trung Bộ",
-            tuple(NORTH_CENTRAL),
-            BTB_FORMED_ON,
-        ),
-        # A5: article 002 names no members; the 11 Red River Delta provinces are assumed.
-        c.FormCluster(
-            "cum-2-dbbb",
-            texts.CLUSTER_2_NAME,
-            "Đồng bằng Bắc bộ",
-            tuple(RED_RIVER_DELTA),
-            CLUSTER_2_FORMED_ON,
-        ),
-        # A6: a department's own emulation movement needs a cluster to hang a pact on.
-        c.FormCluster(
-            "ha-tinh-noi-bo",
-            "Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
-            "Hà Tĩnh",
-            ("ha-tinh",),
-            HA_TINH_OWN_FROM,
-        ),
-        c.FormCluster(
-            "lang-son-noi-bo",
-            "Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
-            "Lạng Sơn",
-            ("lang-son",),
-            LANG_SON_OWN_FROM,
-        ),
-    ]
 
 
 def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[c.Command]:
     # The articles name no signatories, only "đại diện lãnh đạo" of each department.
     return [
-        c.SignPact(pact_id, uid, f"Đại diện lãnh đạo {department(UNITS[uid])}", signed_on) for uid in unit_ids
+        c.SignPact(
+            pact_id=pact_id,
+            unit_id=uid,
+            signed_by=f"Đại diện lãnh đạo {world.department(world.UNITS[uid])}",
+            signed_on=signed_on,
+        )
+        for uid in unit_ids
     ]
 
 
@@ -134,7 +48,16 @@ def _target(
 ) -> c.SetTarget:
     # A7: the articles give no weights; every target weighs 1.
     return c.SetTarget(
-        pact_id, code, title, "quantitative", measure, "at_least", value, 1.0, applies_to, set_on
+        pact_id=pact_id,
+        code=code,
+        title=title,
+        kind="quantitative",
+        measure=measure,
+        direction="at_least",
+        value=value,
+        weight=1.0,
+        applies_to=applies_to,
+        set_on=set_on,
     )
 
 
@@ -142,17 +65,17 @@ def _btb_2012() -> list[c.Command]:
     pid = "btb-2012"
     return [
         c.ProposePact(
-            pid,
-            "bac-trung-bo",
-            "Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-            texts.PACT_2012_THEME,
-            2012,
-            None,
-            None,
-            texts.PACT_2012_ITEMS,
-            BTB_FORMED_ON,
+            id=pid,
+            cluster_id="bac-trung-bo",
+            title="Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
+            theme=texts.PACT_2012_THEME,
+            year=2012,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2012_ITEMS,
+            proposed_on=world.BTB_FORMED_ON,
         ),
-        *_signatures(pid, NORTH_CENTRAL, BTB_FORMED_ON),
+        *_signatures(pid, world.NORTH_CENTRAL, world.BTB_FORMED_ON),
         _target(pid, "KH-2012", "Hoàn thành nhiệm vụ, kế hoạch năm 2012", "%", 100),
         # A8: "trên 90%" is modelled as at least 90.
         _target(pid, "TT-LDTT", "Tập thể đạt danh hiệu Tập thể lao động tiên tiến", "%", 90),
@@ -167,18 +90,25 @@ def _btb_2022() -> list[c.Command]:
     pid = "btb-2022"
     return [
         c.ProposePact(
-            pid,
-            "bac-trung-bo",
-            "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
-            texts.PACT_2022_THEME,
-            2022,
-            None,
-            None,
-            texts.PACT_2022_ITEMS,
-            CONFERENCE_10,
+            id=pid,
+            cluster_id="bac-trung-bo",
+            title="Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
+            theme=texts.PACT_2022_THEME,
+            year=2022,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2022_ITEMS,
+            proposed_on=CONFERENCE_10,
         ),
-        *_signatures(pid, NORTH_CENTRAL, CONFERENCE_10),
-        c.HandOverHostFlag("bac-trung-bo", 11, 2023, "thanh-hoa", "thua-thien-hue", CONFERENCE_10),
+        *_signatures(pid, world.NORTH_CENTRAL, CONFERENCE_10),
+        c.HandOverHostFlag(
+            cluster_id="bac-trung-bo",
+            conference_number=11,
+            year=2023,
+            from_unit="thanh-hoa",
+            to_unit="thua-thien-hue",
+            handed_over_on=CONFERENCE_10,
+        ),
     ]
 
 
@@ -186,17 +116,17 @@ def _cum2_2023() -> list[c.Command]:
     pid = "cum2-2023"
     return [
         c.ProposePact(
-            pid,
-            "cum-2-dbbb",
-            f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
-            texts.PACT_2023_THEME,
-            2023,
-            None,
-            None,
-            texts.PACT_2023_ITEMS,
-            CLUSTER_2_SIGNING,
+            id=pid,
+            cluster_id="cum-2-dbbb",
+            title=f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
+            theme=texts.PACT_2023_THEME,
+            year=2023,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2023_ITEMS,
+            proposed_on=CLUSTER_2_SIGNING,
         ),
-        *_signatures(pid, RED_RIVER_DELTA, CLUSTER_2_SIGNING),
+        *_signatures(pid, world.RED_RIVER_DELTA, CLUSTER_2_SIGNING),
     ]
 
 
@@ -221,41 +151,47 @@ def _ha_tinh_2016_2020() -> list[c.Command]:
     note = "Bài báo không nêu giá trị chỉ tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A10)."
     commands: list[c.Command] = [
         c.ProposePact(
-            pid,
-            "ha-tinh-noi-bo",
-            "Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
-            texts.HA_TINH_2016_2020_THEME,
-            None,
-            2016,
-            2020,
-            texts.HA_TINH_2016_2020_ITEMS,
-            HA_TINH_OWN_FROM,
+            id=pid,
+            cluster_id="ha-tinh-noi-bo",
+            title="Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
+            theme=texts.HA_TINH_2016_2020_THEME,
+            year=None,
+            period_start=2016,
+            period_end=2020,
+            content_items=texts.HA_TINH_2016_2020_ITEMS,
+            proposed_on=world.HA_TINH_OWN_FROM,
         ),
     ]
     for code, title, measure, value, detail in achieved:
         commands.append(_target(pid, code, title, measure, value, ("ha-tinh",)))
         commands.append(
             c.RecordResult(
-                pid,
-                "ha-tinh",
-                code,
-                value,
-                HA_TINH_REVIEW,
-                SOURCE_004,
-                " ".join(filter(None, (detail, note))),
+                pact_id=pid,
+                unit_id="ha-tinh",
+                target_code=code,
+                value=value,
+                reported_on=HA_TINH_REVIEW,
+                source=SOURCE_004,
+                note=" ".join(filter(None, (detail, note))),
             )
         )
     return [
         *commands,
         # A11: "Đảng và Nhà nước" are named together; by law the State President confers
         # orders. The decision date is not given: the date is the review that reported it.
-        c.GrantAward(pid, "ha-tinh", "Huân chương Lao động hạng Nhất", "Chủ tịch nước", HA_TINH_REVIEW),
         c.GrantAward(
-            pid,
-            "ha-tinh",
-            "Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
-            "UBND tỉnh Hà Tĩnh",
-            HA_TINH_REVIEW,
+            pact_id=pid,
+            recipient_unit="ha-tinh",
+            title="Huân chương Lao động hạng Nhất",
+            conferred_by="Chủ tịch nước",
+            granted_on=HA_TINH_REVIEW,
+        ),
+        c.GrantAward(
+            pact_id=pid,
+            recipient_unit="ha-tinh",
+            title="Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
+            conferred_by="UBND tỉnh Hà Tĩnh",
+            granted_on=HA_TINH_REVIEW,
             recipient_person="Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh",
         ),
     ]
@@ -266,15 +202,15 @@ def _ha_tinh_2021_2025() -> list[c.Command]:
     only = ("ha-tinh",)
     return [
         c.ProposePact(
-            pid,
-            "ha-tinh-noi-bo",
-            "Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
-            texts.HA_TINH_2021_2025_THEME,
-            None,
-            2021,
-            2025,
-            (),
-            HA_TINH_REVIEW,
+            id=pid,
+            cluster_id="ha-tinh-noi-bo",
+            title="Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
+            theme=texts.HA_TINH_2021_2025_THEME,
+            year=None,
+            period_start=2021,
+            period_end=2025,
+            content_items=(),
+            proposed_on=HA_TINH_REVIEW,
         ),
         _target(
             pid, "GTSXCN", "Tăng trưởng giá trị sản xuất công nghiệp", "%/năm", 11.9, only, HA_TINH_REVIEW
@@ -297,72 +233,68 @@ def _lang_son_2010() -> list[c.Command]:
     pid = "lang-son-2010"
     return [
         c.ProposePact(
-            pid,
-            "lang-son-noi-bo",
-            "Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
-            texts.LANG_SON_2010_THEME,
-            2010,
-            None,
-            None,
-            (),
-            LANG_SON_OWN_FROM,
+            id=pid,
+            cluster_id="lang-son-noi-bo",
+            title="Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
+            theme=texts.LANG_SON_2010_THEME,
+            year=2010,
+            period_start=None,
+            period_end=None,
+            content_items=(),
+            proposed_on=world.LANG_SON_OWN_FROM,
         ),
         # A12: the plan value is not given, only that it was missed: a yes/no target.
         c.SetTarget(
-            pid,
-            "GTSXCN-KH",
-            "Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
-            "qualitative",
-            "đạt/không đạt",
-            "at_least",
-            None,
-            1.0,
+            pact_id=pid,
+            code="GTSXCN-KH",
+            title="Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
+            kind="qualitative",
+            measure="đạt/không đạt",
+            direction="at_least",
+            value=None,
+            weight=1.0,
         ),
         c.RecordResult(
-            pid,
-            "lang-son",
-            "GTSXCN-KH",
-            0.0,
-            LANG_SON_REVIEW,
-            SOURCE_001,
-            "Không đạt kế hoạch; tăng trưởng 11,64% so với 2009.",
+            pact_id=pid,
+            unit_id="lang-son",
+            target_code="GTSXCN-KH",
+            value=0.0,
+            reported_on=LANG_SON_REVIEW,
+            source=SOURCE_001,
+            note="Không đạt kế hoạch; tăng trưởng 11,64% so với 2009.",
         ),
         # A13: no target for trade is given; the basic targets were met, so as in A10.
         _target(pid, "XNK", "Tăng trưởng tổng kim ngạch xuất nhập khẩu so với 2009", "%", 21),
         c.RecordResult(
-            pid,
-            "lang-son",
-            "XNK",
-            21.0,
-            LANG_SON_REVIEW,
-            SOURCE_001,
-            "Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
+            pact_id=pid,
+            unit_id="lang-son",
+            target_code="XNK",
+            value=21.0,
+            reported_on=LANG_SON_REVIEW,
+            source=SOURCE_001,
+            note="Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
             "tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A13).",
         ),
         # A14: received "năm qua"; the decision is not cited, the date is the review's.
-        c.GrantAward(pid, "lang-son", "Cờ thi đua của Chính phủ (năm 2010)", "Chính phủ", LANG_SON_REVIEW),
+        c.GrantAward(
+            pact_id=pid,
+            recipient_unit="lang-son",
+            title="Cờ thi đua của Chính phủ (năm 2010)",
+            conferred_by="Chính phủ",
+            granted_on=LANG_SON_REVIEW,
+        ),
     ]
-
-
-def _changes_of_2025() -> list[c.Command]:
-    commands: list[c.Command] = [
-        c.RenameUnit("thua-thien-hue", department("Huế"), "Huế", HUE_CITY),
-    ]
-    # The merge handler moves each absorbed unit's cluster seats to its successor.
-    for absorbed, successor in MERGED_INTO.items():
-        commands.append(c.MergeUnit(absorbed, successor, MERGERS, MERGER_BASIS))
-    return commands
 
 
 def demo_commands() -> list[c.Command]:
     return [
-        *_units(),
-        *_clusters(),
+        *world.units(),
+        *world.clusters(),
         *_btb_2012(),
         *_lang_son_2010(),
         *_ha_tinh_2016_2020(),
         *_ha_tinh_2021_2025(),
         *_btb_2022(),
         *_cum2_2023(),
-        *_changes_of_2025(),
+        *world.changes_of_2025(),
     ]

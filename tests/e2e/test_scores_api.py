@@ -110,6 +110,13 @@ def test_cluster_standings_carry_the_years_leadership_and_host(scored):
     assert body["leadership"] == {"chair": "thanh-hoa", "deputy": "nghe-an", "decision_ref": "QĐ 1160/QĐ-BCT"}
     assert body["host"] == {"unit_id": "thanh-hoa", "conference_number": 10}
     assert [s["score"] for s in body["standings"]] == [103.0, 86.0, 86.0, 51.11, 0.0, 0.0]
+    # Every answer says the position it reflects: without as_of, the log's last (the handover).
+    # (That a fold of the log reads the same as the read models at the head is held for
+    # every read by tests/integration/test_reads_as_of.py.)
+    head = ok(scored.get(f"{API}/clusters/{CLUSTER}/events"))["items"][-1]["position"]
+    then = ok(scored.get(f"{API}/clusters/{CLUSTER}/standings", params={"year": 2022, "as_of": head}))
+    assert body["as_of_position"] == head
+    assert then == body
 
 
 def test_standings_as_of_an_earlier_log_position(scored):
@@ -136,6 +143,10 @@ def test_vietnamese_number_strings_are_read_the_vietnamese_way(client):
     assert pact["results"][0]["value"] == 11.64
     stored = events(client)[1]["data"]
     assert stored["value"] == 370461
+    # The log keeps the text as sent beside the number it was read as; a JSON number has none.
+    ok(result(client, PACT, "nghe-an", "GROWTH", 9.5))
+    recorded = [e["data"] for e in events(client) if e["type"] == "ResultRecorded"]
+    assert [(r["value"], r["reported_as"]) for r in recorded] == [(11.64, "11,64%"), (9.5, None)]
 
 
 def test_headers_become_the_events_metadata(client):

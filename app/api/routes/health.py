@@ -9,9 +9,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.api.deps import LedgerDep
+from app.api.strict_query import StrictQueryRoute
 from app.migrations import current_revision
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["health"])
 log = logging.getLogger(__name__)
 
 
@@ -33,6 +34,6 @@ def readyz(ledger: LedgerDep) -> JSONResponse:
         body = {"status": "unavailable", "database": "unreachable"}
         return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
     if current != head:
-        body = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
-        return JSONResponse(body, status_code=503)
+        stale = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
+        return JSONResponse(stale, status_code=503)
     return JSONResponse({"status": "ready", "database": "reachable", "migration": current})

@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import IfMatch, ReadConn, expected_version
+from app.api.deps import IfMatch, expected_version
+from app.api.reading import ListingDep, ReadsDep, SortKey, by, renamed
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
-from app.api.responses import PactOut, PactSummary, Page, ScoresOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.responses import PactOut, PactSummary, Paged, ScoresOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, tagged
+from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.projections import queries
+from app.domain.pact import years_of
+from app.projections.reads import Row
 
-router = APIRouter(prefix="/pacts", tags=["pacts"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/pacts", tags=["pacts"])
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
 def propose_pact(body: PactIn, write: WriteDep) -> Response:
     pact_id = body.id or f"pact-{uuid.uuid4().hex[:12]}"
     cmd = c.ProposePact(
-        pact_id,
-        body.cluster_id,
-        body.title,
-        body.theme,
-        body.year,
-        body.period_start,
-        body.period_end,
-        tuple(body.content_items),
-        body.proposed_on,
-        body.attainment_cap,
-        body.expected_version,
+        id=pact_id,
+        cluster_id=body.cluster_id,
+        title=body.title,
+        theme=body.theme,
+        year=body.year,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        content_items=tuple(body.content_items),
+        proposed_on=body.proposed_on,
+        attainment_cap=body.attainment_cap,
+        expected_version=body.expected_version,
     )
     return write.one(cmd, status=201, location=f"/api/v1/pacts/{pact_id}")
 
@@ -40,7 +43,11 @@ def propose_pact(body: PactIn, write: WriteDep) -> Response:
 @router.post("/{pact_id}/signatures", responses=WRITE_ERRORS, response_model=WriteAck)
 def sign_pact(pact_id: str, body: SignatureIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.SignPact(
-        pact_id, body.unit_id, body.signed_by, body.signed_on, expected_version(match, body.expected_version)
+        pact_id=pact_id,
+        unit_id=body.unit_id,
+        signed_by=body.signed_by,
+        signed_on=body.signed_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -49,17 +56,17 @@ def sign_pact(pact_id: str, body: SignatureIn, write: WriteDep, match: IfMatch) 
 def set_target(pact_id: str, body: TargetIn, write: WriteDep, match: IfMatch) -> Response:
     """Set a target (chỉ tiêu); setting a code again replaces it from then on."""
     cmd = c.SetTarget(
-        pact_id,
-        body.code,
-        body.title,
-        body.kind,
-        body.measure,
-        body.direction,
-        body.value,
-        body.weight,
-        tuple(body.applies_to) if body.applies_to is not None else None,
-        body.set_on,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        code=body.code,
+        title=body.title,
+        kind=body.kind,
+        measure=body.measure,
+        direction=body.direction,
+        value=body.value,
+        weight=body.weight,
+        applies_to=tuple(body.applies_to) if body.applies_to is not None else None,
+        set_on=body.set_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -68,14 +75,15 @@ def set_target(pact_id: str, body: TargetIn, write: WriteDep, match: IfMatch) ->
 def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch) -> Response:
     """Record a result (kết quả); a later one for the same unit and target supersedes it."""
     cmd = c.RecordResult(
-        pact_id,
-        body.unit_id,
-        body.target_code,
-        body.value,
-        body.reported_on,
-        body.source,
-        body.note,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        unit_id=body.unit_id,
+        target_code=body.target_code,
+        value=body.value,
+        reported_as=body.reported_as,
+        reported_on=body.reported_on,
+        source=body.source,
+        note=body.note,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -83,40 +91,70 @@ def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch)
 @router.post("/{pact_id}/awards", responses=WRITE_ERRORS, response_model=WriteAck)
 def grant_award(pact_id: str, body: AwardIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.GrantAward(
-        pact_id,
-        body.recipient_unit,
-        body.title,
-        body.conferred_by,
-        body.granted_on,
-        body.recipient_person,
-        body.decision_ref,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        recipient_unit=body.recipient_unit,
+        title=body.title,
+        conferred_by=body.conferred_by,
+        granted_on=body.granted_on,
+        recipient_person=body.recipient_person,
+        decision_ref=body.decision_ref,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
 
 @router.post("/{pact_id}/close", responses=WRITE_ERRORS, response_model=WriteAck)
 def close_pact(pact_id: str, body: CloseIn, write: WriteDep, match: IfMatch) -> Response:
-    cmd = c.ClosePact(pact_id, body.closed_on, expected_version(match, body.expected_version))
+    cmd = c.ClosePact(
+        pact_id=pact_id,
+        closed_on=body.closed_on,
+        expected_version=expected_version(match, body.expected_version),
+    )
     return write.one(cmd)
+
+
+def _first_year(pact: Row) -> tuple[Any, ...]:
+    return (years_of(pact["year"], pact["period_start"], pact["period_end"])[0], pact["id"])
+
+
+PACT_SORTS: dict[str, SortKey] = {
+    "proposed_on": by("proposed_on"),
+    "year": _first_year,
+    "title": by("title"),
+    "id": by(),
+}
+PactSort = Literal["proposed_on", "-proposed_on", "year", "-year", "title", "-title", "id", "-id"]
 
 
 @router.get("")
 def list_pacts(
-    conn: ReadConn,
-    cluster: Annotated[str | None, Query(description="Only this cluster's pacts")] = None,
+    request: Request,
+    response: Response,
+    listing: ListingDep,
+    cluster_id: Annotated[str | None, Query(description="Only this cluster's pacts")] = None,
     year: Annotated[Year | None, Query(description="Only pacts covering this year")] = None,
-) -> Page[PactSummary]:
-    return Page[PactSummary](items=queries.list_pacts(conn, cluster, year))
+    unit_id: Annotated[str | None, Query(description="Only pacts this unit is a party to")] = None,
+    sort: Annotated[
+        PactSort, Query(description="Order of the items (year: a period's first)")
+    ] = "proposed_on",
+    cluster: Annotated[
+        str | None, Query(deprecated=True, description="The old name of `cluster_id`; still read")
+    ] = None,
+) -> Paged[PactSummary]:
+    """The pacts, paged; ``as_of`` lists them as they stood then."""
+    cluster_id = renamed("cluster_id", cluster_id, "cluster", cluster)
+    items = listing.reads.pacts(cluster_id, year)
+    if unit_id is not None:
+        items = [p for p in items if unit_id in p["parties"]]
+    return Paged[PactSummary](**listing.page(request, response, items, PACT_SORTS, sort))
 
 
-@router.get("/{pact_id}", responses={404: {"description": "Unknown pact"}})
-def get_pact(pact_id: str, conn: ReadConn, response: Response) -> PactOut:
-    pact = queries.get_pact(conn, pact_id)
-    tag(response, pact["version"])
-    return PactOut(**pact)
+@router.get("/{pact_id}", responses={404: {"description": "Unknown pact (at that position)"}})
+def get_pact(pact_id: str, at: ReadsDep, response: Response) -> PactOut:
+    return tagged(response, PactOut(**at.pact(pact_id), as_of_position=at.position))
 
 
-@router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact"}})
-def get_scores(pact_id: str, conn: ReadConn) -> ScoresOut:
-    return ScoresOut(**queries.pact_scores(conn, pact_id))
+@router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact (at that position)"}})
+def get_scores(pact_id: str, at: ReadsDep) -> ScoresOut:
+    """Each party's score and rank, and the targets it has no result for yet."""
+    return ScoresOut(**at.scores(pact_id), as_of_position=at.position)
