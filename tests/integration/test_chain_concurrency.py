@@ -12,13 +12,16 @@ import sqlalchemy as sa
 from app.audit.verify import verify_database
 from app.db import create_engine, write_connection
 from app.domain import events as e
+from app.domain.unit import UNIT
 from app.events.schema import events
 from app.events.store import EventStore, PendingAppend
 
 
 def _registered(unit_id: str) -> PendingAppend:
-    event = e.UnitRegistered(unit_id, f"Sở Công Thương {unit_id}", "Huế", date(2015, 1, 1))
-    return PendingAppend(f"unit:{unit_id}", "unit", 0, (event,))
+    event = e.UnitRegistered(
+        id=unit_id, name=f"Sở Công Thương {unit_id}", province="Huế", registered_on=date(2015, 1, 1)
+    )
+    return PendingAppend(UNIT.stream_id(unit_id), UNIT.stream_type, 0, (event,))
 
 
 def test_a_writer_that_waited_for_the_lock_chains_to_the_event_it_waited_for(store_url):
