@@ -14,6 +14,7 @@ from app.api.deps import MalformedHeader
 from app.api.imports import MalformedBody, UnsupportedBody
 from app.domain import errors
 from app.services import idempotency
+from app.services.write_queue import Overloaded
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -131,6 +132,15 @@ async def on_key_in_flight(request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def on_overloaded(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Overloaded)
+    response = problem(
+        503, "write-queue-full", "Too many writes waiting", f"{error}; nothing was recorded for this request"
+    )
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
     return problem(
         400,
@@ -179,5 +189,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(idempotency.KeyInFlight, on_key_in_flight)
     app.add_exception_handler(errors.DomainError, on_rule_violated)
     app.add_exception_handler(MalformedHeader, on_malformed_header)
+    app.add_exception_handler(Overloaded, on_overloaded)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected)

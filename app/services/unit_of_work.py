@@ -6,7 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -14,7 +14,7 @@ from app.db import write_connection
 from app.domain import errors
 from app.domain.events import Event
 from app.events import snapshots
-from app.events.store import COPY_FROM, EventStore, PendingAppend, StoredEvent
+from app.events.store import COPY_FROM, EventStore, Head, PendingAppend, StoredEvent
 from app.projections.projector import Change, Projector
 from app.services.state_cache import StateCache
 
@@ -48,6 +48,11 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
     if wanted and conn.dialect.name == "postgresql":
         return conn.connection.driver_connection.pipeline()
     return nullcontext()
+
+
+class Mark(NamedTuple):
+    head: Head
+    states: dict[str, tuple[object, int]]
 
 
 class UnitOfWork:
@@ -143,6 +148,14 @@ class UnitOfWork:
     def commit(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
         """Append, project, snapshot and commit; ``before_commit(stored)`` runs last in
         the transaction (the idempotency record: stored with the events or not at all)."""
+        self.stored = self.flush(before_commit)
+        self.commit_flushed()
+        return self.stored
+
+    def flush(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
+        """Append, project and snapshot what was recorded since the last flush, in this
+        transaction, without committing it; the log head moves on. Group commit flushes
+        each command of a group in turn (app.services.group_commit)."""
         pending = [
             PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events, t.metadata)
             for sid, t in self._tracked.items()
@@ -150,16 +163,14 @@ class UnitOfWork:
         ]
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
-            self.stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
+            stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
             # Each change carries its stream's state after the whole commit.
             finals = [t.state for t in self._tracked.values() for _ in t.new_events]
             events = [ev for t in self._tracked.values() for ev in t.new_events]
-            self._projector.apply(self.conn, list(map(Change, self.stored, events, finals)))
+            self._projector.apply(self.conn, list(map(Change, stored, events, finals)))
             wanted = {(sid, version) for sid, t in self._tracked.items() for version, _ in t.snapshot_states}
             position_of = {
-                (s.stream_id, s.version): s.position
-                for s in self.stored
-                if (s.stream_id, s.version) in wanted
+                (s.stream_id, s.version): s.position for s in stored if (s.stream_id, s.version) in wanted
             }
             snapshots.write(
                 self.conn,
@@ -170,10 +181,37 @@ class UnitOfWork:
                 ],
             )
             if before_commit is not None:
-                before_commit(self.stored)
+                before_commit(stored)
+        for t in self._tracked.values():
+            if t.new_events:
+                t.loaded_version += len(t.new_events)
+                t.new_events, t.metadata, t.snapshot_states = [], [], []
+        if stored:
+            self._log_head = Head(stored[-1].position, stored[-1].hash)
+        return stored
+
+    def commit_flushed(self) -> None:
+        """Commit what was flushed; then, and only then, the cache learns the new states."""
         self.conn.commit()
         for sid, t in self._tracked.items():
-            self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
-        if self.stored:
-            self._cache.advance(self._head, self.stored[-1].position)
-        return self.stored
+            self._cache.put(sid, t.loaded_version, t.state)
+        if self._log_head.position != self._head:
+            self._cache.advance(self._head, self._log_head.position)
+
+    def mark(self) -> Mark:
+        """Where this unit of work stands between two flushes (see ``restore``)."""
+        assert not any(t.new_events for t in self._tracked.values()), "mark after a flush"
+        return Mark(self._log_head, {sid: (t.state, t.loaded_version) for sid, t in self._tracked.items()})
+
+    def restore(self, mark: Mark) -> None:
+        """Forget everything since ``mark``: states, versions, the log head (the caller
+        rolls the transaction back to a savepoint taken with the mark)."""
+        self._log_head = mark.head
+        for sid in list(self._tracked):
+            kept = mark.states.get(sid)
+            if kept is None:
+                del self._tracked[sid]  # loaded since: read again if asked
+                continue
+            t = self._tracked[sid]
+            t.state, t.loaded_version = kept
+            t.new_events, t.metadata, t.snapshot_states = [], [], []
