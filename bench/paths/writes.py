@@ -1,0 +1,147 @@
+"""Path 8: writes under load over HTTP, 1 to 64 clients, against a bare durable-insert app.
+
+Three servers, the same uvicorn flags and JSON logging as path 5 (one line per
+request, to a file; metrics counted): ours with group commit (the default), ours
+with ``PACTS_GROUP_COMMIT=false`` (one transaction per command: the write path as it
+was before issue 12), and ``bench.bare_writes`` (one durable row per request). One
+API process on SQLite; two (``--workers 2``) on PostgreSQL, for all three.
+
+The load: ``wrk`` with ``bench/writes.lua``, N connections (N clients, each sending
+its next request when answered), each request a result of a random unit and target
+posted to one of 16 pacts, with an admin key. The bare app gets the same requests.
+Every answer must be 2xx: wrk's count of others fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from app.observability.logs import log_config
+from bench import stores
+from bench import workload as w
+from bench.bare_writes import create_table
+from bench.paths.http import KEY_SECRET, _parse_ms, _server, wrk_path
+from bench.report import Row
+from bench.sizes import Size
+from bench.timing import log
+
+CLIENTS = (1, 2, 4, 8, 16, 32, 64)
+PACTS = 16
+SCRIPT = Path(__file__).resolve().parent.parent / "writes.lua"
+SERVERS = ("ours", "today", "bare")
+
+
+def build_database(url: str) -> str:
+    """16 clusters, one signed pact with 10 targets each; returns an admin key."""
+    from app import migrations
+    from app.bootstrap import bootstrap
+    from app.services import keys
+    from app.settings import Settings
+
+    migrations.upgrade(url)
+    ledger = bootstrap(Settings(database_url=url, key_secret=KEY_SECRET, signing_key_path=""))
+    try:
+        ledger.bus.handle_many(w.setup_commands(PACTS))
+        for j in range(PACTS):
+            ledger.bus.handle_many(w.pact_preamble(w.PactSpec(j * w.YEARS_PER_CLUSTER)))
+        token, _ack = keys.issue(ledger.bus, KEY_SECRET.encode(), name="bench-writer", role="admin")
+    finally:
+        ledger.close()
+    return token
+
+
+def lua_pacts() -> str:
+    """The pacts for the Lua script: id, year and members of each."""
+    pacts = [w.PactSpec(j * w.YEARS_PER_CLUSTER) for j in range(PACTS)]
+    return json.dumps([{"id": p.id, "year": p.year, "members": list(p.members)} for p in pacts])
+
+
+def wrk_writes(url: str, seconds: int, clients: int, env: dict[str, str]) -> tuple[float, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(SCRIPT), url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout
+    if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors from {url}:\n{out}")
+    rate = float(out.split("Requests/sec:")[1].split()[0])
+    p99 = _parse_ms(next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%")))
+    return rate, p99
+
+
+def _app(name: str, db_url: str, bare_db: str) -> tuple[str, dict[str, str]]:
+    if name == "bare":
+        return "bench.bare_writes:app", {"BENCH_BARE_DB": bare_db}
+    env = {"DATABASE_URL": db_url, "PACTS_KEY_SECRET": KEY_SECRET, "PACTS_SIGNING_KEY_PATH": ""}
+    return "app.api.main:app", {**env, "PACTS_GROUP_COMMIT": "false" if name == "today" else "true"}
+
+
+def measure(store: str, seconds: int) -> dict[str, dict[int, tuple[float, float]]]:
+    """{server: {clients: (writes/s, p99 ms)}} on ``store``."""
+
+    figures: dict[str, dict[int, tuple[float, float]]] = {name: {} for name in SERVERS}
+    workers = ["--workers", "2"] if store == "postgresql" else []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "log-config.json").write_text(json.dumps(log_config()))
+        for name in SERVERS:
+            with (
+                stores.fresh_database(store, f"pacts_writes_{name}") as db,
+                stores.fresh_database(store, "bare_writes") as bare,
+            ):
+                token = build_database(db.url) if name != "bare" else ""
+                bare_db = bare.url.replace("+psycopg", "").removeprefix("sqlite:///")
+                if name == "bare":
+                    create_table(bare_db)
+                app, env = _app(name, db.url, bare_db)
+                flags = ("--log-config", str(tmp / "log-config.json"), *workers)
+                with _server(app, env, tmp / f"{name}.log", *flags) as (port, _pid):
+                    wrk_env = {**os.environ, "BENCH_TOKEN": token, "BENCH_PACTS": lua_pacts()}
+                    url = f"http://127.0.0.1:{port}"
+                    wrk_writes(url, 1, 8, wrk_env)  # warm-up
+                    for clients in CLIENTS:
+                        figures[name][clients] = rate, p99 = wrk_writes(url, seconds, clients, wrk_env)
+                        log(f"writes {store} {name} c={clients}: {rate:,.0f} writes/s, p99 {p99:.1f} ms")
+    return figures
+
+
+def rows(store: str, figures: dict[str, dict[int, tuple[float, float]]]) -> list[Row]:
+    ours, today, bare = (figures[name] for name in SERVERS)
+    procs = "2 API processes" if store == "postgresql" else "1 API process"
+    out = []
+    rate = Row("8 writes/s at 32 clients", store, f"wrk -c32, {procs}", "writes/s")
+    rate.ours, rate.reference = ours[32][0], bare[32][0]
+    p99 = Row("8 write p99 at 32 clients", store, f"wrk -c32, {procs}", "ms")
+    p99.ours, p99.reference = ours[32][1], bare[32][1]
+    if store == "sqlite":
+        rate.goal, rate.met = ">= 1.0x bare", rate.ratio >= 1.0
+        p99.goal, p99.met = "<= bare p99", p99.ours <= p99.reference
+    one = Row("8 writes/s at 1 client vs today", store, f"wrk -c1, {procs}", "writes/s")
+    one.ours, one.reference = ours[1][0], today[1][0]
+    one.goal, one.met = ">= 0.9x today", one.ratio >= 0.9
+    out += [rate, p99, one]
+    if store == "postgresql":
+        gain = Row("8 writes/s at 32 clients vs today", store, f"wrk -c32, {procs}", "writes/s")
+        gain.ours, gain.reference = ours[32][0], today[32][0]
+        gain.goal, gain.met = ">= 2x today", gain.ratio >= 2.0
+        out.append(gain)
+    for row in out:
+        row.runs, row.ref_runs = [row.ours], [row.reference]
+    return out
+
+
+def run(store: str, size: Size, runs: int) -> list[Row]:
+    if wrk_path() is None:
+        return [Row("8 writes under load", store, "", "writes/s", note="SKIPPED: wrk is not installed")]
+    seconds = max(2, size.http_seconds // 6)
+    figures = measure(store, seconds)
+    out = Path(tempfile.gettempdir()) / f"bench-writes-{store}.json"
+    out.write_text(json.dumps({n: {str(c): v for c, v in f.items()} for n, f in figures.items()}))
+    log(f"writes: every figure in {out}")
+    return rows(store, figures)  # one run of each point: the curve is the figure
