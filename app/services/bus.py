@@ -110,7 +110,11 @@ class MessageBus:
     def _handle_one(self, command: Command, meta: Meta, once: Once | None) -> Ack:
         """One command in a transaction of its own (the key already claimed, if any)."""
         with self._uow_factory() as uow:
-            ack, stream, stored = self._decide(uow, command, meta, once, uow.commit)
+
+            def commit(answer: Callable[[int | None], None]) -> list[StoredEvent]:
+                return uow.commit(lambda stored: answer(stored[-1].position if stored else None))
+
+            ack, stream, stored = self._decide(uow, command, meta, once, commit)
         self._on_committed(stored)
         _observe(stored, meta, type(command).__name__, stream, ack)
         return ack
@@ -121,10 +125,11 @@ class MessageBus:
         command: Command,
         meta: Meta,
         once: Once | None,
-        write: Callable[[Callable[[list[StoredEvent]], None]], list[StoredEvent]],
+        write: Callable[[Callable[[int | None], None]], list[StoredEvent]],
     ) -> tuple[Ack, str, list[StoredEvent]]:
-        """Check the key, decide the command and ``write`` its events (the unit of work's
-        commit, or its flush within a group) with its idempotency record."""
+        """Check the key, decide the command and ``write`` its events (a commit, or within a
+        group the unit of work's ``stage``), telling ``answer`` the position of its last event
+        (the idempotency record is written then)."""
         check = self._admit(uow, meta)
         if check is not None:
             check(command)
@@ -132,8 +137,7 @@ class MessageBus:
         kind, entity_id = HANDLERS[type(command)](command, uow)
         acks: list[Ack] = []
 
-        def answer(stored: list[StoredEvent]) -> None:
-            position = stored[-1].position if stored else None
+        def answer(position: int | None) -> None:
             acks.append(Ack(entity_id, uow.version(kind, entity_id), position))
             if once is not None:
                 self._remember(uow, once, acks, position)

@@ -52,7 +52,7 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
 
 class Mark(NamedTuple):
     head: Head
-    states: dict[str, tuple[object, int]]
+    states: dict[str, tuple[object, int, int, int]]  # state, version, new events, snapshots
 
 
 class UnitOfWork:
@@ -63,6 +63,8 @@ class UnitOfWork:
         self.stored: list[StoredEvent] = []
         # Stored with every event recorded from now on; the bus sets it per command.
         self.metadata: dict[str, Any] = {}
+        # Group commit: after each staged command, each stream's count of new events.
+        self._cuts: list[dict[str, int]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = write_connection(self._engine)
@@ -86,9 +88,10 @@ class UnitOfWork:
         sid = stream_id(kind, entity_id)
         tracked = self._tracked.get(sid)
         if tracked is None:
-            version, state = self._cache.get(sid)
-            if state is None:
-                for stored in self._store.read_stream(self.conn, sid):
+            version, state, behind = self._cache.lookup(sid)
+            if state is None or behind:
+                # The whole stream, or the events another process appended since.
+                for stored in self._store.read_stream(self.conn, sid, after_version=version):
                     state = kind.apply(stored.to_domain(), state)
                     version = stored.version
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [], [])
@@ -154,19 +157,15 @@ class UnitOfWork:
 
     def flush(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
         """Append, project and snapshot what was recorded since the last flush, in this
-        transaction, without committing it; the log head moves on. Group commit flushes
-        each command of a group in turn (app.services.group_commit)."""
-        pending = [
-            PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version, t.new_events, t.metadata)
-            for sid, t in self._tracked.items()
-            if t.new_events
-        ]
+        transaction, without committing it; the log head moves on. The commands of a
+        group (``stage``) are appended one after another, in the order they were staged."""
+        pending = self._pending()
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
             stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
             # Each change carries its stream's state after the whole commit.
-            finals = [t.state for t in self._tracked.values() for _ in t.new_events]
-            events = [ev for t in self._tracked.values() for ev in t.new_events]
+            finals = [self._tracked[p.stream_id].state for p in pending for _ in p.events]
+            events = [ev for p in pending for ev in p.events]
             self._projector.apply(self.conn, list(map(Change, stored, events, finals)))
             wanted = {(sid, version) for sid, t in self._tracked.items() for version, _ in t.snapshot_states}
             position_of = {
@@ -186,6 +185,7 @@ class UnitOfWork:
             if t.new_events:
                 t.loaded_version += len(t.new_events)
                 t.new_events, t.metadata, t.snapshot_states = [], [], []
+        self._cuts = []
         if stored:
             self._log_head = Head(stored[-1].position, stored[-1].hash)
         return stored
@@ -198,14 +198,51 @@ class UnitOfWork:
         if self._log_head.position != self._head:
             self._cache.advance(self._head, self._log_head.position)
 
+    def _pending(self) -> list[PendingAppend]:
+        """Each stream's new events; with staged commands, each command's in turn."""
+        pending: list[PendingAppend] = []
+        done: dict[str, int] = {}
+        for cut in [*self._cuts, None]:
+            for sid, t in self._tracked.items():
+                begin = done.get(sid, 0)
+                end = len(t.new_events) if cut is None else cut.get(sid, begin)
+                if end > begin:
+                    events = t.new_events if end - begin == len(t.new_events) else t.new_events[begin:end]
+                    metadata = t.metadata if events is t.new_events else t.metadata[begin:end]
+                    pending.append(
+                        PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version + begin, events, metadata)
+                    )
+                    done[sid] = end
+        return pending
+
+    @property
+    def staged_events(self) -> int:
+        """Events recorded and not flushed yet."""
+        return sum(len(t.new_events) for t in self._tracked.values())
+
+    def stage(self, answer: Callable[[int | None], None]) -> list[StoredEvent]:
+        """Close the current command of a group: its events are appended after those of
+        the commands staged before it, at the next flush. ``answer(position)`` is told
+        where its last event will land (None: it recorded none). Returns no events yet."""
+        previous = sum(self._cuts[-1].values()) if self._cuts else 0
+        staged = self.staged_events
+        answer(self._log_head.position + staged if staged > previous else None)
+        self._cuts.append({sid: len(t.new_events) for sid, t in self._tracked.items() if t.new_events})
+        return []
+
     def mark(self) -> Mark:
-        """Where this unit of work stands between two flushes (see ``restore``)."""
-        assert not any(t.new_events for t in self._tracked.values()), "mark after a flush"
-        return Mark(self._log_head, {sid: (t.state, t.loaded_version) for sid, t in self._tracked.items()})
+        """Where this unit of work stands between two commands (see ``restore``)."""
+        return Mark(
+            self._log_head,
+            {
+                sid: (t.state, t.loaded_version, len(t.new_events), len(t.snapshot_states))
+                for sid, t in self._tracked.items()
+            },
+        )
 
     def restore(self, mark: Mark) -> None:
-        """Forget everything since ``mark``: states, versions, the log head (the caller
-        rolls the transaction back to a savepoint taken with the mark)."""
+        """Forget everything since ``mark``: states, versions, events, the log head (the
+        caller rolls the transaction back to a savepoint taken with the mark)."""
         self._log_head = mark.head
         for sid in list(self._tracked):
             kept = mark.states.get(sid)
@@ -213,5 +250,5 @@ class UnitOfWork:
                 del self._tracked[sid]  # loaded since: read again if asked
                 continue
             t = self._tracked[sid]
-            t.state, t.loaded_version = kept
-            t.new_events, t.metadata, t.snapshot_states = [], [], []
+            t.state, t.loaded_version, events, snapshots_kept = kept
+            del t.new_events[events:], t.metadata[events:], t.snapshot_states[snapshots_kept:]

@@ -62,7 +62,18 @@ def lua_pacts() -> str:
 
 def wrk_writes(url: str, seconds: int, clients: int, env: dict[str, str]) -> tuple[float, float]:
     out = subprocess.run(
-        ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(SCRIPT), url],
+        [
+            "wrk",
+            f"-t{min(2, clients)}",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "30s",
+            "-s",
+            str(SCRIPT),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,

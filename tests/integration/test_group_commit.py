@@ -244,3 +244,48 @@ def test_many_concurrent_writers_are_each_answered_once_with_a_gapless_chained_l
     assert versions == list(range(versions[0], versions[0] + len(acks)))
     assert [row[0] for row in _log(ledger)] == list(range(1, head + 1 + len(acks)))
     _intact(ledger)
+
+
+def test_an_append_that_fails_for_the_group_is_retried_command_by_command(ledger, key):
+    """A failure no decision foresaw (here the read models refuse one unit's result) fails
+    the group's one append; each command then runs alone and is answered as it fares."""
+    bus, meta = ledger.bus, Meta(principal=key)
+    head = _log(ledger)[-1][0]
+    apply = ledger.projector.apply
+
+    def refuse_thanh_hoa(conn, changes) -> None:
+        if any(getattr(change.event, "unit_id", None) == "thanh-hoa" for change in changes):
+            raise sa.exc.IntegrityError("insert", {}, Exception("refused"))
+        apply(conn, changes)
+
+    ledger.projector.apply = refuse_thanh_hoa
+    with held(bus) as send:
+        sent = [send(lambda u=u: bus.handle(world.result(u, 40), meta)) for u in world.MEMBERS]
+    ha_tinh, nghe_an, thanh_hoa = (s.answer for s in sent)
+    assert isinstance(thanh_hoa, sa.exc.IntegrityError)
+    assert (ha_tinh.position, nghe_an.position) == (head + 1, head + 2)
+    assert [row[0] for row in _log(ledger)] == list(range(1, head + 3))
+    _intact(ledger)
+
+
+def test_two_processes_writing_one_pact_in_turn_see_each_others_events(store_url):
+    """Each process's cache holds the pact; the other's writes mark it behind, and the
+    next command reads only the newer events onto it."""
+    first = make_ledger(store_url)
+    world.build(first.bus)
+    second = make_ledger(store_url)
+    try:
+        versions = []
+        for i in range(6):
+            bus = (first, second)[i % 2].bus
+            versions.append(bus.handle(world.result(world.MEMBERS[i % 3], 10.0 + i)).version)
+        assert versions == list(range(3, 9))
+        for ledger in (first, second):
+            with ledger.unit_of_work() as uow:
+                state = uow.get(pact, world.PACT)
+                assert uow.version(pact, world.PACT) == 8
+                values = {unit: r.value for (unit, _), r in state.results.items()}
+                assert values == {"ha-tinh": 13.0, "nghe-an": 14.0, "thanh-hoa": 15.0}
+    finally:
+        first.close()
+        second.close()
