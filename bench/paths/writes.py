@@ -9,7 +9,8 @@ API process on SQLite; two (``--workers 2``) on PostgreSQL, for all three.
 The load: ``wrk`` with ``bench/writes.lua``, N connections (N clients, each sending
 its next request when answered), each request a result of a random unit and target
 posted to one of 16 pacts, with an admin key. The bare app gets the same requests.
-Every answer must be 2xx: wrk's count of others fails the run.
+Every answer must be 2xx: wrk's count of others fails the run. The three servers run
+side by side and each point is measured on the three in turn (medians of the runs).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import os
 import subprocess
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from app.observability.logs import log_config
@@ -25,7 +27,7 @@ from bench import stores
 from bench import workload as w
 from bench.bare_writes import create_table
 from bench.paths.http import KEY_SECRET, _parse_ms, _server, wrk_path
-from bench.report import Row
+from bench.report import Row, median
 from bench.sizes import Size
 from bench.timing import log
 
@@ -93,33 +95,38 @@ def _app(name: str, db_url: str, bare_db: str) -> tuple[str, dict[str, str]]:
     return "app.api.main:app", {**env, "PACTS_GROUP_COMMIT": "false" if name == "today" else "true"}
 
 
-def measure(store: str, seconds: int) -> dict[str, dict[int, tuple[float, float]]]:
-    """{server: {clients: (writes/s, p99 ms)}} on ``store``."""
-
-    figures: dict[str, dict[int, tuple[float, float]]] = {name: {} for name in SERVERS}
+def measure(store: str, seconds: int, runs: int) -> dict[str, dict[int, tuple[float, float]]]:
+    """{server: {clients: (writes/s, p99 ms)}} on ``store``: medians of ``runs``. The three
+    servers run side by side (idle but for the one under load); each point is measured
+    for the three in turn, so a change in the machine's load falls on all of them."""
+    samples: dict[str, dict[int, list[tuple[float, float]]]] = {n: {c: [] for c in CLIENTS} for n in SERVERS}
     workers = ["--workers", "2"] if store == "postgresql" else []
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory() as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
         (tmp / "log-config.json").write_text(json.dumps(log_config()))
+        urls, envs = {}, {}
         for name in SERVERS:
-            with (
-                stores.fresh_database(store, f"pacts_writes_{name}") as db,
-                stores.fresh_database(store, "bare_writes") as bare,
-            ):
-                token = build_database(db.url) if name != "bare" else ""
-                bare_db = bare.url.replace("+psycopg", "").removeprefix("sqlite:///")
-                if name == "bare":
-                    create_table(bare_db)
-                app, env = _app(name, db.url, bare_db)
-                flags = ("--log-config", str(tmp / "log-config.json"), *workers)
-                with _server(app, env, tmp / f"{name}.log", *flags) as (port, _pid):
-                    wrk_env = {**os.environ, "BENCH_TOKEN": token, "BENCH_PACTS": lua_pacts()}
-                    url = f"http://127.0.0.1:{port}"
-                    wrk_writes(url, 1, 8, wrk_env)  # warm-up
-                    for clients in CLIENTS:
-                        figures[name][clients] = rate, p99 = wrk_writes(url, seconds, clients, wrk_env)
-                        log(f"writes {store} {name} c={clients}: {rate:,.0f} writes/s, p99 {p99:.1f} ms")
-    return figures
+            db = stack.enter_context(stores.fresh_database(store, f"pacts_writes_{name}"))
+            token = build_database(db.url) if name != "bare" else ""
+            bare_db = db.url.replace("+psycopg", "").removeprefix("sqlite:///")
+            if name == "bare":
+                create_table(bare_db)
+            app, env = _app(name, db.url, bare_db)
+            flags = ("--log-config", str(tmp / "log-config.json"), *workers)
+            port, _pid = stack.enter_context(_server(app, env, tmp / f"{name}.log", *flags))
+            urls[name] = f"http://127.0.0.1:{port}"
+            envs[name] = {**os.environ, "BENCH_TOKEN": token, "BENCH_PACTS": lua_pacts()}
+            wrk_writes(urls[name], 1, 8, envs[name])  # warm-up
+        for r in range(runs):
+            for clients in CLIENTS:
+                for name in SERVERS:
+                    rate, p99 = wrk_writes(urls[name], seconds, clients, envs[name])
+                    samples[name][clients].append((rate, p99))
+                    log(f"writes {store} run {r + 1} {name} c={clients}: {rate:,.0f}/s, p99 {p99:.1f} ms")
+    return {
+        name: {c: (median([x[0] for x in xs]), median([x[1] for x in xs])) for c, xs in points.items()}
+        for name, points in samples.items()
+    }
 
 
 def rows(store: str, figures: dict[str, dict[int, tuple[float, float]]]) -> list[Row]:
@@ -142,8 +149,6 @@ def rows(store: str, figures: dict[str, dict[int, tuple[float, float]]]) -> list
         gain.ours, gain.reference = ours[32][0], today[32][0]
         gain.goal, gain.met = ">= 2x today", gain.ratio >= 2.0
         out.append(gain)
-    for row in out:
-        row.runs, row.ref_runs = [row.ours], [row.reference]
     return out
 
 
@@ -151,8 +156,8 @@ def run(store: str, size: Size, runs: int) -> list[Row]:
     if wrk_path() is None:
         return [Row("8 writes under load", store, "", "writes/s", note="SKIPPED: wrk is not installed")]
     seconds = max(2, size.http_seconds // 6)
-    figures = measure(store, seconds)
+    figures = measure(store, seconds, runs)
     out = Path(tempfile.gettempdir()) / f"bench-writes-{store}.json"
     out.write_text(json.dumps({n: {str(c): v for c, v in f.items()} for n, f in figures.items()}))
     log(f"writes: every figure in {out}")
-    return rows(store, figures)  # one run of each point: the curve is the figure
+    return rows(store, figures)
