@@ -65,7 +65,11 @@ class StateCache:
             self._items.move_to_end(stream_id)
             return item[0], item[1], stream_id in self._behind
 
-    def put(self, stream_id: str, version: int, state: object) -> None:
+    def put(self, stream_id: str, version: int, state: object, head: int | None = None) -> None:
+        """Keep ``state`` at ``version``, current at log position ``head`` (a commit's end).
+        If the cache has caught up past ``head`` meanwhile (another thread locked the log
+        after this commit, and another process may have written the stream since), the
+        state is kept marked behind: a stale state is never trusted, only tail-read."""
         if self._capacity <= 0:
             return
         with self._lock:
@@ -73,7 +77,11 @@ class StateCache:
             if current is not None and current[0] >= version:
                 return
             self._items[stream_id] = (version, state)
-            self._behind.discard(stream_id)
+            known = self.known_head
+            if head is not None and known is not None and known > head:
+                self._behind.add(stream_id)
+            else:
+                self._behind.discard(stream_id)
             self._items.move_to_end(stream_id)
             while len(self._items) > self._capacity:
                 self._behind.discard(self._items.popitem(last=False)[0])

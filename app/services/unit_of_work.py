@@ -194,7 +194,7 @@ class UnitOfWork:
         """Commit what was flushed; then, and only then, the cache learns the new states."""
         self.conn.commit()
         for sid, t in self._tracked.items():
-            self._cache.put(sid, t.loaded_version, t.state)
+            self._cache.put(sid, t.loaded_version, t.state, self._log_head.position)
         if self._log_head.position != self._head:
             self._cache.advance(self._head, self._log_head.position)
 

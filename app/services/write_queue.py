@@ -67,6 +67,11 @@ class WriteQueue:
         """Jobs queued and not taken yet (the group being written is not counted)."""
         return len(self._waiting)
 
+    @property
+    def writing(self) -> bool:
+        """A group is being written (or handed to the next writer) now."""
+        return self._busy
+
     def submit(self, job: Job) -> Any:
         """Queue ``job``, wait for its answer (written by this thread or another), return it."""
         with self._lock:

@@ -124,7 +124,11 @@ def measure(
         for r in range(runs):
             for clients in clients_list:
                 for name in SERVERS:
-                    rate, p99 = wrk_writes(urls[name], seconds, clients, envs[name])
+                    try:
+                        rate, p99 = wrk_writes(urls[name], seconds, clients, envs[name])
+                    except RuntimeError as error:
+                        tail = (tmp / f"{name}.log").read_text()[-3000:]
+                        raise RuntimeError(f"{error}\n{name}'s log ends:\n{tail}") from None
                     samples[name][clients].append((rate, p99))
                     log(f"writes {store} run {r + 1} {name} c={clients}: {rate:,.0f}/s, p99 {p99:.1f} ms")
     return {

@@ -31,7 +31,7 @@ def test_a_full_write_queue_answers_503_with_retry_after_and_records_nothing(sto
             head = ledger.store.last_position(ledger.engine.connect())
             blocker = threading.Thread(target=ledger.bus.queue.submit, args=(Job(release.wait, alone=True),))
             blocker.start()
-            while ledger.bus.queue.waiting or not ledger.bus.queue._busy:
+            while ledger.bus.queue.waiting or not ledger.bus.queue.writing:
                 time.sleep(0.001)
             answers: list[httpx.Response] = []
             waiting = threading.Thread(

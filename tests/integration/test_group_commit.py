@@ -79,7 +79,7 @@ def held(bus: GroupCommitBus) -> Iterator[Callable[[Callable[[], object]], Sent]
     its write waits in the queue (so the arrival order is the order of the calls)."""
     release = threading.Event()
     blocker = Sent(lambda: bus.queue.submit(Job(release.wait, alone=True)))
-    while bus.queue.waiting or not bus.queue._busy:
+    while bus.queue.waiting or not bus.queue.writing:
         time.sleep(0.001)
 
     def send(fn: Callable[[], object]) -> Sent:
