@@ -32,6 +32,7 @@ run: $(BASE)
 lint: $(VENV)/.extra-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests

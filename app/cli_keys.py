@@ -19,7 +19,9 @@ import typer
 
 from app.bootstrap import Ledger, bootstrap
 from app.domain.apikey import ROLES
+from app.domain.cluster import CLUSTER
 from app.domain.errors import DomainError
+from app.domain.unit import UNIT
 from app.projections.tables import api_keys
 from app.services import keys
 from app.services.bus import Meta
@@ -97,7 +99,11 @@ def list_keys() -> None:
             row.id,
             row.name,
             row.role,
-            row.unit_id and f"unit:{row.unit_id}" or row.cluster_id and f"cluster:{row.cluster_id}" or "-",
+            row.unit_id
+            and UNIT.stream_id(row.unit_id)
+            or row.cluster_id
+            and CLUSTER.stream_id(row.cluster_id)
+            or "-",
             row.created_on.isoformat(),
             row.expires_on.isoformat() if row.expires_on else "-",
             _status(row.revoked_on, row.expires_on, today),

@@ -44,8 +44,23 @@ def setup_commands(clusters: int) -> list[c.Command]:
     commands: list[c.Command] = []
     for j in range(clusters):
         for m, uid in enumerate(members_of(j)):
-            commands.append(c.RegisterUnit(uid, f"Sở Công Thương {uid}", f"Tỉnh {j}-{m}", date(1949, 1, 1)))
-        commands.append(c.FormCluster(cluster_id(j), f"Cụm thi đua {j}", "Bắc Bộ", members_of(j), FORMED_ON))
+            commands.append(
+                c.RegisterUnit(
+                    id=uid,
+                    name=f"Sở Công Thương {uid}",
+                    province=f"Tỉnh {j}-{m}",
+                    registered_on=date(1949, 1, 1),
+                )
+            )
+        commands.append(
+            c.FormCluster(
+                id=cluster_id(j),
+                name=f"Cụm thi đua {j}",
+                region="Bắc Bộ",
+                members=members_of(j),
+                formed_on=FORMED_ON,
+            )
+        )
     return commands
 
 
@@ -82,34 +97,34 @@ def result_value(n: int, i: int) -> float:
 
 def propose(p: PactSpec) -> c.ProposePact:
     return c.ProposePact(
-        p.id,
-        cluster_id(p.cluster),
-        f"Giao ước thi đua năm {p.year}",
-        "Đổi mới, sáng tạo",
-        p.year,
-        None,
-        None,
-        ("Hoàn thành chỉ tiêu", "Cải cách hành chính"),
-        date(p.year, 1, 10),
+        id=p.id,
+        cluster_id=cluster_id(p.cluster),
+        title=f"Giao ước thi đua năm {p.year}",
+        theme="Đổi mới, sáng tạo",
+        year=p.year,
+        period_start=None,
+        period_end=None,
+        content_items=("Hoàn thành chỉ tiêu", "Cải cách hành chính"),
+        proposed_on=date(p.year, 1, 10),
     )
 
 
 def sign(p: PactSpec, uid: str) -> c.SignPact:
-    return c.SignPact(p.id, uid, f"Giám đốc {uid}", date(p.year, 1, 20))
+    return c.SignPact(pact_id=p.id, unit_id=uid, signed_by=f"Giám đốc {uid}", signed_on=date(p.year, 1, 20))
 
 
 def set_target(p: PactSpec, k: int) -> c.SetTarget:
     return c.SetTarget(
-        p.id,
-        target_code(k),
-        f"Chỉ tiêu {k + 1}",
-        "quantitative",
-        "tỷ đồng",
-        "at_least",
-        100.0,
-        10.0,
-        None,
-        date(p.year, 2, 1),
+        pact_id=p.id,
+        code=target_code(k),
+        title=f"Chỉ tiêu {k + 1}",
+        kind="quantitative",
+        measure="tỷ đồng",
+        direction="at_least",
+        value=100.0,
+        weight=10.0,
+        applies_to=None,
+        set_on=date(p.year, 2, 1),
     )
 
 
@@ -117,12 +132,12 @@ def record_result(p: PactSpec, i: int) -> c.RecordResult:
     """The i-th result of the pact: unit i % 6, target (i // 6) % 10 (re-reported past 60)."""
     uid = p.members[i % MEMBERS]
     return c.RecordResult(
-        p.id,
-        uid,
-        target_code((i // MEMBERS) % TARGETS),
-        result_value(p.n, i),
-        date(p.year, 12, 1 + i % 28),
-        "báo cáo năm",
+        pact_id=p.id,
+        unit_id=uid,
+        target_code=target_code((i // MEMBERS) % TARGETS),
+        value=result_value(p.n, i),
+        reported_on=date(p.year, 12, 1 + i % 28),
+        source="báo cáo năm",
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -174,21 +175,30 @@ async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+# An exception handler as Starlette calls it; Any, since each takes its own error type.
+_Handler = Callable[[Request, Any], Awaitable[JSONResponse]]
+# Starlette picks the handler of the nearest class in the error's MRO.
+HANDLERS: tuple[tuple[type[Exception], _Handler], ...] = (
+    (RequestValidationError, on_validation_error),
+    (errors.InvalidValue, on_invalid_value),
+    (errors.InvalidRows, on_invalid_rows),
+    (errors.PactExistsForYear, on_pact_exists),
+    (MalformedBody, on_malformed_body),
+    (UnsupportedBody, on_unsupported_body),
+    (errors.VersionConflict, on_version_conflict),
+    (errors.NotFound, on_not_found),
+    (errors.Unauthenticated, on_unauthenticated),
+    (errors.Forbidden, on_forbidden),
+    (idempotency.KeyReused, on_key_reused),
+    (idempotency.KeyInFlight, on_key_in_flight),
+    (errors.DomainError, on_rule_violated),
+    (MalformedHeader, on_malformed_header),
+    (Overloaded, on_overloaded),
+    (StarletteHTTPException, on_http_error),
+    (Exception, on_unexpected),
+)
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(errors.InvalidValue, on_invalid_value)
-    app.add_exception_handler(errors.InvalidRows, on_invalid_rows)
-    app.add_exception_handler(errors.PactExistsForYear, on_pact_exists)
-    app.add_exception_handler(MalformedBody, on_malformed_body)
-    app.add_exception_handler(UnsupportedBody, on_unsupported_body)
-    app.add_exception_handler(errors.VersionConflict, on_version_conflict)
-    app.add_exception_handler(errors.NotFound, on_not_found)
-    app.add_exception_handler(errors.Unauthenticated, on_unauthenticated)
-    app.add_exception_handler(errors.Forbidden, on_forbidden)
-    app.add_exception_handler(idempotency.KeyReused, on_key_reused)
-    app.add_exception_handler(idempotency.KeyInFlight, on_key_in_flight)
-    app.add_exception_handler(errors.DomainError, on_rule_violated)
-    app.add_exception_handler(MalformedHeader, on_malformed_header)
-    app.add_exception_handler(Overloaded, on_overloaded)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, on_unexpected)
+    for error_type, handler in HANDLERS:
+        app.add_exception_handler(error_type, handler)

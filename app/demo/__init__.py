@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from app.bootstrap import Ledger
 from app.demo.data import demo_commands
-from app.domain import errors, unit
+from app.domain import errors
 from app.domain.commands import RegisterUnit
+from app.domain.unit import UNIT
 from app.services.bus import Meta
 
 META = Meta(actor="demo-loader", source="demo", reason="facts of the seed articles")
@@ -25,7 +26,7 @@ def _marker() -> str:
 def is_loaded(ledger: Ledger) -> bool:
     """Whether the first demo unit's stream exists (read in a rolled-back unit of work)."""
     with ledger.unit_of_work() as uow:
-        return uow.load(unit, _marker()) is not None
+        return uow.load(UNIT, _marker()) is not None
 
 
 def load_demo(ledger: Ledger) -> int:

@@ -78,40 +78,40 @@ def department(province: str) -> str:
 
 def _units() -> list[c.Command]:
     # The first command is the marker load_demo looks for: keep thanh-hoa first.
-    return [c.RegisterUnit(uid, department(p), p) for uid, p in UNITS.items()]
+    return [c.RegisterUnit(id=uid, name=department(p), province=p) for uid, p in UNITS.items()]
 
 
 def _clusters() -> list[c.Command]:
     return [
         c.FormCluster(
-            "bac-trung-bo",
-            "Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-            "Bắc Trung Bộ",
-            tuple(NORTH_CENTRAL),
-            BTB_FORMED_ON,
+            id="bac-trung-bo",
+            name="Sở Công Thương 6 tỉnh Bắc Trung Bộ",
+            region="Bắc Trung Bộ",
+            members=tuple(NORTH_CENTRAL),
+            formed_on=BTB_FORMED_ON,
         ),
         # A5: article 002 names no members; the 11 Red River Delta provinces are assumed.
         c.FormCluster(
-            "cum-2-dbbb",
-            texts.CLUSTER_2_NAME,
-            "Đồng bằng Bắc bộ",
-            tuple(RED_RIVER_DELTA),
-            CLUSTER_2_FORMED_ON,
+            id="cum-2-dbbb",
+            name=texts.CLUSTER_2_NAME,
+            region="Đồng bằng Bắc bộ",
+            members=tuple(RED_RIVER_DELTA),
+            formed_on=CLUSTER_2_FORMED_ON,
         ),
         # A6: a department's own emulation movement needs a cluster to hang a pact on.
         c.FormCluster(
-            "ha-tinh-noi-bo",
-            "Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
-            "Hà Tĩnh",
-            ("ha-tinh",),
-            HA_TINH_OWN_FROM,
+            id="ha-tinh-noi-bo",
+            name="Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
+            region="Hà Tĩnh",
+            members=("ha-tinh",),
+            formed_on=HA_TINH_OWN_FROM,
         ),
         c.FormCluster(
-            "lang-son-noi-bo",
-            "Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
-            "Lạng Sơn",
-            ("lang-son",),
-            LANG_SON_OWN_FROM,
+            id="lang-son-noi-bo",
+            name="Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
+            region="Lạng Sơn",
+            members=("lang-son",),
+            formed_on=LANG_SON_OWN_FROM,
         ),
     ]
 
@@ -119,7 +119,13 @@ def _clusters() -> list[c.Command]:
 def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[c.Command]:
     # The articles name no signatories, only "đại diện lãnh đạo" of each department.
     return [
-        c.SignPact(pact_id, uid, f"Đại diện lãnh đạo {department(UNITS[uid])}", signed_on) for uid in unit_ids
+        c.SignPact(
+            pact_id=pact_id,
+            unit_id=uid,
+            signed_by=f"Đại diện lãnh đạo {department(UNITS[uid])}",
+            signed_on=signed_on,
+        )
+        for uid in unit_ids
     ]
 
 
@@ -134,7 +140,16 @@ def _target(
 ) -> c.SetTarget:
     # A7: the articles give no weights; every target weighs 1.
     return c.SetTarget(
-        pact_id, code, title, "quantitative", measure, "at_least", value, 1.0, applies_to, set_on
+        pact_id=pact_id,
+        code=code,
+        title=title,
+        kind="quantitative",
+        measure=measure,
+        direction="at_least",
+        value=value,
+        weight=1.0,
+        applies_to=applies_to,
+        set_on=set_on,
     )
 
 
@@ -142,15 +157,15 @@ def _btb_2012() -> list[c.Command]:
     pid = "btb-2012"
     return [
         c.ProposePact(
-            pid,
-            "bac-trung-bo",
-            "Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-            texts.PACT_2012_THEME,
-            2012,
-            None,
-            None,
-            texts.PACT_2012_ITEMS,
-            BTB_FORMED_ON,
+            id=pid,
+            cluster_id="bac-trung-bo",
+            title="Giao ước thi đua năm 2012 giữa Sở Công Thương 6 tỉnh Bắc Trung Bộ",
+            theme=texts.PACT_2012_THEME,
+            year=2012,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2012_ITEMS,
+            proposed_on=BTB_FORMED_ON,
         ),
         *_signatures(pid, NORTH_CENTRAL, BTB_FORMED_ON),
         _target(pid, "KH-2012", "Hoàn thành nhiệm vụ, kế hoạch năm 2012", "%", 100),
@@ -167,18 +182,25 @@ def _btb_2022() -> list[c.Command]:
     pid = "btb-2022"
     return [
         c.ProposePact(
-            pid,
-            "bac-trung-bo",
-            "Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
-            texts.PACT_2022_THEME,
-            2022,
-            None,
-            None,
-            texts.PACT_2022_ITEMS,
-            CONFERENCE_10,
+            id=pid,
+            cluster_id="bac-trung-bo",
+            title="Giao ước thi đua năm 2022, Sở Công Thương 6 tỉnh Bắc Trung Bộ (hội nghị lần thứ X)",
+            theme=texts.PACT_2022_THEME,
+            year=2022,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2022_ITEMS,
+            proposed_on=CONFERENCE_10,
         ),
         *_signatures(pid, NORTH_CENTRAL, CONFERENCE_10),
-        c.HandOverHostFlag("bac-trung-bo", 11, 2023, "thanh-hoa", "thua-thien-hue", CONFERENCE_10),
+        c.HandOverHostFlag(
+            cluster_id="bac-trung-bo",
+            conference_number=11,
+            year=2023,
+            from_unit="thanh-hoa",
+            to_unit="thua-thien-hue",
+            handed_over_on=CONFERENCE_10,
+        ),
     ]
 
 
@@ -186,15 +208,15 @@ def _cum2_2023() -> list[c.Command]:
     pid = "cum2-2023"
     return [
         c.ProposePact(
-            pid,
-            "cum-2-dbbb",
-            f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
-            texts.PACT_2023_THEME,
-            2023,
-            None,
-            None,
-            texts.PACT_2023_ITEMS,
-            CLUSTER_2_SIGNING,
+            id=pid,
+            cluster_id="cum-2-dbbb",
+            title=f"Giao ước thi đua năm 2023 {texts.CLUSTER_2_NAME}",
+            theme=texts.PACT_2023_THEME,
+            year=2023,
+            period_start=None,
+            period_end=None,
+            content_items=texts.PACT_2023_ITEMS,
+            proposed_on=CLUSTER_2_SIGNING,
         ),
         *_signatures(pid, RED_RIVER_DELTA, CLUSTER_2_SIGNING),
     ]
@@ -221,41 +243,47 @@ def _ha_tinh_2016_2020() -> list[c.Command]:
     note = "Bài báo không nêu giá trị chỉ tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A10)."
     commands: list[c.Command] = [
         c.ProposePact(
-            pid,
-            "ha-tinh-noi-bo",
-            "Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
-            texts.HA_TINH_2016_2020_THEME,
-            None,
-            2016,
-            2020,
-            texts.HA_TINH_2016_2020_ITEMS,
-            HA_TINH_OWN_FROM,
+            id=pid,
+            cluster_id="ha-tinh-noi-bo",
+            title="Phong trào thi đua Sở Công Thương Hà Tĩnh giai đoạn 2016 - 2020",
+            theme=texts.HA_TINH_2016_2020_THEME,
+            year=None,
+            period_start=2016,
+            period_end=2020,
+            content_items=texts.HA_TINH_2016_2020_ITEMS,
+            proposed_on=HA_TINH_OWN_FROM,
         ),
     ]
     for code, title, measure, value, detail in achieved:
         commands.append(_target(pid, code, title, measure, value, ("ha-tinh",)))
         commands.append(
             c.RecordResult(
-                pid,
-                "ha-tinh",
-                code,
-                value,
-                HA_TINH_REVIEW,
-                SOURCE_004,
-                " ".join(filter(None, (detail, note))),
+                pact_id=pid,
+                unit_id="ha-tinh",
+                target_code=code,
+                value=value,
+                reported_on=HA_TINH_REVIEW,
+                source=SOURCE_004,
+                note=" ".join(filter(None, (detail, note))),
             )
         )
     return [
         *commands,
         # A11: "Đảng và Nhà nước" are named together; by law the State President confers
         # orders. The decision date is not given: the date is the review that reported it.
-        c.GrantAward(pid, "ha-tinh", "Huân chương Lao động hạng Nhất", "Chủ tịch nước", HA_TINH_REVIEW),
         c.GrantAward(
-            pid,
-            "ha-tinh",
-            "Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
-            "UBND tỉnh Hà Tĩnh",
-            HA_TINH_REVIEW,
+            pact_id=pid,
+            recipient_unit="ha-tinh",
+            title="Huân chương Lao động hạng Nhất",
+            conferred_by="Chủ tịch nước",
+            granted_on=HA_TINH_REVIEW,
+        ),
+        c.GrantAward(
+            pact_id=pid,
+            recipient_unit="ha-tinh",
+            title="Chiến sĩ thi đua cấp tỉnh (giai đoạn 2017 - 2019)",
+            conferred_by="UBND tỉnh Hà Tĩnh",
+            granted_on=HA_TINH_REVIEW,
             recipient_person="Hoàng Văn Quảng, Giám đốc Sở Công Thương Hà Tĩnh",
         ),
     ]
@@ -266,15 +294,15 @@ def _ha_tinh_2021_2025() -> list[c.Command]:
     only = ("ha-tinh",)
     return [
         c.ProposePact(
-            pid,
-            "ha-tinh-noi-bo",
-            "Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
-            texts.HA_TINH_2021_2025_THEME,
-            None,
-            2021,
-            2025,
-            (),
-            HA_TINH_REVIEW,
+            id=pid,
+            cluster_id="ha-tinh-noi-bo",
+            title="Chỉ tiêu thi đua Sở Công Thương Hà Tĩnh giai đoạn 2021 - 2025",
+            theme=texts.HA_TINH_2021_2025_THEME,
+            year=None,
+            period_start=2021,
+            period_end=2025,
+            content_items=(),
+            proposed_on=HA_TINH_REVIEW,
         ),
         _target(
             pid, "GTSXCN", "Tăng trưởng giá trị sản xuất công nghiệp", "%/năm", 11.9, only, HA_TINH_REVIEW
@@ -297,60 +325,68 @@ def _lang_son_2010() -> list[c.Command]:
     pid = "lang-son-2010"
     return [
         c.ProposePact(
-            pid,
-            "lang-son-noi-bo",
-            "Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
-            texts.LANG_SON_2010_THEME,
-            2010,
-            None,
-            None,
-            (),
-            LANG_SON_OWN_FROM,
+            id=pid,
+            cluster_id="lang-son-noi-bo",
+            title="Phong trào thi đua Sở Công Thương Lạng Sơn năm 2010",
+            theme=texts.LANG_SON_2010_THEME,
+            year=2010,
+            period_start=None,
+            period_end=None,
+            content_items=(),
+            proposed_on=LANG_SON_OWN_FROM,
         ),
         # A12: the plan value is not given, only that it was missed: a yes/no target.
         c.SetTarget(
-            pid,
-            "GTSXCN-KH",
-            "Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
-            "qualitative",
-            "đạt/không đạt",
-            "at_least",
-            None,
-            1.0,
+            pact_id=pid,
+            code="GTSXCN-KH",
+            title="Giá trị sản xuất công nghiệp đạt kế hoạch năm 2010",
+            kind="qualitative",
+            measure="đạt/không đạt",
+            direction="at_least",
+            value=None,
+            weight=1.0,
         ),
         c.RecordResult(
-            pid,
-            "lang-son",
-            "GTSXCN-KH",
-            0.0,
-            LANG_SON_REVIEW,
-            SOURCE_001,
-            "Không đạt kế hoạch; tăng trưởng 11,64% so với 2009.",
+            pact_id=pid,
+            unit_id="lang-son",
+            target_code="GTSXCN-KH",
+            value=0.0,
+            reported_on=LANG_SON_REVIEW,
+            source=SOURCE_001,
+            note="Không đạt kế hoạch; tăng trưởng 11,64% so với 2009.",
         ),
         # A13: no target for trade is given; the basic targets were met, so as in A10.
         _target(pid, "XNK", "Tăng trưởng tổng kim ngạch xuất nhập khẩu so với 2009", "%", 21),
         c.RecordResult(
-            pid,
-            "lang-son",
-            "XNK",
-            21.0,
-            LANG_SON_REVIEW,
-            SOURCE_001,
-            "Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
+            pact_id=pid,
+            unit_id="lang-son",
+            target_code="XNK",
+            value=21.0,
+            reported_on=LANG_SON_REVIEW,
+            source=SOURCE_001,
+            note="Tổng kim ngạch xuất nhập khẩu tăng 21%. Bài báo không nêu giá trị chỉ "
             "tiêu; giá trị chỉ tiêu lấy bằng kết quả (giả định A13).",
         ),
         # A14: received "năm qua"; the decision is not cited, the date is the review's.
-        c.GrantAward(pid, "lang-son", "Cờ thi đua của Chính phủ (năm 2010)", "Chính phủ", LANG_SON_REVIEW),
+        c.GrantAward(
+            pact_id=pid,
+            recipient_unit="lang-son",
+            title="Cờ thi đua của Chính phủ (năm 2010)",
+            conferred_by="Chính phủ",
+            granted_on=LANG_SON_REVIEW,
+        ),
     ]
 
 
 def _changes_of_2025() -> list[c.Command]:
     commands: list[c.Command] = [
-        c.RenameUnit("thua-thien-hue", department("Huế"), "Huế", HUE_CITY),
+        c.RenameUnit(unit_id="thua-thien-hue", name=department("Huế"), province="Huế", effective_on=HUE_CITY),
     ]
     # The merge handler moves each absorbed unit's cluster seats to its successor.
     for absorbed, successor in MERGED_INTO.items():
-        commands.append(c.MergeUnit(absorbed, successor, MERGERS, MERGER_BASIS))
+        commands.append(
+            c.MergeUnit(unit_id=absorbed, into=successor, effective_on=MERGERS, legal_basis=MERGER_BASIS)
+        )
     return commands
 
 

@@ -13,9 +13,10 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import Folds, evolve
-
-STREAM_TYPE = "apikey"
+from app.domain.aggregate import Aggregate
+from app.domain.cluster import CLUSTER
+from app.domain.state import evolve
+from app.domain.unit import UNIT
 
 # admin: the Ministry's emulation office; cluster: a cluster chair's office;
 # unit: a department's emulation officer; integration: a ministry system
@@ -42,9 +43,9 @@ class ApiKey:
     def scope(self) -> str | None:
         """``unit:<id>`` or ``cluster:<id>`` for a scoped key, None otherwise."""
         if self.unit_id is not None:
-            return f"unit:{self.unit_id}"
+            return UNIT.stream_id(self.unit_id)
         if self.cluster_id is not None:
-            return f"cluster:{self.cluster_id}"
+            return CLUSTER.stream_id(self.cluster_id)
         return None
 
 
@@ -83,7 +84,8 @@ def revoke(key: ApiKey, cmd: c.RevokeApiKey) -> list[e.Event]:
     return [e.ApiKeyRevoked(revoked_on=cmd.revoked_on, reason=cmd.reason)]
 
 
-apply: Folds[ApiKey] = Folds(STREAM_TYPE)
+APIKEY: Aggregate[ApiKey] = Aggregate("apikey", ApiKey)
+apply = APIKEY.apply
 
 
 @apply.register

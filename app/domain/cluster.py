@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import Folds, evolve
+from app.domain.aggregate import Aggregate
+from app.domain.state import evolve
 from app.domain.unit import Unit
-
-STREAM_TYPE = "cluster"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +41,19 @@ class Handover:
     handed_over_on: date
 
 
+def host_of(handovers: Iterable[Handover], year: int) -> tuple[str, int] | None:
+    """(unit, conference number) of the year's conference: the flag's receiver
+    for that year, or else the unit that handed it on the year after. The read
+    side asks it too, with the handovers of those two years."""
+    by_year = [(h.year, h) for h in handovers if h.year in (year, year + 1)]
+    for h_year, h in by_year:
+        if h_year == year:
+            return h.to_unit, h.conference_number
+    for _, h in by_year:
+        return h.from_unit, h.conference_number - 1
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     id: str
@@ -62,15 +74,7 @@ class Cluster:
         return tuple(m.unit_id for m in self.memberships if m.left_on is None)
 
     def host_of(self, year: int) -> tuple[str, int] | None:
-        """(unit, conference number) of the year's conference: the flag's receiver
-        for that year, or else the unit that handed it on the year after."""
-        for h in self.handovers:
-            if h.year == year:
-                return h.to_unit, h.conference_number
-        for h in self.handovers:
-            if h.year == year + 1:
-                return h.from_unit, h.conference_number - 1
-        return None
+        return host_of(self.handovers, year)
 
     @property
     def flag_holder(self) -> str | None:
@@ -94,7 +98,11 @@ def form(existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]
         raise errors.InvalidValue("members", "a unit is listed twice")
     for unit_id in cmd.members:
         units[unit_id].ensure_active_on(cmd.formed_on, "join a cluster")
-    return [e.ClusterFormed(cmd.id, cmd.name, cmd.region, cmd.members, cmd.formed_on)]
+    return [
+        e.ClusterFormed(
+            id=cmd.id, name=cmd.name, region=cmd.region, members=cmd.members, formed_on=cmd.formed_on
+        )
+    ]
 
 
 def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
@@ -108,7 +116,7 @@ def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
         raise errors.DateOutOfOrder(
             f"unit {unit.id} left on {max(left).isoformat()}; it cannot rejoin before that"
         )
-    return [e.MemberJoined(unit.id, cmd.joined_on)]
+    return [e.MemberJoined(unit_id=unit.id, joined_on=cmd.joined_on)]
 
 
 def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
@@ -117,7 +125,7 @@ def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
         raise errors.NotAMember(f"unit {cmd.unit_id} is not a member of {cluster.id}")
     if cmd.effective_on <= current[0].joined_on:
         raise errors.DateOutOfOrder("effective_on must be after the unit joined")
-    return [e.MemberLeft(cmd.unit_id, cmd.effective_on)]
+    return [e.MemberLeft(unit_id=cmd.unit_id, effective_on=cmd.effective_on)]
 
 
 def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event]:
@@ -130,7 +138,15 @@ def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event
     day = cmd.decided_on or date(cmd.year, 1, 1)
     _ensure_member(cluster, cmd.chair, day, "chair")
     _ensure_member(cluster, cmd.deputy, day, "deputy")
-    return [e.LeadershipAssigned(cmd.year, cmd.chair, cmd.deputy, cmd.decision_ref, cmd.decided_on)]
+    return [
+        e.LeadershipAssigned(
+            year=cmd.year,
+            chair=cmd.chair,
+            deputy=cmd.deputy,
+            decision_ref=cmd.decision_ref,
+            decided_on=cmd.decided_on,
+        )
+    ]
 
 
 def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Event]:
@@ -152,10 +168,19 @@ def hand_over_host_flag(cluster: Cluster, cmd: c.HandOverHostFlag) -> list[e.Eve
             )
         if cmd.year <= last.year or day < last.handed_over_on:
             raise errors.DateOutOfOrder("a handover must come after the previous one")
-    return [e.HostFlagHandedOver(cmd.conference_number, cmd.year, cmd.from_unit, cmd.to_unit, day)]
+    return [
+        e.HostFlagHandedOver(
+            conference_number=cmd.conference_number,
+            year=cmd.year,
+            from_unit=cmd.from_unit,
+            to_unit=cmd.to_unit,
+            handed_over_on=day,
+        )
+    ]
 
 
-apply: Folds = Folds(STREAM_TYPE)
+CLUSTER: Aggregate[Cluster] = Aggregate("cluster", Cluster)
+apply = CLUSTER.apply
 
 
 @apply.register

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RegisterUnit(Command):
     id: str
     name: str
@@ -24,7 +24,7 @@ class RegisterUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenameUnit(Command):
     unit_id: str
     name: str
@@ -33,7 +33,7 @@ class RenameUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MergeUnit(Command):
     unit_id: str
     into: str
@@ -42,7 +42,7 @@ class MergeUnit(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FormCluster(Command):
     id: str
     name: str
@@ -52,7 +52,7 @@ class FormCluster(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AddMember(Command):
     cluster_id: str
     unit_id: str
@@ -60,7 +60,7 @@ class AddMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoveMember(Command):
     cluster_id: str
     unit_id: str
@@ -68,7 +68,7 @@ class RemoveMember(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssignLeadership(Command):
     cluster_id: str
     year: int
@@ -79,7 +79,7 @@ class AssignLeadership(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HandOverHostFlag(Command):
     cluster_id: str
     conference_number: int
@@ -90,7 +90,7 @@ class HandOverHostFlag(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProposePact(Command):
     id: str
     cluster_id: str
@@ -105,7 +105,7 @@ class ProposePact(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SignPact(Command):
     pact_id: str
     unit_id: str
@@ -114,7 +114,7 @@ class SignPact(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetTarget(Command):
     pact_id: str
     code: str
@@ -129,7 +129,7 @@ class SetTarget(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordResult(Command):
     pact_id: str
     unit_id: str
@@ -141,7 +141,7 @@ class RecordResult(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WithdrawResult(Command):
     pact_id: str
     unit_id: str
@@ -151,7 +151,7 @@ class WithdrawResult(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GrantAward(Command):
     pact_id: str
     recipient_unit: str
@@ -163,14 +163,14 @@ class GrantAward(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClosePact(Command):
     pact_id: str
     closed_on: date
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateApiKey(Command):
     """Issue a key. ``secret_hash`` is the keyed hash of its secret: the handler keeps
     it beside the log (for authentication), never in an event."""
@@ -186,7 +186,7 @@ class CreateApiKey(Command):
     expected_version: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RevokeApiKey(Command):
     key_id: str
     revoked_on: date

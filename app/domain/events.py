@@ -12,9 +12,8 @@ from datetime import date
 from typing import ClassVar
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
-    STREAM_TYPE: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 1
     DATE_FIELD: ClassVar[str | None] = None
 
@@ -27,9 +26,8 @@ class Event:
 # --- unit: a Department of Industry and Trade (Sở Công Thương) -------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitRegistered(Event):
-    STREAM_TYPE = "unit"
     DATE_FIELD = "registered_on"
     id: str
     name: str
@@ -37,20 +35,18 @@ class UnitRegistered(Event):
     registered_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitRenamed(Event):
-    STREAM_TYPE = "unit"
     DATE_FIELD = "effective_on"
     name: str
     province: str
     effective_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnitMerged(Event):
     """The unit is absorbed into ``into`` (sáp nhập) from ``effective_on``."""
 
-    STREAM_TYPE = "unit"
     DATE_FIELD = "effective_on"
     into: str
     effective_on: date
@@ -60,9 +56,8 @@ class UnitMerged(Event):
 # --- cluster: an emulation cluster (cụm thi đua) ----------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClusterFormed(Event):
-    STREAM_TYPE = "cluster"
     DATE_FIELD = "formed_on"
     id: str
     name: str
@@ -71,27 +66,24 @@ class ClusterFormed(Event):
     formed_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
-    STREAM_TYPE = "cluster"
     DATE_FIELD = "joined_on"
     unit_id: str
     joined_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberLeft(Event):
-    STREAM_TYPE = "cluster"
     DATE_FIELD = "effective_on"
     unit_id: str
     effective_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LeadershipAssigned(Event):
     """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
 
-    STREAM_TYPE = "cluster"
     DATE_FIELD = "decided_on"
     year: int
     chair: str
@@ -100,11 +92,10 @@ class LeadershipAssigned(Event):
     decided_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HostFlagHandedOver(Event):
     """The outgoing host hands the conference host flag (trao cờ đăng cai)."""
 
-    STREAM_TYPE = "cluster"
     DATE_FIELD = "handed_over_on"
     conference_number: int
     year: int
@@ -116,11 +107,10 @@ class HostFlagHandedOver(Event):
 # --- pact: an emulation pact (giao ước thi đua) ------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PactProposed(Event):
     """``parties`` are the cluster's members on ``proposed_on``: all must sign."""
 
-    STREAM_TYPE = "pact"
     DATE_FIELD = "proposed_on"
     id: str
     cluster_id: str
@@ -135,20 +125,18 @@ class PactProposed(Event):
     attainment_cap: float = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PactSigned(Event):
-    STREAM_TYPE = "pact"
     DATE_FIELD = "signed_on"
     unit_id: str
     signed_by: str
     signed_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TargetSet(Event):
     """A target (chỉ tiêu). ``applies_to`` None means every party of the pact."""
 
-    STREAM_TYPE = "pact"
     DATE_FIELD = "set_on"
     code: str
     title: str
@@ -161,11 +149,10 @@ class TargetSet(Event):
     set_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ResultRecorded(Event):
     """A result (kết quả); a later one for the same unit and target supersedes it."""
 
-    STREAM_TYPE = "pact"
     DATE_FIELD = "reported_on"
     unit_id: str
     target_code: str
@@ -175,13 +162,12 @@ class ResultRecorded(Event):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ResultWithdrawn(Event):
     """A result is withdrawn (rút lại): the unit's target has no result again.
 
     The withdrawn result stays in the log, as does this event with its reason."""
 
-    STREAM_TYPE = "pact"
     DATE_FIELD = "withdrawn_on"
     unit_id: str
     target_code: str
@@ -189,11 +175,10 @@ class ResultWithdrawn(Event):
     withdrawn_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AwardGranted(Event):
     """An award (khen thưởng) granted by decision (quyết định)."""
 
-    STREAM_TYPE = "pact"
     DATE_FIELD = "granted_on"
     recipient_unit: str
     recipient_person: str | None
@@ -203,9 +188,8 @@ class AwardGranted(Event):
     granted_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PactClosed(Event):
-    STREAM_TYPE = "pact"
     DATE_FIELD = "closed_on"
     closed_on: date
 
@@ -213,11 +197,10 @@ class PactClosed(Event):
 # --- apikey: who may write what (the secret itself never enters the log) --------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ApiKeyCreated(Event):
     """A key was issued to ``name`` with ``role`` (and its unit or cluster scope)."""
 
-    STREAM_TYPE = "apikey"
     DATE_FIELD = "created_on"
     id: str
     name: str
@@ -228,9 +211,8 @@ class ApiKeyCreated(Event):
     created_on: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ApiKeyRevoked(Event):
-    STREAM_TYPE = "apikey"
     DATE_FIELD = "revoked_on"
     revoked_on: date
     reason: str | None = None

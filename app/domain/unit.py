@@ -8,9 +8,8 @@ from datetime import date
 from app.domain import commands as c
 from app.domain import errors
 from app.domain import events as e
-from app.domain.state import Folds, evolve
-
-STREAM_TYPE = "unit"
+from app.domain.aggregate import Aggregate
+from app.domain.state import evolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +28,23 @@ class Unit:
         if not self.active_on(day):
             raise errors.UnitMergedAway(
                 f"unit {self.id} was merged into {self.merged_into} on "
-                f"{self.merged_on.isoformat()}; it cannot {doing} on {day.isoformat()}"
+                f"{self.merged_on}; it cannot {doing} on {day.isoformat()}"
             )
 
 
 def register(existing: Unit | None, cmd: c.RegisterUnit) -> list[e.Event]:
     if existing is not None:
         raise errors.AlreadyExists(f"unit {cmd.id} is already registered")
-    return [e.UnitRegistered(cmd.id, cmd.name, cmd.province, cmd.registered_on)]
+    return [
+        e.UnitRegistered(id=cmd.id, name=cmd.name, province=cmd.province, registered_on=cmd.registered_on)
+    ]
 
 
 def rename(unit: Unit, cmd: c.RenameUnit) -> list[e.Event]:
     unit.ensure_active_on(cmd.effective_on, "be renamed")
     if (unit.name, unit.province) == (cmd.name, cmd.province):
         raise errors.RuleViolated(f"unit {unit.id} already has that name and province")
-    return [e.UnitRenamed(cmd.name, cmd.province, cmd.effective_on)]
+    return [e.UnitRenamed(name=cmd.name, province=cmd.province, effective_on=cmd.effective_on)]
 
 
 def merge(unit: Unit, successor: Unit, cmd: c.MergeUnit) -> list[e.Event]:
@@ -52,10 +53,11 @@ def merge(unit: Unit, successor: Unit, cmd: c.MergeUnit) -> list[e.Event]:
     if unit.merged_on is not None:
         raise errors.UnitMergedAway(f"unit {unit.id} was already merged into {unit.merged_into}")
     successor.ensure_active_on(cmd.effective_on, "absorb another unit")
-    return [e.UnitMerged(successor.id, cmd.effective_on, cmd.legal_basis)]
+    return [e.UnitMerged(into=successor.id, effective_on=cmd.effective_on, legal_basis=cmd.legal_basis)]
 
 
-apply: Folds = Folds(STREAM_TYPE)
+UNIT: Aggregate[Unit] = Aggregate("unit", Unit)
+apply = UNIT.apply
 
 
 @apply.register

@@ -8,12 +8,13 @@ version, so it always agrees with the log. Pact streams are the long ones
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain import pact
-from app.domain.pact import Award, Pact, Result, Signature, Target
+from app.domain.pact import PACT, Pact
+from app.events.pact_json import AWARD, RESULT, SIGNATURE, TARGET, pact_from_fields, proposal_to_data
 from app.events.schema import snapshots
 
 SNAPSHOT_EVERY = 200
@@ -22,7 +23,7 @@ FORMAT = 1
 
 def wanted(stream_type: str) -> bool:
     """Whether streams of this type are snapshotted (see ``due``)."""
-    return stream_type == pact.STREAM_TYPE
+    return stream_type == PACT.stream_type
 
 
 def due(version: int, results: int) -> bool:
@@ -48,79 +49,24 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def pact_to_data(p: Pact) -> dict:
+def pact_to_data(p: Pact) -> dict[str, Any]:
     return {
-        "id": p.id,
-        "cluster_id": p.cluster_id,
-        "title": p.title,
-        "theme": p.theme,
-        "year": p.year,
-        "period_start": p.period_start,
-        "period_end": p.period_end,
-        "content_items": list(p.content_items),
-        "parties": list(p.parties),
-        "proposed_on": p.proposed_on.isoformat(),
-        "attainment_cap": p.attainment_cap,
-        "signatures": [[u, s.signed_by, s.signed_on.isoformat()] for u, s in p.signatures.items()],
-        "targets": [
-            [
-                t.code,
-                t.title,
-                t.kind,
-                t.measure,
-                t.direction,
-                t.value,
-                t.weight,
-                list(t.applies_to) if t.applies_to is not None else None,
-            ]
-            for t in p.targets.values()
-        ],
-        "results": [
-            [u, code, r.value, r.reported_on.isoformat(), r.source, r.note]
-            for (u, code), r in p.results.items()
-        ],
-        "awards": [
-            [
-                a.recipient_unit,
-                a.recipient_person,
-                a.title,
-                a.conferred_by,
-                a.decision_ref,
-                a.granted_on.isoformat(),
-            ]
-            for a in p.awards
-        ],
-        "closed_on": _iso(p.closed_on),
+        **proposal_to_data(p),
+        "signatures": [[u, *SIGNATURE.to_values(s)] for u, s in p.signatures.items()],
+        "targets": [TARGET.to_values(t) for t in p.targets.values()],
+        "results": [[u, code, *RESULT.to_values(r)] for (u, code), r in p.results.items()],
+        "awards": [AWARD.to_values(a) for a in p.awards],
+        "closed_on": p.closed_on.isoformat() if p.closed_on is not None else None,
     }
 
 
-def pact_from_data(d: dict) -> Pact:
-    return Pact(
-        d["id"],
-        d["cluster_id"],
-        d["title"],
-        d["theme"],
-        d["year"],
-        d["period_start"],
-        d["period_end"],
-        tuple(d["content_items"]),
-        tuple(d["parties"]),
-        date.fromisoformat(d["proposed_on"]),
-        d["attainment_cap"],
-        signatures={u: Signature(by, date.fromisoformat(on)) for u, by, on in d["signatures"]},
-        targets={
-            t[0]: Target(t[0], t[1], t[2], t[3], t[4], t[5], t[6], tuple(t[7]) if t[7] is not None else None)
-            for t in d["targets"]
-        },
-        results={
-            (u, code): Result(value, date.fromisoformat(on), source, note)
-            for u, code, value, on, source, note in d["results"]
-        },
-        awards=tuple(Award(a[0], a[1], a[2], a[3], a[4], date.fromisoformat(a[5])) for a in d["awards"]),
+def pact_from_data(d: dict[str, Any]) -> Pact:
+    return pact_from_fields(
+        d,
+        signatures={s[0]: SIGNATURE.from_values(s[1:]) for s in d["signatures"]},
+        targets={t[0]: TARGET.from_values(t) for t in d["targets"]},
+        results={(r[0], r[1]): RESULT.from_values(r[2:]) for r in d["results"]},
+        awards=tuple(AWARD.from_values(a) for a in d["awards"]),
         closed_on=_day(d["closed_on"]),
     )
 

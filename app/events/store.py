@@ -267,7 +267,8 @@ class EventStore:
     def _insert_rows(self, conn: Connection, rows: list[tuple[object, ...]]) -> None:
         """One driver-level executemany (COPY for an import's rows on PostgreSQL)."""
         if not self._sqlite and len(rows) >= COPY_FROM:
-            with conn.connection.driver_connection.cursor() as cursor:
+            driver: Any = conn.connection.driver_connection
+            with driver.cursor() as cursor:
                 with cursor.copy(self._copy_sql) as copy:
                     for row in rows:
                         copy.write_row(row)

@@ -99,7 +99,7 @@ class JsonFormatter(logging.Formatter):
             return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class BatchedStreamHandler(logging.StreamHandler):
     """A StreamHandler that writes its lines in batches, one write for many lines.
 
     A write per line (a system call per request) was a tenth of the cached

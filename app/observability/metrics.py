@@ -117,7 +117,7 @@ def exposition(head: tuple[int, int] | None) -> bytes:
     mode, every worker's), and the log head read for this scrape."""
     if os.environ.get(MULTIPROC_ENV):
         counted = CollectorRegistry()
-        multiprocess.MultiProcessCollector(counted)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(counted)
     else:
         counted = REGISTRY
     read_now = CollectorRegistry()

@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.db import dumps
-from app.domain.pact import Target, status_of
+from app.domain.pact import PACT, status_of
 from app.domain.scoring import score_targets
+from app.events.pact_json import TARGET
+from app.projections import rows
 from app.projections import tables as t
 
 # Table name -> column names, in the order the tuples below are built.
@@ -26,20 +28,6 @@ COLUMNS = {
     table.name: tuple(c.name for c in table.columns)
     for table in (t.pacts, t.pact_signatures, t.pact_targets, t.pact_results, t.pact_awards, t.pact_scores)
 }
-
-
-def _target(code: str, d: dict) -> Target:
-    applies = d["applies_to"]
-    return Target(
-        code,
-        d["title"],
-        d["kind"],
-        d["measure"],
-        d["direction"],
-        d["value"],
-        d["weight"],
-        tuple(applies) if applies is not None else None,
-    )
 
 
 def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
@@ -96,14 +84,14 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
     )
     results = builder.results
     actuals: dict[str, dict[str, float]] = {}
-    rows = []
+    result_rows = []
     for key in sorted(results):
         unit_id, code = key
         r = results[key]
         value = r["value"]
-        rows.append((pact_id, unit_id, code, value, r["reported_on"], r["source"], r.get("note")))
+        result_rows.append((pact_id, unit_id, code, value, r["reported_on"], r["source"], r.get("note")))
         actuals.setdefault(unit_id, {})[code] = value
-    yield "rm_pact_results", rows
+    yield "rm_pact_results", result_rows
     yield (
         "rm_pact_awards",
         [
@@ -120,9 +108,23 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
             for seq, a in enumerate(builder.awards, 1)
         ],
     )
-    target_list = [_target(code, d) for code, d in targets.items()]
+    target_list = [TARGET.from_data(d) for d in targets.values()]
     scores = []
     for unit_id in parties:
         s = score_targets(unit_id, target_list, actuals.get(unit_id, {}), cap)
         scores.append((pact_id, unit_id, s.score, dumps(s.points), dumps(list(s.missing))))
     yield "rm_pact_scores", scores
+
+
+def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:
+    """(table, rows, as_dicts) for one replayed stream, in the rebuild and its workers:
+    pacts as driver-ready tuples (pact_rows), units, clusters and keys as dicts
+    (app.projections.rows, the live projector's own)."""
+    if stream_type == PACT.stream_type:
+        for name, values in pact_rows(folded, version):
+            if values:
+                yield name, values, False
+        return
+    for name, dicts in rows.WHOLE_ROWS[stream_type](folded, version).items():
+        if dicts:
+            yield name, dicts, True

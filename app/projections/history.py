@@ -10,35 +10,31 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from app.domain import cluster as cluster_model
-from app.domain import pact as pact_model
+from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
-from app.domain.scoring import pact_scores, rank
+from app.domain.pact import PACT, Pact
+from app.domain.scoring import pact_scores
 from app.events import snapshots
 from app.events.store import EventStore
-from app.projections.queries import pacts_covering
+from app.projections.queries import pacts_covering, standing_rows, standings_view
 from app.projections.tables import units
 
 
-def pact_at(
-    conn: Connection, store: EventStore, pact_id: str, position: int
-) -> tuple[pact_model.Pact | None, int]:
+def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[Pact | None, int]:
     """The pact right after ``position``: from its newest snapshot by then, plus the events since."""
-    stream_id = f"pact:{pact_id}"
+    stream_id = PACT.stream_id(pact_id)
     start = snapshots.latest_before(conn, stream_id, position)
     version, state = start if start else (0, None)
     for stored in store.read_stream(conn, stream_id, after_version=version, to_position=position):
-        state = pact_model.apply(stored.to_domain(), state)
+        state = PACT.apply(stored.to_domain(), state)
         version = stored.version
     return state, version
 
 
-def cluster_at(
-    conn: Connection, store: EventStore, cluster_id: str, position: int
-) -> cluster_model.Cluster | None:
+def cluster_at(conn: Connection, store: EventStore, cluster_id: str, position: int) -> Cluster | None:
     state = None
-    for stored in store.read_stream(conn, f"cluster:{cluster_id}", to_position=position):
-        state = cluster_model.apply(stored.to_domain(), state)
+    for stored in store.read_stream(conn, CLUSTER.stream_id(cluster_id), to_position=position):
+        state = CLUSTER.apply(stored.to_domain(), state)
     return state
 
 
@@ -53,35 +49,20 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
     else:
         raise NotFound(f"no pact of cluster {cluster_id} covered {year} at position {position}")
     cluster = cluster_at(conn, store, cluster_id, position)
-    leaders = cluster.leadership.get(year)
-    host = cluster.host_of(year)
-    names = _unit_names(conn, pact.parties)
-    scores = {u.unit_id: u for u in pact_scores(pact)}
-    return {
-        "cluster_id": cluster_id,
-        "year": year,
-        "as_of_position": position,
-        "pact_id": pact.id,
-        "pact_status": pact.status,
-        "pact_version": version,
-        "leadership": (
-            {"chair": leaders.chair, "deputy": leaders.deputy, "decision_ref": leaders.decision_ref}
-            if leaders
-            else None
-        ),
-        "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
-        "standings": [
-            {
-                "rank": s.rank,
-                "unit_id": s.unit_id,
-                "unit_name": names.get(s.unit_id),
-                "score": s.score,
-                "points": dict(scores[s.unit_id].points),
-                "missing": list(s.missing),
-            }
-            for s in rank(scores.values())
-        ],
-    }
+    if cluster is None:  # a pact's cluster is formed before it
+        raise NotFound(f"no cluster {cluster_id} at position {position}")
+    scores = pact_scores(pact)
+    return standings_view(
+        cluster_id=cluster_id,
+        year=year,
+        as_of_position=position,
+        pact_id=pact.id,
+        pact_status=pact.status,
+        pact_version=version,
+        leaders=cluster.leadership.get(year),
+        host=cluster.host_of(year),
+        rows=standing_rows(scores, _unit_names(conn, pact.parties), {u.unit_id: u.points for u in scores}),
+    )
 
 
 def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:

@@ -3,7 +3,7 @@
 The read models depend only on each stream's own events (app.projections.replay),
 so the log splits into ranges of stream ids with about as many events each. A
 worker process per range reads it on its own connection, folds it, derives the
-rows (app.projections.rebuild.stream_rows) and sends them through a pipe in
+rows (app.projections.bulk_rows.stream_rows) and sends them through a pipe in
 chunks. The rebuilding process stays the only writer: it holds the log's write
 lock and the one transaction, and writes what arrives. So the fold of a million
 events runs beside the writes instead of before them.
@@ -28,7 +28,8 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.connection import wait
-from typing import NamedTuple, Protocol
+from multiprocessing.process import BaseProcess
+from typing import NamedTuple, Protocol, cast
 
 from sqlalchemy.engine import Connection
 
@@ -87,25 +88,26 @@ def replay(
 ) -> Replayed:
     """Replay every range in its own worker process, up to ``to_position``, and write the rows."""
     context = multiprocessing.get_context("spawn")
-    workers: dict[Pipe, multiprocessing.Process] = {}
+    workers: dict[Pipe, BaseProcess] = {}
     finished = False
     try:
         for streams in ranges:
             receiver, sender = context.Pipe(duplex=False)
             _widen(receiver)
-            process = context.Process(
+            worker = context.Process(
                 target=work,
                 args=(url, streams, to_position, sender),
                 name="pacts-rebuild",
                 daemon=True,
             )
-            process.start()
+            worker.start()
             sender.close()
-            workers[receiver] = process
+            workers[receiver] = worker
         done = Replayed(0, 0, 0.0)
         running = dict(workers)
         while running:
-            ready = wait(list(running), timeout=LIVENESS_CHECK)
+            # wait() answers with some of the pipe ends it was given.
+            ready = cast("list[Pipe]", wait(list(running), timeout=LIVENESS_CHECK))
             if not ready:
                 # Nothing to read: a worker killed before it could close its pipe end
                 # (out of memory, say) must not leave us waiting with the lock held.
@@ -157,7 +159,7 @@ def work(url: str, streams: Range, to_position: int, sender: Pipe) -> None:
         from app.db import create_engine
         from app.events.schema import snapshots
         from app.projections import replay as replaying
-        from app.projections.rebuild import stream_rows
+        from app.projections.bulk_rows import stream_rows
 
         engine = create_engine(url)
         batch: list[tuple[str, list, bool]] = []

@@ -7,7 +7,7 @@ rows it changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from app.domain import events as e
-from app.domain.pact import Pact
+from app.domain.pact import PACT, Pact
 from app.events.schema import projection_checkpoints
 from app.events.store import StoredEvent
 from app.projections import rows
@@ -30,7 +30,7 @@ class Change(NamedTuple):
 
     stored: StoredEvent
     event: e.Event
-    state: object
+    state: Any  # the Unit, Cluster, Pact or ApiKey the event's stream holds
 
 
 _UPSERTS: dict[tuple[str, str], sa.Insert] = {}
@@ -94,11 +94,6 @@ def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) 
 
 
 _ROOT_TABLES = {"rm_units", "rm_clusters", "rm_api_keys"}
-_WHOLE_ROWS: dict[str, Callable[[Any, int], dict[str, list[dict[str, Any]]]]] = {
-    "unit": rows.all_unit_rows,
-    "cluster": rows.all_cluster_rows,
-    "apikey": rows.all_api_key_rows,
-}
 
 
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
@@ -191,7 +186,7 @@ class Projector:
         pacts: dict[str, _PactDelta] = {}
         for change in changes:
             sid = change.stored.stream_id
-            if change.stored.stream_type != "pact":
+            if change.stored.stream_type != PACT.stream_type:
                 whole[sid] = change
                 continue
             delta = pacts.get(sid)
@@ -212,4 +207,4 @@ class Projector:
     @staticmethod
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
-        replace_rows(conn, state.id, _WHOLE_ROWS[change.stored.stream_type](state, version))
+        replace_rows(conn, state.id, rows.WHOLE_ROWS[change.stored.stream_type](state, version))

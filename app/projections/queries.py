@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.domain.cluster import Handover, host_of
 from app.domain.errors import NotFound
-from app.domain.scoring import Standing, rank
+from app.domain.scoring import Standing, UnitScore, rank
 from app.projections import tables as t
 
 
@@ -142,25 +145,75 @@ def pact_scores(conn: Connection, pact_id: str) -> dict:
     }
 
 
-def _standings(conn: Connection, pact_id: str) -> list[dict]:
+def _standings(conn: Connection, pact_id: str) -> list[dict[str, Any]]:
     query = (
         sa.select(t.pact_scores, t.units.c.name.label("unit_name"))
         .join(t.units, t.units.c.id == t.pact_scores.c.unit_id, isouter=True)
         .where(t.pact_scores.c.pact_id == pact_id)
     )
     rows = {r["unit_id"]: r for r in conn.execute(query).mappings()}
-    ranked = rank(Standing(0, u, r["score"], tuple(r["missing"])) for u, r in rows.items())
+    scores = (Standing(0, u, r["score"], tuple(r["missing"])) for u, r in rows.items())
+    return standing_rows(
+        scores, {u: r["unit_name"] for u, r in rows.items()}, {u: r["points"] for u, r in rows.items()}
+    )
+
+
+def standing_rows(
+    scores: Iterable[Standing | UnitScore],
+    names: Mapping[str, str | None],
+    points: Mapping[str, Mapping[str, float]],
+) -> list[dict[str, Any]]:
+    """The ranked rows of a standings view, from today's read model or a past fold."""
     return [
         {
             "rank": s.rank,
             "unit_id": s.unit_id,
-            "unit_name": rows[s.unit_id]["unit_name"],
+            "unit_name": names.get(s.unit_id),
             "score": s.score,
-            "points": rows[s.unit_id]["points"],
+            "points": dict(points[s.unit_id]),
             "missing": list(s.missing),
         }
-        for s in ranked
+        for s in rank(scores)
     ]
+
+
+class _Leaders(Protocol):
+    """A year's leadership: the domain's Leadership or its read-model row."""
+
+    @property
+    def chair(self) -> str: ...
+    @property
+    def deputy(self) -> str: ...
+    @property
+    def decision_ref(self) -> str: ...
+
+
+def standings_view(
+    *,
+    cluster_id: str,
+    year: int,
+    pact_id: str,
+    pact_status: str,
+    leaders: _Leaders | None,
+    host: tuple[str, int] | None,
+    rows: list[dict[str, Any]],
+    **more: object,
+) -> dict[str, Any]:
+    """The standings of a cluster-year: the one shape of ``/standings``, now or as of a position."""
+    return {
+        "cluster_id": cluster_id,
+        "year": year,
+        **more,
+        "pact_id": pact_id,
+        "pact_status": pact_status,
+        "leadership": (
+            {"chair": leaders.chair, "deputy": leaders.deputy, "decision_ref": leaders.decision_ref}
+            if leaders
+            else None
+        ),
+        "host": {"unit_id": host[0], "conference_number": host[1]} if host else None,
+        "standings": rows,
+    }
 
 
 def standings(conn: Connection, cluster_id: str, year: int) -> dict:
@@ -170,39 +223,28 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
     pact = next(iter(pacts_covering(conn, cluster_id, year)), None)
     if pact is None:
         raise NotFound(f"no pact of cluster {cluster_id} covers {year}")
-    leaders = (
-        conn.execute(
-            sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref).where(
-                t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
-            )
+    leaders = conn.execute(
+        sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref).where(
+            t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
         )
-        .mappings()
-        .first()
+    ).first()
+    return standings_view(
+        cluster_id=cluster_id,
+        year=year,
+        pact_id=pact["id"],
+        pact_status=pact["status"],
+        leaders=leaders,
+        host=_host_of_year(conn, cluster_id, year),
+        rows=_standings(conn, pact["id"]),
     )
-    return {
-        "cluster_id": cluster_id,
-        "year": year,
-        "pact_id": pact["id"],
-        "pact_status": pact["status"],
-        "leadership": dict(leaders) if leaders else None,
-        "host": _host_of_year(conn, cluster_id, year),
-        "standings": _standings(conn, pact["id"]),
-    }
 
 
-def _host_of_year(conn: Connection, cluster_id: str, year: int) -> dict | None:
-    """Who hosted that year's conference: the flag's receiver for it, or its giver the year after."""
+def _host_of_year(conn: Connection, cluster_id: str, year: int) -> tuple[str, int] | None:
+    """Who hosted that year's conference (Cluster.host_of), from the handovers of that year and the next."""
     h = t.host_handovers
-    received = conn.execute(
-        sa.select(h.c.to_unit, h.c.conference_number).where(h.c.cluster_id == cluster_id, h.c.year == year)
-    ).first()
-    if received:
-        return {"unit_id": received.to_unit, "conference_number": received.conference_number}
-    gave = conn.execute(
-        sa.select(h.c.from_unit, h.c.conference_number).where(
-            h.c.cluster_id == cluster_id, h.c.year == year + 1
-        )
-    ).first()
-    if gave:
-        return {"unit_id": gave.from_unit, "conference_number": gave.conference_number - 1}
-    return None
+    rows = conn.execute(
+        sa.select(h.c.conference_number, h.c.year, h.c.from_unit, h.c.to_unit, h.c.handed_over_on)
+        .where(h.c.cluster_id == cluster_id, h.c.year.in_((year, year + 1)))
+        .order_by(h.c.conference_number)
+    )
+    return host_of([Handover(**row._mapping) for row in rows], year)

@@ -13,28 +13,23 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
 from app.audit.verify import require_intact
 from app.db import write_connection
-from app.domain import apikey, cluster, pact, unit
 from app.events.schema import log_head
 from app.events.schema import snapshots as snapshot_table
 from app.events.store import EventStore
 from app.observability.metrics import REBUILD_SECONDS
-from app.projections import bulk_rows, parallel, replay, rows
+from app.projections import bulk_rows, parallel, replay
 from app.projections import tables as t
 from app.projections.projector import Projector
 
-ROWS_OF = {
-    unit.STREAM_TYPE: rows.all_unit_rows,
-    cluster.STREAM_TYPE: rows.all_cluster_rows,
-    apikey.STREAM_TYPE: rows.all_api_key_rows,
-}
 log = logging.getLogger("pacts.rebuild")
 INSERT_CHUNK = 5000
 _NEXT_GENERATION = (
@@ -44,19 +39,6 @@ _NEXT_GENERATION = (
 )
 PARALLEL_FROM = 50_000
 MAX_WORKERS = 4
-
-
-def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:
-    """(table, rows, as_dicts) for one replayed stream: pacts as driver-ready tuples
-    (bulk_rows), units and clusters as dicts (rows, the live projector's own)."""
-    if stream_type == pact.STREAM_TYPE:
-        for name, values in bulk_rows.pact_rows(folded, version):
-            if values:
-                yield name, values, False
-        return
-    for name, values in ROWS_OF[stream_type](folded, version).items():
-        if values:
-            yield name, values, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +63,7 @@ class _Writer:
 
     def __init__(self, conn: Connection, chunk: int) -> None:
         self.chunk = chunk
-        self.dbapi = conn.connection.dbapi_connection
+        self.dbapi: Any = conn.connection.dbapi_connection  # psycopg's or sqlite3's
         self.copy = conn.dialect.name == "postgresql"
         marker = "%s" if self.copy else "?"
         self.sql: dict[str, str] = {}
@@ -101,9 +83,9 @@ class _Writer:
                 for i, name in enumerate(names)
                 if (proc := table.c[name].type.bind_processor(conn.dialect)) is not None
             )
-        for name, columns in bulk_rows.COLUMNS.items():
-            if columns != self.names[name]:
-                raise RuntimeError(f"bulk_rows builds {name} as {columns}, the table has {self.names[name]}")
+        for name, built in bulk_rows.COLUMNS.items():
+            if built != self.names[name]:
+                raise RuntimeError(f"bulk_rows builds {name} as {built}, the table has {self.names[name]}")
         self.pending: dict[str, list[tuple]] = {name: [] for name in self.sql}
 
     def add(self, name: str, rows: list[tuple]) -> None:
@@ -171,7 +153,7 @@ def _replay_here(
     """Replay in this process: fold, derive rows, write, one stream after another."""
 
     def on_stream(stream_type: str, folded: object, version: int) -> None:
-        for name, values, as_dicts in stream_rows(stream_type, folded, version):
+        for name, values, as_dicts in bulk_rows.stream_rows(stream_type, folded, version):
             (writer.add_dicts if as_dicts else writer.add)(name, values)
 
     def on_snapshot(row: dict) -> None:

@@ -6,11 +6,14 @@ read model cannot drift from one built command by command.
 
 from __future__ import annotations
 
-from app.domain.apikey import ApiKey
-from app.domain.cluster import Cluster
+from collections.abc import Callable
+from typing import Any
+
+from app.domain.apikey import APIKEY, ApiKey
+from app.domain.cluster import CLUSTER, Cluster
 from app.domain.pact import Pact
 from app.domain.scoring import UnitScore, unit_score
-from app.domain.unit import Unit
+from app.domain.unit import UNIT, Unit
 
 
 def unit_row(unit: Unit, version: int) -> dict:
@@ -183,3 +186,12 @@ def all_api_key_rows(key: ApiKey, version: int) -> dict[str, list[dict[str, obje
         "version": version,
     }
     return {"rm_api_keys": [row]}
+
+
+# The kinds whose read-model rows are replaced whole (they change rarely), by stream
+# type: the live projector and the rebuild take them from here. Pacts go row by row.
+WHOLE_ROWS: dict[str, Callable[[Any, int], dict[str, list[dict[str, Any]]]]] = {
+    UNIT.stream_type: all_unit_rows,
+    CLUSTER.stream_type: all_cluster_rows,
+    APIKEY.stream_type: all_api_key_rows,
+}

@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from app.domain import access, apikey, errors, pact
-from app.domain.apikey import ApiKey
+from app.domain import access, errors
+from app.domain.apikey import APIKEY, ApiKey
 from app.domain.commands import Command
-from app.domain.pact import Pact
+from app.domain.pact import PACT
 from app.events.store import StoredEvent
 from app.observability.logs import write_log
 from app.observability.metrics import EVENTS_APPENDED
 from app.services import collector
 from app.services.handlers import HANDLERS
 from app.services.idempotency import Once, Records
-from app.services.unit_of_work import UnitOfWork, stream_id
+from app.services.unit_of_work import UnitOfWork
 from app.services.write_queue import Overloaded
 
 
@@ -143,7 +143,7 @@ class MessageBus:
                 self._remember(uow, once, acks, position)
 
         stored = write(answer)
-        return acks[0], stream_id(kind, entity_id), stored
+        return acks[0], kind.stream_id(entity_id), stored
 
     def handle_many(
         self, commands: Sequence[Command], meta: Meta = Meta(), once: Once | None = None
@@ -213,15 +213,13 @@ class MessageBus:
         key = meta.principal
         current = None
         if key is not None:
-            state = uow.load(apikey, key.id)
-            assert state is None or isinstance(state, ApiKey)
+            state = uow.load(APIKEY, key.id)
             current = access.admit(state, key.id, self._clock())
         if current is None or current.role == "admin":
             return None
 
         def cluster_of_pact(pact_id: str) -> str:
-            state = uow.get(pact, pact_id)
-            assert isinstance(state, Pact)
+            state = uow.get(PACT, pact_id)
             return state.cluster_id
 
         return lambda command: access.authorize(current, command, cluster_of_pact)

@@ -140,6 +140,7 @@ class GroupCommitBus(MessageBus):
         # each (a sixth of a group's time). Not released: the next command's nests
         # in it, and ROLLBACK TO names the innermost; the commit ends them all.
         driver = uow.conn.connection.driver_connection
+        assert driver is not None
         driver.execute(SAVEPOINT)
         before = uow.staged_events
         try:

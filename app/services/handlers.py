@@ -7,35 +7,44 @@ the events. The message bus commits.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from app.domain import apikey, cluster, pact, results, unit
 from app.domain import commands as c
+from app.domain.aggregate import Aggregate
+from app.domain.apikey import APIKEY
+from app.domain.cluster import CLUSTER
+from app.domain.pact import PACT
+from app.domain.unit import UNIT
 from app.projections import tables as t
 from app.services.tables import api_key_hashes
 from app.services.unit_of_work import UnitOfWork
 
-
-def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> tuple[object, str]:
-    existing = uow.load(unit, cmd.id)
-    uow.record(unit, cmd.id, unit.register(existing, cmd), cmd.expected_version)
-    return unit, cmd.id
+# What a handler changed: the kind and id of the aggregate its command names.
+Written = tuple[Aggregate[Any], str]
 
 
-def rename_unit(cmd: c.RenameUnit, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(unit, cmd.unit_id)
-    uow.record(unit, cmd.unit_id, unit.rename(state, cmd), cmd.expected_version)
-    return unit, cmd.unit_id
+def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> Written:
+    existing = uow.load(UNIT, cmd.id)
+    uow.record(UNIT, cmd.id, unit.register(existing, cmd), cmd.expected_version)
+    return UNIT, cmd.id
 
 
-def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> tuple[object, str]:
+def rename_unit(cmd: c.RenameUnit, uow: UnitOfWork) -> Written:
+    state = uow.get(UNIT, cmd.unit_id)
+    uow.record(UNIT, cmd.unit_id, unit.rename(state, cmd), cmd.expected_version)
+    return UNIT, cmd.unit_id
+
+
+def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> Written:
     """Record the merger, and hand the unit's cluster seats to its successor."""
-    absorbed = uow.get(unit, cmd.unit_id)
-    successor = uow.get_ref(unit, cmd.into, "into")
-    uow.record(unit, cmd.unit_id, unit.merge(absorbed, successor, cmd), cmd.expected_version)
+    absorbed = uow.get(UNIT, cmd.unit_id)
+    successor = uow.get_ref(UNIT, cmd.into, "into")
+    uow.record(UNIT, cmd.unit_id, unit.merge(absorbed, successor, cmd), cmd.expected_version)
     # The read model knows the seats committed before this transaction; clusters
     # touched earlier in it (a batch) are newer, so ask their states too.
     committed = uow.conn.execute(
@@ -43,51 +52,51 @@ def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> tuple[object, str]:
             t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None)
         )
     ).scalars()
-    for cluster_id in sorted({*committed, *uow.touched(cluster)}):
-        state = uow.get(cluster, cluster_id)
+    for cluster_id in sorted({*committed, *uow.touched(CLUSTER)}):
+        state = uow.get(CLUSTER, cluster_id)
         if cmd.unit_id not in state.current_members():
             continue
-        leave = c.RemoveMember(cluster_id, cmd.unit_id, cmd.effective_on)
-        uow.record(cluster, cluster_id, cluster.remove_member(state, leave))
-        state = uow.load(cluster, cluster_id)
+        leave = c.RemoveMember(cluster_id=cluster_id, unit_id=cmd.unit_id, effective_on=cmd.effective_on)
+        uow.record(CLUSTER, cluster_id, cluster.remove_member(state, leave))
+        state = uow.get(CLUSTER, cluster_id)
         if successor.id not in state.current_members():
-            join = c.AddMember(cluster_id, successor.id, cmd.effective_on)
-            uow.record(cluster, cluster_id, cluster.add_member(state, successor, join))
-    return unit, cmd.unit_id
+            join = c.AddMember(cluster_id=cluster_id, unit_id=successor.id, joined_on=cmd.effective_on)
+            uow.record(CLUSTER, cluster_id, cluster.add_member(state, successor, join))
+    return UNIT, cmd.unit_id
 
 
-def form_cluster(cmd: c.FormCluster, uow: UnitOfWork) -> tuple[object, str]:
-    existing = uow.load(cluster, cmd.id)
-    members = {u: uow.get_ref(unit, u, "members") for u in cmd.members}
-    uow.record(cluster, cmd.id, cluster.form(existing, cmd, members), cmd.expected_version)
-    return cluster, cmd.id
+def form_cluster(cmd: c.FormCluster, uow: UnitOfWork) -> Written:
+    existing = uow.load(CLUSTER, cmd.id)
+    members = {u: uow.get_ref(UNIT, u, "members") for u in cmd.members}
+    uow.record(CLUSTER, cmd.id, cluster.form(existing, cmd, members), cmd.expected_version)
+    return CLUSTER, cmd.id
 
 
-def add_member(cmd: c.AddMember, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(cluster, cmd.cluster_id)
-    member = uow.get_ref(unit, cmd.unit_id, "unit_id")
-    uow.record(cluster, cmd.cluster_id, cluster.add_member(state, member, cmd), cmd.expected_version)
-    return cluster, cmd.cluster_id
+def add_member(cmd: c.AddMember, uow: UnitOfWork) -> Written:
+    state = uow.get(CLUSTER, cmd.cluster_id)
+    member = uow.get_ref(UNIT, cmd.unit_id, "unit_id")
+    uow.record(CLUSTER, cmd.cluster_id, cluster.add_member(state, member, cmd), cmd.expected_version)
+    return CLUSTER, cmd.cluster_id
 
 
-def remove_member(cmd: c.RemoveMember, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(cluster, cmd.cluster_id)
-    uow.record(cluster, cmd.cluster_id, cluster.remove_member(state, cmd), cmd.expected_version)
-    return cluster, cmd.cluster_id
+def remove_member(cmd: c.RemoveMember, uow: UnitOfWork) -> Written:
+    state = uow.get(CLUSTER, cmd.cluster_id)
+    uow.record(CLUSTER, cmd.cluster_id, cluster.remove_member(state, cmd), cmd.expected_version)
+    return CLUSTER, cmd.cluster_id
 
 
-def assign_leadership(cmd: c.AssignLeadership, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(cluster, cmd.cluster_id)
-    uow.record(cluster, cmd.cluster_id, cluster.assign_leadership(state, cmd), cmd.expected_version)
-    return cluster, cmd.cluster_id
+def assign_leadership(cmd: c.AssignLeadership, uow: UnitOfWork) -> Written:
+    state = uow.get(CLUSTER, cmd.cluster_id)
+    uow.record(CLUSTER, cmd.cluster_id, cluster.assign_leadership(state, cmd), cmd.expected_version)
+    return CLUSTER, cmd.cluster_id
 
 
-def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(cluster, cmd.cluster_id)
-    receiver = uow.get_ref(unit, cmd.to_unit, "to_unit")
+def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> Written:
+    state = uow.get(CLUSTER, cmd.cluster_id)
+    receiver = uow.get_ref(UNIT, cmd.to_unit, "to_unit")
     receiver.ensure_active_on(cmd.handed_over_on, "receive the host flag")
-    uow.record(cluster, cmd.cluster_id, cluster.hand_over_host_flag(state, cmd), cmd.expected_version)
-    return cluster, cmd.cluster_id
+    uow.record(CLUSTER, cmd.cluster_id, cluster.hand_over_host_flag(state, cmd), cmd.expected_version)
+    return CLUSTER, cmd.cluster_id
 
 
 _day: tuple[float, date] = (0.0, date.min)  # (when it stops being today, UTC), today
@@ -107,12 +116,12 @@ def today() -> date:
     return day
 
 
-def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> tuple[object, str]:
-    existing = uow.load(pact, cmd.id)
-    owner = uow.get_ref(cluster, cmd.cluster_id, "cluster_id")
+def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> Written:
+    existing = uow.load(PACT, cmd.id)
+    owner = uow.get_ref(CLUSTER, cmd.cluster_id, "cluster_id")
     others = _cluster_pact_years(uow, cmd.cluster_id)
-    uow.record(pact, cmd.id, pact.propose(existing, owner, cmd, others=others), cmd.expected_version)
-    return pact, cmd.id
+    uow.record(PACT, cmd.id, pact.propose(existing, owner, cmd, others=others), cmd.expected_version)
+    return PACT, cmd.id
 
 
 def _cluster_pact_years(uow: UnitOfWork, cluster_id: str) -> dict[str, tuple[int, int]]:
@@ -123,73 +132,73 @@ def _cluster_pact_years(uow: UnitOfWork, cluster_id: str) -> dict[str, tuple[int
         sa.select(p.id, p.year, p.period_start, p.period_end).where(p.cluster_id == cluster_id)
     )
     years = {row.id: pact.years_of(row.year, row.period_start, row.period_end) for row in committed}
-    for pact_id in uow.touched(pact):
-        state = cast(pact.Pact | None, uow.load(pact, pact_id))
+    for pact_id in uow.touched(PACT):
+        state = uow.load(PACT, pact_id)
         if state is not None and state.cluster_id == cluster_id:
             years[pact_id] = state.years
     return years
 
 
-def sign_pact(cmd: c.SignPact, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
-    signer = uow.get_ref(unit, cmd.unit_id, "unit_id")
-    owner = uow.get(cluster, state.cluster_id)
-    uow.record(pact, cmd.pact_id, pact.sign(state, owner, signer, cmd), cmd.expected_version)
-    return pact, cmd.pact_id
+def sign_pact(cmd: c.SignPact, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    signer = uow.get_ref(UNIT, cmd.unit_id, "unit_id")
+    owner = uow.get(CLUSTER, state.cluster_id)
+    uow.record(PACT, cmd.pact_id, pact.sign(state, owner, signer, cmd), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def set_target(cmd: c.SetTarget, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
-    uow.record(pact, cmd.pact_id, pact.set_target(state, cmd), cmd.expected_version)
-    return pact, cmd.pact_id
+def set_target(cmd: c.SetTarget, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    uow.record(PACT, cmd.pact_id, pact.set_target(state, cmd), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def record_result(cmd: c.RecordResult, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
-    uow.record(pact, cmd.pact_id, results.record_result(state, cmd, today()), cmd.expected_version)
-    return pact, cmd.pact_id
+def record_result(cmd: c.RecordResult, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    uow.record(PACT, cmd.pact_id, results.record_result(state, cmd, today()), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def withdraw_result(cmd: c.WithdrawResult, uow: UnitOfWork) -> tuple[object, str]:
-    state = cast(pact.Pact, uow.get(pact, cmd.pact_id))
-    uow.record(pact, cmd.pact_id, results.withdraw_result(state, cmd, today()), cmd.expected_version)
-    return pact, cmd.pact_id
+def withdraw_result(cmd: c.WithdrawResult, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    uow.record(PACT, cmd.pact_id, results.withdraw_result(state, cmd, today()), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def grant_award(cmd: c.GrantAward, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
-    recipient = uow.get_ref(unit, cmd.recipient_unit, "recipient_unit")
-    uow.record(pact, cmd.pact_id, pact.grant_award(state, recipient, cmd), cmd.expected_version)
-    return pact, cmd.pact_id
+def grant_award(cmd: c.GrantAward, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    recipient = uow.get_ref(UNIT, cmd.recipient_unit, "recipient_unit")
+    uow.record(PACT, cmd.pact_id, pact.grant_award(state, recipient, cmd), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def close_pact(cmd: c.ClosePact, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(pact, cmd.pact_id)
-    uow.record(pact, cmd.pact_id, pact.close(state, cmd), cmd.expected_version)
-    return pact, cmd.pact_id
+def close_pact(cmd: c.ClosePact, uow: UnitOfWork) -> Written:
+    state = uow.get(PACT, cmd.pact_id)
+    uow.record(PACT, cmd.pact_id, pact.close(state, cmd), cmd.expected_version)
+    return PACT, cmd.pact_id
 
 
-def create_api_key(cmd: c.CreateApiKey, uow: UnitOfWork) -> tuple[object, str]:
+def create_api_key(cmd: c.CreateApiKey, uow: UnitOfWork) -> Written:
     """Record who holds the key; keep its secret's hash beside the log, never in it."""
-    existing = uow.load(apikey, cmd.id)
+    existing = uow.load(APIKEY, cmd.id)
     assert existing is None or isinstance(existing, apikey.ApiKey)
     if cmd.unit_id is not None:
-        uow.get_ref(unit, cmd.unit_id, "unit")
+        uow.get_ref(UNIT, cmd.unit_id, "unit")
     if cmd.cluster_id is not None:
-        uow.get_ref(cluster, cmd.cluster_id, "cluster")
-    uow.record(apikey, cmd.id, apikey.create(existing, cmd), cmd.expected_version)
+        uow.get_ref(CLUSTER, cmd.cluster_id, "cluster")
+    uow.record(APIKEY, cmd.id, apikey.create(existing, cmd), cmd.expected_version)
     uow.conn.execute(api_key_hashes.insert(), {"key_id": cmd.id, "secret_hash": cmd.secret_hash})
-    return apikey, cmd.id
+    return APIKEY, cmd.id
 
 
-def revoke_api_key(cmd: c.RevokeApiKey, uow: UnitOfWork) -> tuple[object, str]:
-    state = uow.get(apikey, cmd.key_id)
+def revoke_api_key(cmd: c.RevokeApiKey, uow: UnitOfWork) -> Written:
+    state = uow.get(APIKEY, cmd.key_id)
     assert isinstance(state, apikey.ApiKey)
-    uow.record(apikey, cmd.key_id, apikey.revoke(state, cmd), cmd.expected_version)
-    return apikey, cmd.key_id
+    uow.record(APIKEY, cmd.key_id, apikey.revoke(state, cmd), cmd.expected_version)
+    return APIKEY, cmd.key_id
 
 
-HANDLERS = {
+HANDLERS: dict[type[c.Command], Callable[[Any, UnitOfWork], Written]] = {
     c.RegisterUnit: register_unit,
     c.RenameUnit: rename_unit,
     c.MergeUnit: merge_unit,

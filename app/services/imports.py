@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import NamedTuple, TypeVar, cast
+from typing import NamedTuple, TypeVar
 
 from app.domain import commands as c
-from app.domain import errors, pact, results
+from app.domain import errors, results
+from app.domain.pact import PACT
 from app.services.handlers import today
 from app.services.unit_of_work import UnitOfWork
 
@@ -38,8 +39,8 @@ def check(
 
     Unknown pact: NotFound; a closed pact: PactIsClosed (not a row's fault)."""
     with uow_factory() as uow:
-        state = cast(pact.Pact, uow.get(pact, pact_id))
-        return uow.version(pact, pact_id), results.check_rows(state, rows, today())
+        state = uow.get(PACT, pact_id)
+        return uow.version(PACT, pact_id), results.check_rows(state, rows, today())
 
 
 def dry_run(
@@ -56,7 +57,7 @@ def dry_run(
     (``total`` rows in all); they are answered together with the rule failures."""
     version, found = check(uow_factory, pact_id, rows)
     if expected_version is not None and expected_version != version:
-        raise errors.VersionConflict(f"pact:{pact_id}", expected_version, version)
+        raise errors.VersionConflict(PACT.stream_id(pact_id), expected_version, version)
     if bad or found:
         raise errors.InvalidRows([*bad, *found], total)
     return Imported(pact_id, version, None, 0)

@@ -5,31 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
 from app.db import write_connection
 from app.domain import errors
+from app.domain.aggregate import Aggregate
 from app.domain.events import Event
 from app.events import snapshots
 from app.events.store import COPY_FROM, EventStore, Head, PendingAppend, StoredEvent
 from app.projections.projector import Change, Projector
 from app.services.state_cache import StateCache
 
-# An aggregate is a domain module with STREAM_TYPE and apply(event, state).
-Aggregate = ModuleType
-
-
-def stream_id(kind: Aggregate, entity_id: str) -> str:
-    return f"{kind.STREAM_TYPE}:{entity_id}"
+S = TypeVar("S")
 
 
 @dataclass(slots=True)
 class _Tracked:
-    kind: Aggregate
-    state: object
+    kind: Aggregate[Any]
+    state: Any
     loaded_version: int
     new_events: list[Event]
     # Each new event's metadata: a batch's events each name their own command.
@@ -37,7 +32,7 @@ class _Tracked:
     # (version, state) at the versions the snapshot policy keeps. Not a state per
     # event: a 10,000-result import would hold 10,000 pact copies for the
     # garbage collector to walk, and the read models need only the final state.
-    snapshot_states: list[tuple[int, object]]
+    snapshot_states: list[tuple[int, Any]]
 
 
 def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
@@ -46,7 +41,8 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
     command. Errors still surface before the commit, when the pipeline syncs.
     Not for imports: their events go by COPY, which a pipeline cannot carry."""
     if wanted and conn.dialect.name == "postgresql":
-        return conn.connection.driver_connection.pipeline()
+        driver: Any = conn.connection.driver_connection
+        return driver.pipeline()
     return nullcontext()
 
 
@@ -84,8 +80,8 @@ class UnitOfWork:
             self.conn.rollback()
         self.conn.close()
 
-    def _track(self, kind: Aggregate, entity_id: str) -> _Tracked:
-        sid = stream_id(kind, entity_id)
+    def _track(self, kind: Aggregate[Any], entity_id: str) -> _Tracked:
+        sid = kind.stream_id(entity_id)
         tracked = self._tracked.get(sid)
         if tracked is None:
             version, state, behind = self._cache.lookup(sid)
@@ -97,35 +93,36 @@ class UnitOfWork:
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [], [])
         return tracked
 
-    def load(self, kind: Aggregate, entity_id: str) -> object | None:
-        return self._track(kind, entity_id).state
+    def load(self, kind: Aggregate[S], entity_id: str) -> S | None:
+        state: S | None = self._track(kind, entity_id).state
+        return state
 
-    def get(self, kind: Aggregate, entity_id: str) -> object:
+    def get(self, kind: Aggregate[S], entity_id: str) -> S:
         """The aggregate named in the request's path: 404 when it does not exist."""
         state = self.load(kind, entity_id)
         if state is None:
-            raise errors.NotFound(f"no {kind.STREAM_TYPE} {entity_id}")
+            raise errors.NotFound(f"no {kind.stream_type} {entity_id}")
         return state
 
-    def get_ref(self, kind: Aggregate, entity_id: str, field: str) -> object:
+    def get_ref(self, kind: Aggregate[S], entity_id: str, field: str) -> S:
         """An aggregate a request field refers to: 422 on that field when it does not exist."""
         state = self.load(kind, entity_id)
         if state is None:
-            raise errors.InvalidValue(field, f"no {kind.STREAM_TYPE} {entity_id}")
+            raise errors.InvalidValue(field, f"no {kind.stream_type} {entity_id}")
         return state
 
-    def touched(self, kind: Aggregate) -> list[str]:
+    def touched(self, kind: Aggregate[Any]) -> list[str]:
         """Ids of this kind already loaded in this transaction (newer than any read model)."""
-        prefix = f"{kind.STREAM_TYPE}:"
-        return [sid.removeprefix(prefix) for sid in self._tracked if sid.startswith(prefix)]
+        ids = (kind.entity_id(sid) for sid in self._tracked)
+        return [entity_id for entity_id in ids if entity_id is not None]
 
-    def version(self, kind: Aggregate, entity_id: str) -> int:
-        tracked = self._tracked[stream_id(kind, entity_id)]
+    def version(self, kind: Aggregate[Any], entity_id: str) -> int:
+        tracked = self._tracked[kind.stream_id(entity_id)]
         return tracked.loaded_version + len(tracked.new_events)
 
     def record(
         self,
-        kind: Aggregate,
+        kind: Aggregate[Any],
         entity_id: str,
         new_events: list[Event],
         expected_version: int | None = None,
@@ -133,9 +130,9 @@ class UnitOfWork:
         tracked = self._track(kind, entity_id)
         current = tracked.loaded_version + len(tracked.new_events)
         if expected_version is not None and expected_version != current:
-            raise errors.VersionConflict(stream_id(kind, entity_id), expected_version, current)
+            raise errors.VersionConflict(kind.stream_id(entity_id), expected_version, current)
         state = tracked.state
-        snapshotted = snapshots.wanted(kind.STREAM_TYPE)
+        snapshotted = snapshots.wanted(kind.stream_type)
         for version, event in enumerate(new_events, current + 1):
             state = kind.apply(event, state)
             tracked.new_events.append(event)
@@ -210,7 +207,7 @@ class UnitOfWork:
                     events = t.new_events if end - begin == len(t.new_events) else t.new_events[begin:end]
                     metadata = t.metadata if events is t.new_events else t.metadata[begin:end]
                     pending.append(
-                        PendingAppend(sid, t.kind.STREAM_TYPE, t.loaded_version + begin, events, metadata)
+                        PendingAppend(sid, t.kind.stream_type, t.loaded_version + begin, events, metadata)
                     )
                     done[sid] = end
         return pending

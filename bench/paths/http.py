@@ -147,9 +147,25 @@ def build_database(url: str) -> tuple[str, int, str]:
         ledger.bus.handle_many(w.pact_commands(p))
         cid = w.cluster_id(0)
         ledger.bus.handle(
-            c.AssignLeadership(cid, p.year, members[0], members[1], "QĐ 1/BCT", date(p.year, 1, 2))
+            c.AssignLeadership(
+                cluster_id=cid,
+                year=p.year,
+                chair=members[0],
+                deputy=members[1],
+                decision_ref="QĐ 1/BCT",
+                decided_on=date(p.year, 1, 2),
+            )
         )
-        ledger.bus.handle(c.HandOverHostFlag(cid, 1, p.year, members[0], members[1], date(p.year, 12, 20)))
+        ledger.bus.handle(
+            c.HandOverHostFlag(
+                cluster_id=cid,
+                conference_number=1,
+                year=p.year,
+                from_unit=members[0],
+                to_unit=members[1],
+                handed_over_on=date(p.year, 12, 20),
+            )
+        )
         token, _ack = keys.issue(ledger.bus, KEY_SECRET.encode(), name="bench-auditor", role="auditor")
     finally:
         ledger.close()

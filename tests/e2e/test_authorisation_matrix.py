@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.domain import cluster
 from app.domain import commands as c
+from app.domain.cluster import CLUSTER
 from app.services import keys
 from tests.conftest import bearer, issue_key
 from tests.e2e.api import route_table
@@ -92,7 +92,7 @@ def leadership(ledger, n: int) -> Request:
 
 def handover(ledger, n: int) -> Request:
     with ledger.unit_of_work() as uow:
-        state = uow.load(cluster, world.CLUSTER)
+        state = uow.load(CLUSTER, world.CLUSTER)
     last = state.handovers[-1] if state.handovers else None
     number, year = (last.conference_number + 1, last.year + 1) if last else (1, 2001)
     giver = state.flag_holder or "ha-tinh"

@@ -126,7 +126,14 @@ def test_verification_names_the_first_bad_position(signed):
 
 def test_a_consistent_rewrite_is_caught_by_the_stored_checkpoint(signed):
     ledger = signed.ledger
-    ledger.bus.handle(c.RenameUnit("ha-tinh", "Sở Công Thương tỉnh Hà Tĩnh", "Hà Tĩnh", date(2026, 1, 1)))
+    ledger.bus.handle(
+        c.RenameUnit(
+            unit_id="ha-tinh",
+            name="Sở Công Thương tỉnh Hà Tĩnh",
+            province="Hà Tĩnh",
+            effective_on=date(2026, 1, 1),
+        )
+    )
     with rewriting(ledger.engine) as conn:  # every hash recomputed: the chain alone looks fine
         conn.exec_driver_sql('UPDATE events SET metadata = \'{"actor":"x"}\' WHERE position = 5')
 

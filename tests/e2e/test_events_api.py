@@ -133,14 +133,23 @@ def test_a_reader_tailing_the_log_beside_concurrent_writers_never_skips_an_event
     ledger = make_ledger(pg_url)
     writers, per_writer = 4, 40
     for w in range(writers):
-        ledger.bus.handle(c.RegisterUnit(f"u{w}", f"Sở Công Thương {w}", f"Tỉnh {w}", date(2015, 1, 1)))
+        ledger.bus.handle(
+            c.RegisterUnit(
+                id=f"u{w}", name=f"Sở Công Thương {w}", province=f"Tỉnh {w}", registered_on=date(2015, 1, 1)
+            )
+        )
     errors: list[BaseException] = []
 
     def write(w: int) -> None:
         try:
             for year in range(2016, 2016 + per_writer):
                 ledger.bus.handle(
-                    c.RenameUnit(f"u{w}", f"Sở Công Thương {w} ({year})", f"Tỉnh {w}", date(year, 1, 1))
+                    c.RenameUnit(
+                        unit_id=f"u{w}",
+                        name=f"Sở Công Thương {w} ({year})",
+                        province=f"Tỉnh {w}",
+                        effective_on=date(year, 1, 1),
+                    )
                 )
         except BaseException as error:
             errors.append(error)

@@ -20,10 +20,37 @@ UNITS = ("thanh-hoa", "nghe-an")
 
 def _given_a_pact(bus) -> None:
     for unit_id in UNITS:
-        bus.handle(c.RegisterUnit(unit_id, f"Sở Công Thương {unit_id}", unit_id))
-    bus.handle(c.FormCluster("bac-trung-bo", "Cụm", "Bắc Trung Bộ", UNITS, date(2012, 1, 1)))
-    bus.handle(c.ProposePact("btb-2022", "bac-trung-bo", "GƯ", "", 2022, None, None, (), date(2022, 5, 13)))
-    bus.handle(c.SetTarget("btb-2022", "KH", "Kế hoạch", "quantitative", "%", "at_least", 100, 10))
+        bus.handle(c.RegisterUnit(id=unit_id, name=f"Sở Công Thương {unit_id}", province=unit_id))
+    bus.handle(
+        c.FormCluster(
+            id="bac-trung-bo", name="Cụm", region="Bắc Trung Bộ", members=UNITS, formed_on=date(2012, 1, 1)
+        )
+    )
+    bus.handle(
+        c.ProposePact(
+            id="btb-2022",
+            cluster_id="bac-trung-bo",
+            title="GƯ",
+            theme="",
+            year=2022,
+            period_start=None,
+            period_end=None,
+            content_items=(),
+            proposed_on=date(2022, 5, 13),
+        )
+    )
+    bus.handle(
+        c.SetTarget(
+            pact_id="btb-2022",
+            code="KH",
+            title="Kế hoạch",
+            kind="quantitative",
+            measure="%",
+            direction="at_least",
+            value=100,
+            weight=10,
+        )
+    )
 
 
 def _scores(client) -> dict[str, float]:
@@ -60,7 +87,14 @@ def test_a_write_by_another_process_is_seen_too(store_url):
             assert _scores(client)["thanh-hoa"] == 0.0
 
             other_process.bus.handle(
-                c.RecordResult("btb-2022", "thanh-hoa", "KH", 95, date(2022, 12, 31), "báo cáo")
+                c.RecordResult(
+                    pact_id="btb-2022",
+                    unit_id="thanh-hoa",
+                    target_code="KH",
+                    value=95,
+                    reported_on=date(2022, 12, 31),
+                    source="báo cáo",
+                )
             )
 
             assert _scores(client)["thanh-hoa"] == 95.0

@@ -106,11 +106,15 @@ class Scenario:
     def _register(self) -> c.RegisterUnit:
         unit_id = self._next("u")
         self.active.append(unit_id)
-        return c.RegisterUnit(unit_id, f"Sở Công Thương {unit_id}", "Thanh Hóa", self.today)
+        return c.RegisterUnit(
+            id=unit_id, name=f"Sở Công Thương {unit_id}", province="Thanh Hóa", registered_on=self.today
+        )
 
     def _rename(self) -> c.RenameUnit:
         name = f"Sở CT {self._next('n')}"
-        return c.RenameUnit(self._pick(self.active), name, "Nghệ An", self.today)
+        return c.RenameUnit(
+            unit_id=self._pick(self.active), name=name, province="Nghệ An", effective_on=self.today
+        )
 
     def _form(self) -> c.FormCluster | None:
         if len(self.clusters) >= 4:
@@ -118,7 +122,13 @@ class Scenario:
         members = tuple(self.rng.sample(sorted(self.active), self.rng.randint(2, 4)))
         cluster_id = self._next("k")
         self.clusters[cluster_id] = Cluster({u: self.today for u in members})
-        return c.FormCluster(cluster_id, f"Cụm {cluster_id}", "Bắc Trung Bộ", members, self.today)
+        return c.FormCluster(
+            id=cluster_id,
+            name=f"Cụm {cluster_id}",
+            region="Bắc Trung Bộ",
+            members=members,
+            formed_on=self.today,
+        )
 
     def _add(self) -> c.AddMember | None:
         cluster_id = self._pick(self.clusters)
@@ -127,7 +137,7 @@ class Scenario:
         if unit_id is None:
             return None
         self.clusters[cluster_id].members[unit_id] = self.today
-        return c.AddMember(cluster_id, unit_id, self.today)
+        return c.AddMember(cluster_id=cluster_id, unit_id=unit_id, joined_on=self.today)
 
     def _remove(self) -> c.RemoveMember | None:
         cluster_id = self._pick(k for k, s in self.clusters.items() if len(s.members) > 2)
@@ -136,7 +146,7 @@ class Scenario:
         shadow = self.clusters[cluster_id]
         unit_id = self._pick(set(shadow.members) - {shadow.holder})
         del shadow.members[unit_id]
-        return c.RemoveMember(cluster_id, unit_id, self.today)
+        return c.RemoveMember(cluster_id=cluster_id, unit_id=unit_id, effective_on=self.today)
 
     def _merge(self) -> c.MergeUnit | None:
         holders = {s.holder for s in self.clusters.values()}
@@ -149,7 +159,9 @@ class Scenario:
         for shadow in self.clusters.values():
             if shadow.members.pop(absorbed, None) is not None:
                 shadow.members.setdefault(into, self.today)
-        return c.MergeUnit(absorbed, into, self.today, "Nghị quyết 202/2025/QH15")
+        return c.MergeUnit(
+            unit_id=absorbed, into=into, effective_on=self.today, legal_basis="Nghị quyết 202/2025/QH15"
+        )
 
     def _lead(self) -> c.AssignLeadership | None:
         year = self.today.year
@@ -162,7 +174,14 @@ class Scenario:
         chair, deputy = self.rng.sample(sorted(shadow.members), 2)
         shadow.led_years.add(year)
         ref = f"QĐ {year}/{cluster_id}"
-        return c.AssignLeadership(cluster_id, year, chair, deputy, ref, self.today)
+        return c.AssignLeadership(
+            cluster_id=cluster_id,
+            year=year,
+            chair=chair,
+            deputy=deputy,
+            decision_ref=ref,
+            decided_on=self.today,
+        )
 
     def _hand_over(self) -> c.HandOverHostFlag | None:
         year = self.today.year
@@ -180,7 +199,14 @@ class Scenario:
         receiver = self._pick(set(shadow.members) - {giver})
         number = shadow.last_handover[0] + 1 if shadow.last_handover else self.rng.randint(1, 20)
         shadow.holder, shadow.last_handover = receiver, (number, year)
-        return c.HandOverHostFlag(cluster_id, number, year, giver, receiver, self.today)
+        return c.HandOverHostFlag(
+            cluster_id=cluster_id,
+            conference_number=number,
+            year=year,
+            from_unit=giver,
+            to_unit=receiver,
+            handed_over_on=self.today,
+        )
 
     def _taken(self, cluster_id: str, first: int, last: int) -> str | None:
         """The cluster's pact for any of these years, if it has one (one pact per cluster-year)."""
@@ -200,16 +226,16 @@ class Scenario:
         pact_id = self._next("p")
         self.pacts[pact_id] = Pact(cluster_id, tuple(self.clusters[cluster_id].members), years)
         return c.ProposePact(
-            pact_id,
-            cluster_id,
-            f"Giao ước {pact_id}",
-            "Thi đua chuyển đổi số",
-            None if multi_year else year,
-            year if multi_year else None,
-            year + 2 if multi_year else None,
-            ("Nội dung 1", "Nội dung 2"),
-            self.today,
-            self.rng.choice([1.0, 1.2, 1.5]),
+            id=pact_id,
+            cluster_id=cluster_id,
+            title=f"Giao ước {pact_id}",
+            theme="Thi đua chuyển đổi số",
+            year=None if multi_year else year,
+            period_start=year if multi_year else None,
+            period_end=year + 2 if multi_year else None,
+            content_items=("Nội dung 1", "Nội dung 2"),
+            proposed_on=self.today,
+            attainment_cap=self.rng.choice([1.0, 1.2, 1.5]),
         )
 
     def _sign(self) -> c.SignPact | None:
@@ -225,7 +251,9 @@ class Scenario:
             return None
         pact_id, unit_id = self.rng.choice(choices)
         self.pacts[pact_id].signed.add(unit_id)
-        return c.SignPact(pact_id, unit_id, f"Giám đốc {unit_id}", self.today)
+        return c.SignPact(
+            pact_id=pact_id, unit_id=unit_id, signed_by=f"Giám đốc {unit_id}", signed_on=self.today
+        )
 
     def _set_target(self) -> c.SetTarget | None:
         pact_id = self._pick(self._open_pacts())
@@ -245,31 +273,31 @@ class Scenario:
             qualitative = shadow.targets[code].kind == "qualitative"
         if qualitative:
             command = c.SetTarget(
-                pact_id,
-                code,
-                f"Tiêu chí {code}",
-                "qualitative",
-                "điểm",
-                "at_least",
-                None,
-                weight,
-                applies_to,
-                day,
+                pact_id=pact_id,
+                code=code,
+                title=f"Tiêu chí {code}",
+                kind="qualitative",
+                measure="điểm",
+                direction="at_least",
+                value=None,
+                weight=weight,
+                applies_to=applies_to,
+                set_on=day,
             )
         else:
             direction = rng.choice(["at_least", "at_most"])
             value = rng.choice([0, 50, 250]) if direction == "at_most" else rng.randint(1, 300)
             command = c.SetTarget(
-                pact_id,
-                code,
-                f"Chỉ tiêu {code}",
-                "quantitative",
-                "%",
-                direction,
-                float(value),
-                weight,
-                applies_to,
-                day,
+                pact_id=pact_id,
+                code=code,
+                title=f"Chỉ tiêu {code}",
+                kind="quantitative",
+                measure="%",
+                direction=direction,
+                value=float(value),
+                weight=weight,
+                applies_to=applies_to,
+                set_on=day,
             )
         shadow.targets[code] = command
         return command
@@ -295,7 +323,15 @@ class Scenario:
             value = round(self.rng.uniform(0, 2 * (target.value or 10)), 2)
         self.pacts[pact_id].results.add((unit_id, code))
         note = None if value else "chưa đạt"
-        return c.RecordResult(pact_id, unit_id, code, value, self.today, "báo cáo năm", note)
+        return c.RecordResult(
+            pact_id=pact_id,
+            unit_id=unit_id,
+            target_code=code,
+            value=value,
+            reported_on=self.today,
+            source="báo cáo năm",
+            note=note,
+        )
 
     def _withdraw(self) -> c.WithdrawResult | None:
         choices = [(p, u, code) for p in self._open_pacts() for u, code in self.pacts[p].results]
@@ -317,14 +353,22 @@ class Scenario:
             return None
         pact_id, unit_id = self.rng.choice(choices)
         person, ref = self.rng.choice([None, "Nguyễn Văn A"]), self.rng.choice([None, "QĐ 1/TTg"])
-        return c.GrantAward(pact_id, unit_id, "Cờ thi đua", "Thủ tướng", self.today, person, ref)
+        return c.GrantAward(
+            pact_id=pact_id,
+            recipient_unit=unit_id,
+            title="Cờ thi đua",
+            conferred_by="Thủ tướng",
+            granted_on=self.today,
+            recipient_person=person,
+            decision_ref=ref,
+        )
 
     def _close(self) -> c.ClosePact | None:
         pact_id = self._pick(p for p in self._open_pacts() if len(self.pacts[p].results) >= 5)
         if pact_id is None:
             return None
         self.pacts[pact_id].closed = True
-        return c.ClosePact(pact_id, self.today)
+        return c.ClosePact(pact_id=pact_id, closed_on=self.today)
 
     def _issue_key(self) -> c.CreateApiKey:
         key_id = f"key{len(self.keys) + 1:03d}"
@@ -374,16 +418,36 @@ class Scenario:
                 return joiner
         day, unit_id = self.today, self._pick(self.active)
         refusals: list[Refusal] = [
-            (c.RegisterUnit(unit_id, "Trùng mã", "Hà Tĩnh", day), errors.AlreadyExists),
-            (c.RenameUnit("u999", "Không có", "Hà Tĩnh", day), errors.NotFound),
-            (c.RenameUnit(unit_id, "Cũ", "Huế", day, expected_version=0), errors.VersionConflict),
-            (c.MergeUnit(unit_id, unit_id, day, "NQ"), errors.InvalidValue),
+            (
+                c.RegisterUnit(id=unit_id, name="Trùng mã", province="Hà Tĩnh", registered_on=day),
+                errors.AlreadyExists,
+            ),
+            (
+                c.RenameUnit(unit_id="u999", name="Không có", province="Hà Tĩnh", effective_on=day),
+                errors.NotFound,
+            ),
+            (
+                c.RenameUnit(
+                    unit_id=unit_id, name="Cũ", province="Huế", effective_on=day, expected_version=0
+                ),
+                errors.VersionConflict,
+            ),
+            (
+                c.MergeUnit(unit_id=unit_id, into=unit_id, effective_on=day, legal_basis="NQ"),
+                errors.InvalidValue,
+            ),
         ]
         if self.merged:
             gone = self._pick(self.merged)
             refusals += [
-                (c.MergeUnit(gone, unit_id, day, "NQ"), errors.UnitMergedAway),
-                (c.RenameUnit(gone, "Mới", "Huế", day), errors.UnitMergedAway),
+                (
+                    c.MergeUnit(unit_id=gone, into=unit_id, effective_on=day, legal_basis="NQ"),
+                    errors.UnitMergedAway,
+                ),
+                (
+                    c.RenameUnit(unit_id=gone, name="Mới", province="Huế", effective_on=day),
+                    errors.UnitMergedAway,
+                ),
             ]
         if self.clusters:
             k = self._pick(self.clusters)
@@ -391,26 +455,77 @@ class Scenario:
             member = self._pick(shadow.members)
             outsider = self._pick(set(self.active) - set(shadow.members))
             refusals += [
-                (c.AddMember(k, member, day), errors.AlreadyAMember),
-                (c.AssignLeadership(k, 2099, member, member, "QĐ"), errors.SameChairAndDeputy),
+                (c.AddMember(cluster_id=k, unit_id=member, joined_on=day), errors.AlreadyAMember),
+                (
+                    c.AssignLeadership(
+                        cluster_id=k, year=2099, chair=member, deputy=member, decision_ref="QĐ"
+                    ),
+                    errors.SameChairAndDeputy,
+                ),
             ]
             if outsider:
-                refusals.append((c.RemoveMember(k, outsider, day), errors.NotAMember))
+                refusals.append(
+                    (c.RemoveMember(cluster_id=k, unit_id=outsider, effective_on=day), errors.NotAMember)
+                )
             if shadow.holder in shadow.members and len(shadow.members) > 1:
                 other = self._pick(set(shadow.members) - {shadow.holder})
-                handover = c.HandOverHostFlag(k, 99, 2099, other, shadow.holder, day)
+                handover = c.HandOverHostFlag(
+                    cluster_id=k,
+                    conference_number=99,
+                    year=2099,
+                    from_unit=other,
+                    to_unit=shadow.holder,
+                    handed_over_on=day,
+                )
                 refusals.append((handover, errors.NotFlagHolder))
         for p in self._pick_some(self._open_pacts()):
             refusals += [
-                (c.RecordResult(p, unit_id, "NOPE", 1.0, day, "x"), errors.UnknownTarget),
-                (c.SetTarget(p, "T1", "x", "quantitative", "%", "at_least", 10, 0), errors.InvalidValue),
                 (
-                    c.ProposePact(p, self.pacts[p].cluster, "x", "x", 2020, None, None, (), day),
+                    c.RecordResult(
+                        pact_id=p, unit_id=unit_id, target_code="NOPE", value=1.0, reported_on=day, source="x"
+                    ),
+                    errors.UnknownTarget,
+                ),
+                (
+                    c.SetTarget(
+                        pact_id=p,
+                        code="T1",
+                        title="x",
+                        kind="quantitative",
+                        measure="%",
+                        direction="at_least",
+                        value=10,
+                        weight=0,
+                    ),
+                    errors.InvalidValue,
+                ),
+                (
+                    c.ProposePact(
+                        id=p,
+                        cluster_id=self.pacts[p].cluster,
+                        title="x",
+                        theme="x",
+                        year=2020,
+                        period_start=None,
+                        period_end=None,
+                        content_items=(),
+                        proposed_on=day,
+                    ),
                     errors.AlreadyExists,
                 ),
             ]
             shadow = self.pacts[p]
-            clash = c.ProposePact(f"{p}-bis", shadow.cluster, "x", "x", shadow.years[1], None, None, (), day)
+            clash = c.ProposePact(
+                id=f"{p}-bis",
+                cluster_id=shadow.cluster,
+                title="x",
+                theme="x",
+                year=shadow.years[1],
+                period_start=None,
+                period_end=None,
+                content_items=(),
+                proposed_on=day,
+            )
             refusals.append((clash, errors.PactExistsForYear))
             missing = [(u, t) for t in shadow.targets for u in shadow.parties if (u, t) not in shadow.results]
             for unit, code in missing[:1]:
@@ -421,12 +536,33 @@ class Scenario:
             for _, code in sorted(self.pacts[p].results)[:1]:
                 was = self.pacts[p].targets[code].kind
                 kind = "quantitative" if was == "qualitative" else "qualitative"
-                turned = c.SetTarget(p, code, "x", kind, "%", "at_least", 10, 5)
+                turned = c.SetTarget(
+                    pact_id=p,
+                    code=code,
+                    title="x",
+                    kind=kind,
+                    measure="%",
+                    direction="at_least",
+                    value=10,
+                    weight=5,
+                )
                 refusals.append((turned, errors.RuleViolated))
         for p in self._pick_some([p for p, s in self.pacts.items() if s.closed]):
             refusals += [
-                (c.ClosePact(p, day), errors.PactIsClosed),
-                (c.SetTarget(p, "T9", "x", "qualitative", "đ", "at_least", None, 5), errors.PactIsClosed),
+                (c.ClosePact(pact_id=p, closed_on=day), errors.PactIsClosed),
+                (
+                    c.SetTarget(
+                        pact_id=p,
+                        code="T9",
+                        title="x",
+                        kind="qualitative",
+                        measure="đ",
+                        direction="at_least",
+                        value=None,
+                        weight=5,
+                    ),
+                    errors.PactIsClosed,
+                ),
             ]
         return self.rng.choice(refusals)
 
@@ -442,4 +578,6 @@ class Scenario:
             return None
         self.do(command)
         into = self._pick(set(self.active) - {command.unit_id})
-        return c.MergeUnit(command.unit_id, into, self.today, "NQ"), errors.DateOutOfOrder
+        return c.MergeUnit(
+            unit_id=command.unit_id, into=into, effective_on=self.today, legal_basis="NQ"
+        ), errors.DateOutOfOrder

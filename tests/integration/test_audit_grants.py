@@ -57,7 +57,12 @@ def test_the_application_runs_under_the_documented_grants_and_cannot_rewrite_his
     try:
         load_demo(ledger)
         ack = ledger.bus.handle(
-            c.RenameUnit("ha-tinh", "Sở Công Thương tỉnh Hà Tĩnh", "Hà Tĩnh", date(2026, 1, 1))
+            c.RenameUnit(
+                unit_id="ha-tinh",
+                name="Sở Công Thương tỉnh Hà Tĩnh",
+                province="Hà Tĩnh",
+                effective_on=date(2026, 1, 1),
+            )
         )
         report = rebuild(ledger.engine, ledger.store)
         assert report.position == ack.position > 90

@@ -45,7 +45,7 @@ def test_every_demo_event_is_tagged_as_coming_from_the_demo(demo):
 
 
 def test_a_clash_records_nothing(ledger):
-    ledger.bus.handle(c.RegisterUnit("ha-noi", "Sở Công Thương Hà Nội", "Hà Nội"))
+    ledger.bus.handle(c.RegisterUnit(id="ha-noi", name="Sở Công Thương Hà Nội", province="Hà Nội"))
     with pytest.raises(errors.AlreadyExists):
         load_demo(ledger)
     assert _count(ledger) == 1

@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.verify import verify_database
-from app.domain import errors, pact
+from app.domain import errors
+from app.domain.pact import PACT
 from app.events.schema import events
 from app.projections import tables as t
 from app.services.bus import Ack, Meta
@@ -168,8 +169,8 @@ def test_a_command_refused_after_its_events_were_flushed_leaves_no_trace(ledger,
     try:
         for source in (ledger, fresh):
             with source.unit_of_work() as uow:
-                state = uow.get(pact, world.PACT)
-                assert uow.version(pact, world.PACT) == a.version
+                state = uow.get(PACT, world.PACT)
+                assert uow.version(PACT, world.PACT) == a.version
                 values = {unit: r.value for (unit, _), r in state.results.items()}
                 assert values == {"ha-tinh": 80, "nghe-an": 81, "thanh-hoa": 82}
     finally:
@@ -200,7 +201,7 @@ def test_a_failed_commit_answers_every_command_of_the_group_with_its_error(ledge
     ack = bus.handle(world.result("ha-tinh", 71), meta)
     assert (ack.position, ack.version) == (head + 1, 3)
     with ledger.unit_of_work() as uow:
-        assert [r.value for r in uow.get(pact, world.PACT).results.values()] == [71]
+        assert [r.value for r in uow.get(PACT, world.PACT).results.values()] == [71]
     _intact(ledger)
 
 
@@ -282,8 +283,8 @@ def test_two_processes_writing_one_pact_in_turn_see_each_others_events(store_url
         assert versions == list(range(3, 9))
         for ledger in (first, second):
             with ledger.unit_of_work() as uow:
-                state = uow.get(pact, world.PACT)
-                assert uow.version(pact, world.PACT) == 8
+                state = uow.get(PACT, world.PACT)
+                assert uow.version(PACT, world.PACT) == 8
                 values = {unit: r.value for (unit, _), r in state.results.items()}
                 assert values == {"ha-tinh": 13.0, "nghe-an": 14.0, "thanh-hoa": 15.0}
     finally:

@@ -15,6 +15,7 @@ from app.db import write_connection
 from app.demo import load_demo
 from app.domain import commands as c
 from app.domain import events as e
+from app.domain.unit import UNIT
 from app.events import chain, records
 from app.events.store import PendingAppend
 from tests.conftest import make_ledger
@@ -163,16 +164,25 @@ def test_every_event_type_and_awkward_value_chains_as_the_verifiers_recompute_it
 def appended(ledger, ack):
     """The event a one-event command appended (the ack says where)."""
     with ledger.engine.connect() as conn:
-        (event,) = [e for e in ledger.store.read_stream(conn, f"unit:{ack.id}") if e.position == ack.position]
+        (event,) = [
+            e for e in ledger.store.read_stream(conn, UNIT.stream_id(ack.id)) if e.position == ack.position
+        ]
     return event
 
 
 def test_commands_chain_across_transactions(ledger):
     first = ledger.bus.handle(
-        c.RegisterUnit("tha", "Sở Công Thương Thanh Hóa", "Thanh Hóa", date(2015, 1, 1))
+        c.RegisterUnit(
+            id="tha", name="Sở Công Thương Thanh Hóa", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+        )
     )
     second = ledger.bus.handle(
-        c.RenameUnit("tha", "Sở Công Thương tỉnh Thanh Hóa", "Thanh Hóa", date(2016, 1, 1))
+        c.RenameUnit(
+            unit_id="tha",
+            name="Sở Công Thương tỉnh Thanh Hóa",
+            province="Thanh Hóa",
+            effective_on=date(2016, 1, 1),
+        )
     )
 
     assert appended(ledger, first).prev_hash == chain.GENESIS
@@ -181,7 +191,11 @@ def test_commands_chain_across_transactions(ledger):
 
 
 def test_the_database_refuses_to_change_or_delete_an_event(ledger):
-    ledger.bus.handle(c.RegisterUnit("tha", "Sở Công Thương Thanh Hóa", "Thanh Hóa", date(2015, 1, 1)))
+    ledger.bus.handle(
+        c.RegisterUnit(
+            id="tha", name="Sở Công Thương Thanh Hóa", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+        )
+    )
     statements = ["UPDATE events SET type = 'X'", "DELETE FROM events"]
     if ledger.engine.dialect.name == "postgresql":
         statements.append("TRUNCATE events")
@@ -218,7 +232,12 @@ def test_the_migration_chains_a_log_written_before_it(store_url):
     try:
         assert stored(ledger.engine) == before == recomputed(ledger.engine)
         ack = ledger.bus.handle(
-            c.RenameUnit("ha-tinh", "Sở Công Thương tỉnh Hà Tĩnh", "Hà Tĩnh", date(2026, 1, 1))
+            c.RenameUnit(
+                unit_id="ha-tinh",
+                name="Sở Công Thương tỉnh Hà Tĩnh",
+                province="Hà Tĩnh",
+                effective_on=date(2026, 1, 1),
+            )
         )
         assert appended(ledger, ack).prev_hash == before[-1][2]
     finally:
@@ -226,7 +245,11 @@ def test_the_migration_chains_a_log_written_before_it(store_url):
 
 
 def test_recorded_at_reads_back_as_the_chain_wrote_it(ledger):
-    ack = ledger.bus.handle(c.RegisterUnit("tha", "Sở Công Thương Thanh Hóa", "Thanh Hóa", date(2015, 1, 1)))
+    ack = ledger.bus.handle(
+        c.RegisterUnit(
+            id="tha", name="Sở Công Thương Thanh Hóa", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+        )
+    )
     with ledger.engine.connect() as conn:
         (record,) = next(records.stream(conn))
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.domain import commands as c
 from app.domain import errors
+from app.domain.pact import PACT
 from app.projections import tables as t
 from app.services import imports
 from app.services.bus import Meta
@@ -91,7 +92,7 @@ def test_every_row_is_recorded_in_one_commit(ledger, pact):
     assert [(a.id, a.version, a.position) for a in acks][-1] == (pact, 3 + 6, position + 6) and len(acks) == 6
     assert written(ledger) == (position + 6, 6)
     with ledger.engine.connect() as conn:
-        stored = ledger.store.read_stream(conn, f"pact:{pact}")
+        stored = ledger.store.read_stream(conn, PACT.stream_id(pact))
     assert len({s.recorded_at for s in stored if s.type == "ResultRecorded"}) == 1
 
 

@@ -9,7 +9,8 @@ from hashlib import sha256
 import pytest
 import sqlalchemy as sa
 
-from app.domain import apikey, errors
+from app.domain import errors
+from app.domain.apikey import APIKEY
 from app.projections import tables as t
 from app.projections.rebuild import rebuild
 from app.services import keys
@@ -114,7 +115,7 @@ def test_an_expired_key_is_refused_by_the_ring_and_the_bus(ledger):
     with pytest.raises(errors.Unauthenticated, match="expired"):
         ledger.keys.authenticate(_bearer(token))
     with ledger.unit_of_work() as uow:
-        state = uow.load(apikey, key_id)
+        state = uow.load(APIKEY, key_id)
     with pytest.raises(errors.Unauthenticated, match="expired"):
         ledger.bus.handle(world.result(), Meta(principal=state))
 

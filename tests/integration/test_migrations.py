@@ -93,7 +93,9 @@ def test_a_migrated_store_takes_commands(store_url):
     ledger = make_ledger(store_url)
     try:
         name = "Sở Công Thương Thanh Hóa"
-        ack = ledger.bus.handle(c.RegisterUnit("tha", name, "Thanh Hóa", date(2015, 1, 1)))
+        ack = ledger.bus.handle(
+            c.RegisterUnit(id="tha", name=name, province="Thanh Hóa", registered_on=date(2015, 1, 1))
+        )
         assert (ack.version, ack.position) == (1, 1)
         with ledger.engine.connect() as conn:
             assert conn.execute(sa.select(tables.units.c.name)).scalars().all() == [name]

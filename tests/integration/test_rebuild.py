@@ -149,13 +149,41 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
     formed, merged = date(2024, 1, 10), date(2024, 6, 1)
     ledger.bus.handle_many(
         [
-            *(c.RegisterUnit(u, f"Sở {u}", "Quảng Trị", formed) for u in ("bx", "by", "bz")),
-            c.FormCluster("kb", "Cụm B", "Bắc Trung Bộ", ("bx", "by"), formed),
-            c.ProposePact("pb", "kb", "GƯ", "th", 2024, None, None, (), formed),
-            c.SetTarget("pb", "T1", "Thu ngân sách", "quantitative", "%", "at_least", 100, 10),
-            c.RecordResult("pb", "bx", "T1", 80, formed, "quý 1"),
-            c.MergeUnit("bx", "bz", merged, "NQ 1211/2016"),
-            c.RecordResult("pb", "bx", "T1", 120, merged, "cả năm"),
+            *(
+                c.RegisterUnit(id=u, name=f"Sở {u}", province="Quảng Trị", registered_on=formed)
+                for u in ("bx", "by", "bz")
+            ),
+            c.FormCluster(
+                id="kb", name="Cụm B", region="Bắc Trung Bộ", members=("bx", "by"), formed_on=formed
+            ),
+            c.ProposePact(
+                id="pb",
+                cluster_id="kb",
+                title="GƯ",
+                theme="th",
+                year=2024,
+                period_start=None,
+                period_end=None,
+                content_items=(),
+                proposed_on=formed,
+            ),
+            c.SetTarget(
+                pact_id="pb",
+                code="T1",
+                title="Thu ngân sách",
+                kind="quantitative",
+                measure="%",
+                direction="at_least",
+                value=100,
+                weight=10,
+            ),
+            c.RecordResult(
+                pact_id="pb", unit_id="bx", target_code="T1", value=80, reported_on=formed, source="quý 1"
+            ),
+            c.MergeUnit(unit_id="bx", into="bz", effective_on=merged, legal_basis="NQ 1211/2016"),
+            c.RecordResult(
+                pact_id="pb", unit_id="bx", target_code="T1", value=120, reported_on=merged, source="cả năm"
+            ),
         ]
     )
     incremental = snapshot(ledger.engine)
@@ -175,16 +203,44 @@ def test_several_awards_in_one_batch_are_numbered_after_the_earlier_ones(ledger)
     day = date(2031, 1, 10)
     ledger.bus.handle_many(
         [
-            *(c.RegisterUnit(u, f"Sở {u}", "Hà Tĩnh", day) for u in ("ax", "ay")),
-            c.FormCluster("ka", "Cụm A", "Bắc Trung Bộ", ("ax", "ay"), day),
-            c.ProposePact("pa", "ka", "GƯ", "th", 2031, None, None, (), day),
-            c.GrantAward("pa", "ax", "Cờ thi đua", "Bộ Công Thương", day),
+            *(
+                c.RegisterUnit(id=u, name=f"Sở {u}", province="Hà Tĩnh", registered_on=day)
+                for u in ("ax", "ay")
+            ),
+            c.FormCluster(id="ka", name="Cụm A", region="Bắc Trung Bộ", members=("ax", "ay"), formed_on=day),
+            c.ProposePact(
+                id="pa",
+                cluster_id="ka",
+                title="GƯ",
+                theme="th",
+                year=2031,
+                period_start=None,
+                period_end=None,
+                content_items=(),
+                proposed_on=day,
+            ),
+            c.GrantAward(
+                pact_id="pa",
+                recipient_unit="ax",
+                title="Cờ thi đua",
+                conferred_by="Bộ Công Thương",
+                granted_on=day,
+            ),
         ]
     )
     ledger.bus.handle_many(
         [
-            c.GrantAward("pa", "ay", "Bằng khen", "Bộ trưởng", day, "Nguyễn Văn A"),
-            c.GrantAward("pa", "ax", "Bằng khen", "Bộ trưởng", day),
+            c.GrantAward(
+                pact_id="pa",
+                recipient_unit="ay",
+                title="Bằng khen",
+                conferred_by="Bộ trưởng",
+                granted_on=day,
+                recipient_person="Nguyễn Văn A",
+            ),
+            c.GrantAward(
+                pact_id="pa", recipient_unit="ax", title="Bằng khen", conferred_by="Bộ trưởng", granted_on=day
+            ),
         ]
     )
     incremental = snapshot(ledger.engine)

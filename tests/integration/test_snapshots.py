@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.domain import commands as c
-from app.domain import pact as pact_model
+from app.domain.pact import PACT
 from app.events import snapshots
 from app.events.schema import snapshots as snapshot_table
 from app.projections import history
@@ -20,42 +20,106 @@ RESULTS = 2 * snapshots.SNAPSHOT_EVERY + 37
 def _given_a_long_pact(bus) -> None:
     """A pact whose stream passes two snapshot versions, with every kind of event."""
     for unit_id in UNITS:
-        bus.handle(c.RegisterUnit(unit_id, f"Sở Công Thương {unit_id}", unit_id))
-    bus.handle(c.FormCluster("btb", "Cụm", "Bắc Trung Bộ", UNITS, date(2012, 1, 1)))
+        bus.handle(c.RegisterUnit(id=unit_id, name=f"Sở Công Thương {unit_id}", province=unit_id))
     bus.handle(
-        c.ProposePact("p", "btb", "Giao ước", "Chủ đề", 2022, None, None, ("Nội dung",), date(2022, 5, 13))
+        c.FormCluster(id="btb", name="Cụm", region="Bắc Trung Bộ", members=UNITS, formed_on=date(2012, 1, 1))
     )
-    bus.handle(c.SignPact("p", "ha-tinh", "Giám đốc", date(2022, 5, 13)))
-    bus.handle(c.SetTarget("p", "KH", "Kế hoạch", "quantitative", "%", "at_least", 100, 10))
-    bus.handle(c.SetTarget("p", "XK", "Xuất khẩu", "quantitative", "tỷ USD", "at_most", 2, 5, ("ha-tinh",)))
-    bus.handle(c.SetTarget("p", "HT", "Hợp tác", "qualitative", "", "at_least", None, 5))
+    bus.handle(
+        c.ProposePact(
+            id="p",
+            cluster_id="btb",
+            title="Giao ước",
+            theme="Chủ đề",
+            year=2022,
+            period_start=None,
+            period_end=None,
+            content_items=("Nội dung",),
+            proposed_on=date(2022, 5, 13),
+        )
+    )
+    bus.handle(c.SignPact(pact_id="p", unit_id="ha-tinh", signed_by="Giám đốc", signed_on=date(2022, 5, 13)))
+    bus.handle(
+        c.SetTarget(
+            pact_id="p",
+            code="KH",
+            title="Kế hoạch",
+            kind="quantitative",
+            measure="%",
+            direction="at_least",
+            value=100,
+            weight=10,
+        )
+    )
+    bus.handle(
+        c.SetTarget(
+            pact_id="p",
+            code="XK",
+            title="Xuất khẩu",
+            kind="quantitative",
+            measure="tỷ USD",
+            direction="at_most",
+            value=2,
+            weight=5,
+            applies_to=("ha-tinh",),
+        )
+    )
+    bus.handle(
+        c.SetTarget(
+            pact_id="p",
+            code="HT",
+            title="Hợp tác",
+            kind="qualitative",
+            measure="",
+            direction="at_least",
+            value=None,
+            weight=5,
+        )
+    )
     rng = random.Random(11)
     commands = []
     for i in range(RESULTS):
         unit_id = rng.choice(UNITS)
         code = "XK" if unit_id == "ha-tinh" and i % 3 == 0 else rng.choice(("KH", "HT"))
         value = rng.uniform(0, 5) if code == "HT" else rng.uniform(-5, 150)
-        commands.append(c.RecordResult("p", unit_id, code, value, date(2022, 12, 1), "báo cáo", f"lần {i}"))
+        commands.append(
+            c.RecordResult(
+                pact_id="p",
+                unit_id=unit_id,
+                target_code=code,
+                value=value,
+                reported_on=date(2022, 12, 1),
+                source="báo cáo",
+                note=f"lần {i}",
+            )
+        )
     bus.handle_many(commands[:250])
     bus.handle(
-        c.GrantAward("p", "ha-tinh", "Cờ thi đua", "Bộ Công Thương", date(2023, 1, 20), None, "QĐ 1/QĐ-BCT")
+        c.GrantAward(
+            pact_id="p",
+            recipient_unit="ha-tinh",
+            title="Cờ thi đua",
+            conferred_by="Bộ Công Thương",
+            granted_on=date(2023, 1, 20),
+            recipient_person=None,
+            decision_ref="QĐ 1/QĐ-BCT",
+        )
     )
     for command in commands[250:]:
         bus.handle(command)
-    bus.handle(c.ClosePact("p", date(2023, 2, 1)))
+    bus.handle(c.ClosePact(pact_id="p", closed_on=date(2023, 2, 1)))
 
 
 def _fold_from_scratch(ledger, conn, position):
     state = None
     for stored in ledger.store.read_stream(conn, "pact:p", to_position=position):
-        state = pact_model.apply(stored.to_domain(), state)
+        state = PACT.apply(stored.to_domain(), state)
     return state
 
 
 def test_the_codec_gives_back_the_same_state(ledger):
     _given_a_long_pact(ledger.bus)
     with ledger.unit_of_work() as uow:
-        state = uow.get(pact_model, "p")
+        state = uow.get(PACT, "p")
     assert state.awards and state.closed_on and state.signatures
     assert snapshots.pact_from_data(snapshots.pact_to_data(state)) == state
 

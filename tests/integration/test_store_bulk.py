@@ -11,12 +11,12 @@ from app.events.store import COPY_FROM, PendingAppend
 def _results(n: int) -> list[e.Event]:
     return [
         e.ResultRecorded(
-            f"u{i % 6}",
-            f"T{i % 10}",
-            i * 1.5,
-            date(2022, 12, 1 + i % 28),
-            "Báo cáo tổng kết",
-            "ghi chú" if i % 2 else None,
+            unit_id=f"u{i % 6}",
+            target_code=f"T{i % 10}",
+            value=i * 1.5,
+            reported_on=date(2022, 12, 1 + i % 28),
+            source="Báo cáo tổng kết",
+            note="ghi chú" if i % 2 else None,
         )
         for i in range(n)
     ]
@@ -52,13 +52,44 @@ def test_a_bulk_import_through_the_bus_updates_the_read_models(ledger):
 
     bus = ledger.bus
     for unit_id in ("a", "b"):
-        bus.handle(c.RegisterUnit(unit_id, unit_id, unit_id))
-    bus.handle(c.FormCluster("k", "k", "r", ("a", "b"), date(2020, 1, 1)))
-    bus.handle(c.ProposePact("p", "k", "t", "", 2022, None, None, (), date(2022, 1, 1)))
-    bus.handle(c.SetTarget("p", "T", "t", "quantitative", "%", "at_least", 100, 1))
+        bus.handle(c.RegisterUnit(id=unit_id, name=unit_id, province=unit_id))
+    bus.handle(c.FormCluster(id="k", name="k", region="r", members=("a", "b"), formed_on=date(2020, 1, 1)))
+    bus.handle(
+        c.ProposePact(
+            id="p",
+            cluster_id="k",
+            title="t",
+            theme="",
+            year=2022,
+            period_start=None,
+            period_end=None,
+            content_items=(),
+            proposed_on=date(2022, 1, 1),
+        )
+    )
+    bus.handle(
+        c.SetTarget(
+            pact_id="p",
+            code="T",
+            title="t",
+            kind="quantitative",
+            measure="%",
+            direction="at_least",
+            value=100,
+            weight=1,
+        )
+    )
     values = [float(v % 120) for v in range(COPY_FROM * 2)]
     commands = [
-        c.RecordResult("p", "ab"[i % 2], "T", v, date(2022, 12, 1), "s") for i, v in enumerate(values)
+        c.RecordResult(
+            pact_id="p",
+            unit_id="ab"[i % 2],
+            target_code="T",
+            value=v,
+            reported_on=date(2022, 12, 1),
+            source="s",
+        )
+        for i, v in enumerate(values)
     ]
 
     bus.handle_many(commands)

@@ -16,6 +16,7 @@ from app.db import create_engine, write_connection
 from app.domain import commands as c
 from app.domain import events as e
 from app.domain.errors import VersionConflict
+from app.domain.unit import UNIT
 from app.events.schema import events as events_table
 from app.events.store import EventStore, PendingAppend
 from app.projections import tables
@@ -37,11 +38,13 @@ def store(engine) -> EventStore:
 
 
 def registered(unit_id: str, day: date | None = date(2015, 1, 1)) -> e.UnitRegistered:
-    return e.UnitRegistered(unit_id, f"Sở Công Thương {unit_id}", f"Tỉnh {unit_id}", day)
+    return e.UnitRegistered(
+        id=unit_id, name=f"Sở Công Thương {unit_id}", province=f"Tỉnh {unit_id}", registered_on=day
+    )
 
 
 def renamed(n: int) -> e.UnitRenamed:
-    return e.UnitRenamed(f"Sở Công Thương mới {n}", "Nghệ An", date(2016, 1, n))
+    return e.UnitRenamed(name=f"Sở Công Thương mới {n}", province="Nghệ An", effective_on=date(2016, 1, n))
 
 
 def append(engine, store, *pending: PendingAppend, metadata: dict = META):
@@ -50,12 +53,12 @@ def append(engine, store, *pending: PendingAppend, metadata: dict = META):
 
 
 def unit(stream: str, expected: int, *evs: e.Event) -> PendingAppend:
-    return PendingAppend(f"unit:{stream}", "unit", expected, evs)
+    return PendingAppend(UNIT.stream_id(stream), UNIT.stream_type, expected, evs)
 
 
 def read_stream(engine, store, stream: str, **kwargs):
     with engine.connect() as conn:
-        return store.read_stream(conn, f"unit:{stream}", **kwargs)
+        return store.read_stream(conn, UNIT.stream_id(stream), **kwargs)
 
 
 def read_all(engine, store, **kwargs) -> list[list]:
@@ -195,7 +198,7 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
             for i in range(appends_each):
                 evs = [registered(f"w{n}")] if i == 0 else [renamed(1 + i % 20)] * (1 + i % 2)
                 with write_connection(engine) as conn, conn.begin():
-                    version = store.stream_version(conn, f"unit:w{n}")
+                    version = store.stream_version(conn, UNIT.stream_id(f"w{n}"))
                     stored = store.append(conn, [unit(f"w{n}", version, *evs)], {"writer": n})
                     commit_order.extend(s.position for s in stored)
         except BaseException as error:
@@ -234,7 +237,7 @@ def test_parallel_writers_get_gapless_positions_in_commit_order(engine, store):
         assert list(positions) == list(range(1, total + 1))
     everything = [s for b in read_all(engine, store) for s in b]
     for n in range(writers):
-        mine = [s for s in everything if s.stream_id == f"unit:w{n}"]
+        mine = [s for s in everything if s.stream_id == UNIT.stream_id(f"w{n}")]
         assert [s.version for s in mine] == list(range(1, total // writers + 1))
         assert all(s.metadata == {"writer": n} for s in mine)
 
@@ -243,10 +246,20 @@ def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(stor
     """Two API processes (two ledgers, two state caches) on one store, racing on one unit."""
     first, second = make_ledger(store_url), make_ledger(store_url)
     try:
-        first.bus.handle(c.RegisterUnit("tha", "Sở Công Thương", "Thanh Hóa", date(2015, 1, 1)))
-        second.bus.handle(c.RenameUnit("tha", "Sở CT Thanh Hóa", "Thanh Hóa", date(2016, 1, 1)))
+        first.bus.handle(
+            c.RegisterUnit(
+                id="tha", name="Sở Công Thương", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+            )
+        )
+        second.bus.handle(
+            c.RenameUnit(
+                unit_id="tha", name="Sở CT Thanh Hóa", province="Thanh Hóa", effective_on=date(2016, 1, 1)
+            )
+        )
         # first's cached state is at version 1: it must read second's event, not overwrite it.
-        ack = first.bus.handle(c.RenameUnit("tha", "Sở CT", "Thanh Hóa", date(2017, 1, 1)))
+        ack = first.bus.handle(
+            c.RenameUnit(unit_id="tha", name="Sở CT", province="Thanh Hóa", effective_on=date(2017, 1, 1))
+        )
         assert ack.version == 3
 
         start, outcomes = threading.Barrier(8), []
@@ -256,7 +269,13 @@ def test_racing_commands_through_the_bus_one_wins_and_the_read_model_agrees(stor
             start.wait()
             try:
                 ledger.bus.handle(
-                    c.RenameUnit("tha", f"Tên {n}", "Thanh Hóa", date(2018, 1, 1), expected_version=3)
+                    c.RenameUnit(
+                        unit_id="tha",
+                        name=f"Tên {n}",
+                        province="Thanh Hóa",
+                        effective_on=date(2018, 1, 1),
+                        expected_version=3,
+                    )
                 )
                 outcomes.append(n)
             except VersionConflict:

@@ -43,7 +43,12 @@ def log(store_url, tmp_path):
     load_demo(ledger)
     for year in range(2026, 2056):
         ledger.bus.handle(
-            c.RenameUnit("ha-tinh", f"Sở Công Thương Hà Tĩnh {year}", "Hà Tĩnh", date(year, 1, 1))
+            c.RenameUnit(
+                unit_id="ha-tinh",
+                name=f"Sở Công Thương Hà Tĩnh {year}",
+                province="Hà Tĩnh",
+                effective_on=date(year, 1, 1),
+            )
         )
     held = ledger.checkpointer.checkpoint(force=True)
     assert held is not None and held.position == 123
@@ -331,7 +336,12 @@ def test_exports_of_the_same_commands_from_both_stores_verify_alike(sqlite_url, 
         try:
             load_demo(ledger)
             ledger.bus.handle(
-                c.RenameUnit("ha-tinh", "Sở Công Thương tỉnh Hà Tĩnh", "Hà Tĩnh", date(2026, 1, 1))
+                c.RenameUnit(
+                    unit_id="ha-tinh",
+                    name="Sở Công Thương tỉnh Hà Tĩnh",
+                    province="Hà Tĩnh",
+                    effective_on=date(2026, 1, 1),
+                )
             )
             with ledger.engine.connect() as conn:
                 lines = b"".join(export.ndjson(conn)).decode().splitlines()

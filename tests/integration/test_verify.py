@@ -166,11 +166,27 @@ def test_verify_refuses_a_key_it_cannot_read(tmp_path):
 
 
 def test_incremental_verification_starts_from_a_known_position(ledger):
-    ledger.bus.handle(c.RegisterUnit("tha", "Sở Công Thương Thanh Hóa", "Thanh Hóa", date(2015, 1, 1)))
-    first = ledger.bus.handle(
-        c.RenameUnit("tha", "Sở Công Thương tỉnh Thanh Hóa", "Thanh Hóa", date(2016, 1, 1))
+    ledger.bus.handle(
+        c.RegisterUnit(
+            id="tha", name="Sở Công Thương Thanh Hóa", province="Thanh Hóa", registered_on=date(2015, 1, 1)
+        )
     )
-    ledger.bus.handle(c.RenameUnit("tha", "Sở Công Thương Thanh Hóa mới", "Thanh Hóa", date(2017, 1, 1)))
+    first = ledger.bus.handle(
+        c.RenameUnit(
+            unit_id="tha",
+            name="Sở Công Thương tỉnh Thanh Hóa",
+            province="Thanh Hóa",
+            effective_on=date(2016, 1, 1),
+        )
+    )
+    ledger.bus.handle(
+        c.RenameUnit(
+            unit_id="tha",
+            name="Sở Công Thương Thanh Hóa mới",
+            province="Thanh Hóa",
+            effective_on=date(2017, 1, 1),
+        )
+    )
 
     with ledger.engine.connect() as conn:
         (event,) = [e for e in ledger.store.read_stream(conn, "unit:tha") if e.position == first.position]
@@ -188,7 +204,12 @@ def test_a_ledger_with_a_key_signs_checkpoints_every_n_events(store_url, tmp_pat
         load_demo(ledger)  # one transaction: its 93 events get one checkpoint
         for year in range(2016, 2016 + 35):
             ledger.bus.handle(
-                c.RenameUnit("ha-tinh", f"Sở Công Thương Hà Tĩnh {year}", "Hà Tĩnh", date(year, 1, 1))
+                c.RenameUnit(
+                    unit_id="ha-tinh",
+                    name=f"Sở Công Thương Hà Tĩnh {year}",
+                    province="Hà Tĩnh",
+                    effective_on=date(year, 1, 1),
+                )
             )
         with ledger.engine.connect() as conn:
             positions = [

@@ -48,11 +48,13 @@ def fold(apply: Callable[[Any, Any], Any], events: Iterable[e.Event], state: Any
 
 def unit_registered(unit_id: str) -> e.UnitRegistered:
     province = PROVINCES[unit_id]
-    return e.UnitRegistered(unit_id, f"Sở Công Thương {province}", province, CLUSTER_FORMED_ON)
+    return e.UnitRegistered(
+        id=unit_id, name=f"Sở Công Thương {province}", province=province, registered_on=CLUSTER_FORMED_ON
+    )
 
 
 def quang_binh_merged() -> e.UnitMerged:
-    return e.UnitMerged(QUANG_TRI, MERGER_DAY, "Nghị quyết 202/2025/QH15")
+    return e.UnitMerged(into=QUANG_TRI, effective_on=MERGER_DAY, legal_basis="Nghị quyết 202/2025/QH15")
 
 
 def a_unit(unit_id: str, *later: e.Event) -> unit.Unit:
@@ -66,11 +68,11 @@ def cluster_formed(
     members: tuple[str, ...] = NORTH_CENTRAL, formed_on: date = CLUSTER_FORMED_ON
 ) -> e.ClusterFormed:
     return e.ClusterFormed(
-        CLUSTER_ID,
-        "Cụm thi đua các Sở Công Thương Bắc Trung Bộ",
-        "Bắc Trung Bộ",
-        members,
-        formed_on,
+        id=CLUSTER_ID,
+        name="Cụm thi đua các Sở Công Thương Bắc Trung Bộ",
+        region="Bắc Trung Bộ",
+        members=members,
+        formed_on=formed_on,
     )
 
 
@@ -100,7 +102,9 @@ def pact_proposed(**overrides: Any) -> e.PactProposed:
 
 
 def signed(unit_id: str, on: date = PROPOSED_ON) -> e.PactSigned:
-    return e.PactSigned(unit_id, f"Giám đốc Sở Công Thương {PROVINCES[unit_id]}", on)
+    return e.PactSigned(
+        unit_id=unit_id, signed_by=f"Giám đốc Sở Công Thương {PROVINCES[unit_id]}", signed_on=on
+    )
 
 
 def signed_by_all(parties: tuple[str, ...] = NORTH_CENTRAL) -> list[e.PactSigned]:
@@ -124,7 +128,9 @@ def target_set(code: str = "KH", **overrides: Any) -> e.TargetSet:
 
 
 def result_recorded(unit_id: str, code: str, value: float, on: date = date(2022, 12, 31)) -> e.ResultRecorded:
-    return e.ResultRecorded(unit_id, code, value, on, "Báo cáo tổng kết năm 2022")
+    return e.ResultRecorded(
+        unit_id=unit_id, target_code=code, value=value, reported_on=on, source="Báo cáo tổng kết năm 2022"
+    )
 
 
 def a_pact(*later: e.Event, proposed: e.PactProposed | None = None) -> pact.Pact:

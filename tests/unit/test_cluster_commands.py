@@ -29,7 +29,9 @@ from tests.unit.builders import (
 
 def form_cmd(members=NORTH_CENTRAL, formed_on=CLUSTER_FORMED_ON) -> c.FormCluster:
     formed = cluster_formed(members, formed_on)
-    return c.FormCluster(formed.id, formed.name, formed.region, members, formed_on)
+    return c.FormCluster(
+        id=formed.id, name=formed.name, region=formed.region, members=members, formed_on=formed_on
+    )
 
 
 def all_units(*later_for_quang_binh):
@@ -82,11 +84,11 @@ def test_a_merged_unit_cannot_found_a_cluster_after_the_merger():
 def test_a_unit_joins_a_cluster():
     state = a_cluster(formed=cluster_formed(members=(THANH_HOA, NGHE_AN)))
 
-    cmd = c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1))
+    cmd = c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=date(2013, 1, 1))
 
     events = cluster.add_member(state, a_unit(HA_TINH), cmd)
 
-    assert events == [e.MemberJoined(HA_TINH, date(2013, 1, 1))]
+    assert events == [e.MemberJoined(unit_id=HA_TINH, joined_on=date(2013, 1, 1))]
     joined = a_cluster(*events, formed=cluster_formed(members=(THANH_HOA, NGHE_AN)))
     assert not joined.is_member_on(HA_TINH, date(2012, 12, 31))
     assert joined.is_member_on(HA_TINH, date(2013, 1, 1))
@@ -94,14 +96,22 @@ def test_a_unit_joins_a_cluster():
 
 def test_a_current_member_cannot_join_again():
     with pytest.raises(errors.AlreadyAMember):
-        cluster.add_member(a_cluster(), a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1)))
+        cluster.add_member(
+            a_cluster(),
+            a_unit(HA_TINH),
+            c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=date(2013, 1, 1)),
+        )
 
 
 def test_joining_before_the_cluster_was_formed_is_rejected():
     state = a_cluster(formed=cluster_formed(members=(THANH_HOA,)))
 
     with pytest.raises(errors.DateOutOfOrder):
-        cluster.add_member(state, a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2011, 6, 1)))
+        cluster.add_member(
+            state,
+            a_unit(HA_TINH),
+            c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=date(2011, 6, 1)),
+        )
 
 
 def test_a_merged_unit_cannot_join_on_or_after_the_merger():
@@ -109,13 +119,17 @@ def test_a_merged_unit_cannot_join_on_or_after_the_merger():
     quang_binh = a_unit(QUANG_BINH, quang_binh_merged())
 
     with pytest.raises(errors.UnitMergedAway):
-        cluster.add_member(state, quang_binh, c.AddMember(CLUSTER_ID, QUANG_BINH, MERGER_DAY))
+        cluster.add_member(
+            state, quang_binh, c.AddMember(cluster_id=CLUSTER_ID, unit_id=QUANG_BINH, joined_on=MERGER_DAY)
+        )
 
 
 def test_a_member_leaves_the_cluster():
-    events = cluster.remove_member(a_cluster(), c.RemoveMember(CLUSTER_ID, QUANG_BINH, MERGER_DAY))
+    events = cluster.remove_member(
+        a_cluster(), c.RemoveMember(cluster_id=CLUSTER_ID, unit_id=QUANG_BINH, effective_on=MERGER_DAY)
+    )
 
-    assert events == [e.MemberLeft(QUANG_BINH, MERGER_DAY)]
+    assert events == [e.MemberLeft(unit_id=QUANG_BINH, effective_on=MERGER_DAY)]
     state = a_cluster(*events)
     assert state.is_member_on(QUANG_BINH, date(2025, 6, 30))
     assert not state.is_member_on(QUANG_BINH, MERGER_DAY)
@@ -123,45 +137,67 @@ def test_a_member_leaves_the_cluster():
 
 
 def test_a_unit_that_left_may_join_again():
-    state = a_cluster(e.MemberLeft(HA_TINH, date(2015, 1, 1)))
+    state = a_cluster(e.MemberLeft(unit_id=HA_TINH, effective_on=date(2015, 1, 1)))
 
-    cmd = c.AddMember(CLUSTER_ID, HA_TINH, date(2016, 1, 1))
+    cmd = c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=date(2016, 1, 1))
 
     events = cluster.add_member(state, a_unit(HA_TINH), cmd)
 
-    assert events == [e.MemberJoined(HA_TINH, date(2016, 1, 1))]
+    assert events == [e.MemberJoined(unit_id=HA_TINH, joined_on=date(2016, 1, 1))]
 
 
 def test_removing_a_non_member_is_rejected():
     state = a_cluster(formed=cluster_formed(members=(THANH_HOA, NGHE_AN)))
 
     with pytest.raises(errors.NotAMember):
-        cluster.remove_member(state, c.RemoveMember(CLUSTER_ID, HA_TINH, date(2013, 1, 1)))
+        cluster.remove_member(
+            state, c.RemoveMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, effective_on=date(2013, 1, 1))
+        )
 
 
 def test_removing_a_member_who_already_left_is_rejected():
-    state = a_cluster(e.MemberLeft(HA_TINH, date(2015, 1, 1)))
+    state = a_cluster(e.MemberLeft(unit_id=HA_TINH, effective_on=date(2015, 1, 1)))
 
     with pytest.raises(errors.NotAMember):
-        cluster.remove_member(state, c.RemoveMember(CLUSTER_ID, HA_TINH, date(2016, 1, 1)))
+        cluster.remove_member(
+            state, c.RemoveMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, effective_on=date(2016, 1, 1))
+        )
 
 
 def test_leaving_on_or_before_the_joining_day_is_rejected():
     with pytest.raises(errors.DateOutOfOrder):
-        cluster.remove_member(a_cluster(), c.RemoveMember(CLUSTER_ID, HA_TINH, CLUSTER_FORMED_ON))
+        cluster.remove_member(
+            a_cluster(),
+            c.RemoveMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, effective_on=CLUSTER_FORMED_ON),
+        )
 
 
 # --- chair and deputy (cụm trưởng, cụm phó) -------------------------------------
 
 
 def leadership(year=2024, chair=THANH_HOA, deputy=NGHE_AN, decided_on=date(2024, 5, 14)):
-    return c.AssignLeadership(CLUSTER_ID, year, chair, deputy, "1160/QĐ-BCT", decided_on)
+    return c.AssignLeadership(
+        cluster_id=CLUSTER_ID,
+        year=year,
+        chair=chair,
+        deputy=deputy,
+        decision_ref="1160/QĐ-BCT",
+        decided_on=decided_on,
+    )
 
 
 def test_the_ministry_names_a_chair_and_deputy_for_the_year():
     events = cluster.assign_leadership(a_cluster(), leadership())
 
-    assert events == [e.LeadershipAssigned(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT", date(2024, 5, 14))]
+    assert events == [
+        e.LeadershipAssigned(
+            year=2024,
+            chair=THANH_HOA,
+            deputy=NGHE_AN,
+            decision_ref="1160/QĐ-BCT",
+            decided_on=date(2024, 5, 14),
+        )
+    ]
     assert a_cluster(*events).leadership[2024] == cluster.Leadership(2024, THANH_HOA, NGHE_AN, "1160/QĐ-BCT")
 
 
@@ -182,7 +218,11 @@ def test_another_year_gets_its_own_chair_and_deputy():
 
     events = cluster.assign_leadership(state, leadership(2025, HA_TINH, HUE, date(2025, 4, 1)))
 
-    assert events == [e.LeadershipAssigned(2025, HA_TINH, HUE, "1160/QĐ-BCT", date(2025, 4, 1))]
+    assert events == [
+        e.LeadershipAssigned(
+            year=2025, chair=HA_TINH, deputy=HUE, decision_ref="1160/QĐ-BCT", decided_on=date(2025, 4, 1)
+        )
+    ]
 
 
 def test_the_chair_must_be_a_member_on_the_decision_day():
@@ -193,7 +233,7 @@ def test_the_chair_must_be_a_member_on_the_decision_day():
 
 
 def test_the_deputy_must_be_a_member_on_the_decision_day():
-    state = a_cluster(e.MemberLeft(NGHE_AN, date(2024, 3, 1)))
+    state = a_cluster(e.MemberLeft(unit_id=NGHE_AN, effective_on=date(2024, 3, 1)))
 
     with pytest.raises(errors.NotAMember):
         cluster.assign_leadership(state, leadership(chair=THANH_HOA, deputy=NGHE_AN))
@@ -201,7 +241,10 @@ def test_the_deputy_must_be_a_member_on_the_decision_day():
 
 def test_without_a_decision_date_membership_is_checked_on_1_january():
     # Hà Tĩnh joins in March 2024: a member on 14/5 but not on 1/1.
-    state = a_cluster(e.MemberJoined(HA_TINH, date(2024, 3, 1)), formed=cluster_formed(members=(THANH_HOA,)))
+    state = a_cluster(
+        e.MemberJoined(unit_id=HA_TINH, joined_on=date(2024, 3, 1)),
+        formed=cluster_formed(members=(THANH_HOA,)),
+    )
 
     assert cluster.assign_leadership(state, leadership(chair=THANH_HOA, deputy=HA_TINH))
     with pytest.raises(errors.NotAMember):
@@ -211,11 +254,20 @@ def test_without_a_decision_date_membership_is_checked_on_1_january():
 # --- host flag (trao cờ đăng cai) -----------------------------------------------
 
 # 13/5/2022, 10th conference: Thanh Hóa hands the flag for the 11th (2023) to Thừa Thiên Huế.
-FIRST_HANDOVER = e.HostFlagHandedOver(11, 2023, THANH_HOA, HUE, date(2022, 5, 13))
+FIRST_HANDOVER = e.HostFlagHandedOver(
+    conference_number=11, year=2023, from_unit=THANH_HOA, to_unit=HUE, handed_over_on=date(2022, 5, 13)
+)
 
 
 def handover(number=12, year=2024, from_unit=HUE, to_unit=HA_TINH, on=date(2023, 5, 20)):
-    return c.HandOverHostFlag(CLUSTER_ID, number, year, from_unit, to_unit, on)
+    return c.HandOverHostFlag(
+        cluster_id=CLUSTER_ID,
+        conference_number=number,
+        year=year,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        handed_over_on=on,
+    )
 
 
 def test_thanh_hoa_hands_the_host_flag_to_thua_thien_hue():
@@ -230,7 +282,11 @@ def test_thanh_hoa_hands_the_host_flag_to_thua_thien_hue():
 def test_the_flag_holder_hands_it_on_for_the_next_conference():
     events = cluster.hand_over_host_flag(a_cluster(FIRST_HANDOVER), handover())
 
-    assert events == [e.HostFlagHandedOver(12, 2024, HUE, HA_TINH, date(2023, 5, 20))]
+    assert events == [
+        e.HostFlagHandedOver(
+            conference_number=12, year=2024, from_unit=HUE, to_unit=HA_TINH, handed_over_on=date(2023, 5, 20)
+        )
+    ]
 
 
 def test_only_the_current_holder_hands_over_the_flag():
@@ -245,7 +301,7 @@ def test_the_flag_goes_to_another_unit():
 
 
 def test_the_flag_goes_to_a_member():
-    state = a_cluster(FIRST_HANDOVER, e.MemberLeft(HA_TINH, date(2023, 1, 1)))
+    state = a_cluster(FIRST_HANDOVER, e.MemberLeft(unit_id=HA_TINH, effective_on=date(2023, 1, 1)))
 
     with pytest.raises(errors.NotAMember):
         cluster.hand_over_host_flag(state, handover(to_unit=HA_TINH))
@@ -289,10 +345,14 @@ def test_the_host_of_a_year_follows_the_handovers():
 
 
 def test_a_unit_cannot_rejoin_before_the_day_it_left():
-    state = a_cluster(e.MemberLeft(HA_TINH, date(2015, 1, 1)))
+    state = a_cluster(e.MemberLeft(unit_id=HA_TINH, effective_on=date(2015, 1, 1)))
 
     with pytest.raises(errors.DateOutOfOrder):
-        cluster.add_member(state, a_unit(HA_TINH), c.AddMember(CLUSTER_ID, HA_TINH, date(2014, 6, 1)))
+        cluster.add_member(
+            state,
+            a_unit(HA_TINH),
+            c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=date(2014, 6, 1)),
+        )
 
 
 @pytest.mark.parametrize("number", [0, -1])

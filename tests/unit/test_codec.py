@@ -85,7 +85,12 @@ def test_generated_encoders_equal_the_plain_definition(name):
 
 def test_a_result_reads_back_equal_and_keeps_its_diacritics():
     event = EVENT_TYPES["ResultRecorded"](
-        "ha-tinh", "CT-01", 97.5, date(2025, 3, 1), 'Báo cáo "số" 12/BC-SCT\n', None
+        unit_id="ha-tinh",
+        target_code="CT-01",
+        value=97.5,
+        reported_on=date(2025, 3, 1),
+        source='Báo cáo "số" 12/BC-SCT\n',
+        note=None,
     )
 
     text = codec.encode_json(event)
@@ -95,7 +100,9 @@ def test_a_result_reads_back_equal_and_keeps_its_diacritics():
 
 
 def test_off_type_values_fall_back_to_the_json_encoder():
-    event = EVENT_TYPES["ResultRecorded"]("u", "t", float("nan"), datetime(2025, 3, 1, 8, 30), "s")
+    event = EVENT_TYPES["ResultRecorded"](
+        unit_id="u", target_code="t", value=float("nan"), reported_on=datetime(2025, 3, 1, 8, 30), source="s"
+    )
 
     text = codec.encode_json(event)
 

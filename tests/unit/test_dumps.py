@@ -24,3 +24,12 @@ def test_dumps_is_compact_utf8_json(value):
 
 def test_dumps_keeps_diacritics_unescaped():
     assert dumps({"t": "Giao ước thi đua"}) == '{"t":"Giao ước thi đua"}'
+
+
+def test_without_the_c_encoder_dumps_is_the_public_encoder(monkeypatch):
+    from app import db
+
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)  # as on an interpreter without it
+    plain = db._one_shot_encoder()
+    assert plain == db._ENCODER.encode
+    assert [plain(v) for v in VALUES] == [dumps(v) for v in VALUES]

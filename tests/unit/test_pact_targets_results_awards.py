@@ -27,7 +27,7 @@ from tests.unit.builders import (
     target_set,
 )
 
-CLOSED = e.PactClosed(date(2022, 12, 31))
+CLOSED = e.PactClosed(closed_on=date(2022, 12, 31))
 TODAY = date(2023, 1, 15)  # the server's date in these scenarios
 # Hà Tĩnh registers its own target: exports of 2 billion USD.
 EXPORTS = target_set(
@@ -57,7 +57,9 @@ def target_cmd(code: str = "KH", **overrides) -> c.SetTarget:
 
 def result_cmd(unit_id: str, code: str, value: float, on: date = date(2022, 12, 31)) -> c.RecordResult:
     event = result_recorded(unit_id, code, value, on)
-    return c.RecordResult(PACT_ID, unit_id, code, value, on, event.source)
+    return c.RecordResult(
+        pact_id=PACT_ID, unit_id=unit_id, target_code=code, value=value, reported_on=on, source=event.source
+    )
 
 
 # --- targets -------------------------------------------------------------------
@@ -200,13 +202,13 @@ def test_no_result_is_recorded_on_a_closed_pact():
 
 def award_cmd(recipient: str, on: date = date(2023, 1, 20), person: str | None = None) -> c.GrantAward:
     return c.GrantAward(
-        PACT_ID,
-        recipient,
-        "Cờ thi đua của Bộ Công Thương",
-        "Bộ Công Thương",
-        on,
-        person,
-        "QĐ 123/QĐ-BCT",
+        pact_id=PACT_ID,
+        recipient_unit=recipient,
+        title="Cờ thi đua của Bộ Công Thương",
+        conferred_by="Bộ Công Thương",
+        granted_on=on,
+        recipient_person=person,
+        decision_ref="QĐ 123/QĐ-BCT",
     )
 
 
@@ -215,12 +217,12 @@ def test_a_party_receives_an_award():
 
     assert events == [
         e.AwardGranted(
-            HA_TINH,
-            None,
-            "Cờ thi đua của Bộ Công Thương",
-            "Bộ Công Thương",
-            "QĐ 123/QĐ-BCT",
-            date(2023, 1, 20),
+            recipient_unit=HA_TINH,
+            recipient_person=None,
+            title="Cờ thi đua của Bộ Công Thương",
+            conferred_by="Bộ Công Thương",
+            decision_ref="QĐ 123/QĐ-BCT",
+            granted_on=date(2023, 1, 20),
         )
     ]
     assert a_pact(*events).awards[0].recipient_unit == HA_TINH

@@ -117,7 +117,9 @@ def test_a_withdrawal_is_not_dated_before_the_result_or_in_the_future():
 
 
 def test_nothing_is_withdrawn_from_a_closed_pact():
-    state = a_pact(target_set(), result_recorded(HA_TINH, "KH", 1.0), e.PactClosed(date(2023, 1, 5)))
+    state = a_pact(
+        target_set(), result_recorded(HA_TINH, "KH", 1.0), e.PactClosed(closed_on=date(2023, 1, 5))
+    )
     with pytest.raises(errors.PactIsClosed):
         results.withdraw_result(state, withdraw_cmd(HA_TINH, "KH"), TODAY)
 
@@ -155,4 +157,4 @@ def test_good_rows_have_nothing_to_say_and_a_closed_pact_refuses_them_all():
     rows = [(1, result_cmd(HA_TINH, "KH", 101.0)), (2, result_cmd(NGHE_AN, "KH", 90.0))]
     assert results.check_rows(a_pact(target_set()), rows, TODAY) == []
     with pytest.raises(errors.PactIsClosed):
-        results.check_rows(a_pact(target_set(), e.PactClosed(date(2023, 1, 5))), rows, TODAY)
+        results.check_rows(a_pact(target_set(), e.PactClosed(closed_on=date(2023, 1, 5))), rows, TODAY)

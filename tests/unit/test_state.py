@@ -50,7 +50,7 @@ def test_folds_dispatch_on_the_exact_event_type_and_refuse_others():
     from app.domain.state import Folds
 
     with pytest.raises(TypeError, match="a pact stream cannot hold UnitRenamed"):
-        pact_module.apply(e.UnitRenamed("x", "y", date(2020, 1, 1)), a_pact())
+        pact_module.apply(e.UnitRenamed(name="x", province="y", effective_on=date(2020, 1, 1)), a_pact())
 
     folds = Folds("demo")
 
@@ -58,6 +58,6 @@ def test_folds_dispatch_on_the_exact_event_type_and_refuse_others():
     def _(event: e.PactClosed, state: object) -> object:
         return ("closed", event.closed_on, state)
 
-    assert folds(e.PactClosed(date(2022, 12, 31)), "s") == ("closed", date(2022, 12, 31), "s")
+    assert folds(e.PactClosed(closed_on=date(2022, 12, 31)), "s") == ("closed", date(2022, 12, 31), "s")
     with pytest.raises(TypeError, match="already has a fold"):
         folds.register(_)

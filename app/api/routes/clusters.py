@@ -142,7 +142,12 @@ async def get_standings(request: Request) -> Response:
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
 def form_cluster(body: ClusterIn, write: WriteDep) -> Response:
     cmd = c.FormCluster(
-        body.id, body.name, body.region, tuple(body.members), body.formed_on, body.expected_version
+        id=body.id,
+        name=body.name,
+        region=body.region,
+        members=tuple(body.members),
+        formed_on=body.formed_on,
+        expected_version=body.expected_version,
     )
     return write.one(cmd, status=201, location=f"/api/v1/clusters/{body.id}")
 
@@ -150,7 +155,10 @@ def form_cluster(body: ClusterIn, write: WriteDep) -> Response:
 @router.post("/{cluster_id}/members", responses=WRITE_ERRORS, response_model=WriteAck)
 def add_member(cluster_id: str, body: MemberIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.AddMember(
-        cluster_id, body.unit_id, body.joined_on, expected_version(match, body.expected_version)
+        cluster_id=cluster_id,
+        unit_id=body.unit_id,
+        joined_on=body.joined_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -164,7 +172,9 @@ def remove_member(
     effective_on: Annotated[date, Query(description="The first day the unit is no longer a member")],
 ) -> Response:
     """The membership ends; its history stays (members over time)."""
-    cmd = c.RemoveMember(cluster_id, unit_id, effective_on, match)
+    cmd = c.RemoveMember(
+        cluster_id=cluster_id, unit_id=unit_id, effective_on=effective_on, expected_version=match
+    )
     return write.one(cmd)
 
 
@@ -172,13 +182,13 @@ def remove_member(
 def assign_leadership(cluster_id: str, body: LeadershipIn, write: WriteDep, match: IfMatch) -> Response:
     """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
     cmd = c.AssignLeadership(
-        cluster_id,
-        body.year,
-        body.chair,
-        body.deputy,
-        body.decision_ref,
-        body.decided_on,
-        expected_version(match, body.expected_version),
+        cluster_id=cluster_id,
+        year=body.year,
+        chair=body.chair,
+        deputy=body.deputy,
+        decision_ref=body.decision_ref,
+        decided_on=body.decided_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -187,13 +197,13 @@ def assign_leadership(cluster_id: str, body: LeadershipIn, write: WriteDep, matc
 def hand_over_host_flag(cluster_id: str, body: HandoverIn, write: WriteDep, match: IfMatch) -> Response:
     """The outgoing host hands the host flag (trao cờ đăng cai) to the next conference's host."""
     cmd = c.HandOverHostFlag(
-        cluster_id,
-        body.conference_number,
-        body.year,
-        body.from_unit,
-        body.to_unit,
-        body.handed_over_on,
-        expected_version(match, body.expected_version),
+        cluster_id=cluster_id,
+        conference_number=body.conference_number,
+        year=body.year,
+        from_unit=body.from_unit,
+        to_unit=body.to_unit,
+        handed_over_on=body.handed_over_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 

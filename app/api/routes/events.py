@@ -23,11 +23,13 @@ from app.api.access import require_log_reader
 from app.api.deps import LedgerDep, ReadConn
 from app.api.responses import EventPage
 from app.audit import export
-from app.domain import cluster, pact, unit
+from app.domain.aggregate import Aggregate
+from app.domain.cluster import CLUSTER
 from app.domain.errors import NotFound
+from app.domain.pact import PACT
+from app.domain.unit import UNIT
 from app.events import records
 from app.events.canonical import quote
-from app.services.unit_of_work import Aggregate, stream_id
 
 router = APIRouter(tags=["events"], dependencies=[Depends(require_log_reader)])
 
@@ -104,12 +106,12 @@ def export_events(ledger: LedgerDep, after: After = 0) -> StreamingResponse:
 
 
 def _stream_page(
-    request: Request, conn: Connection, kind: Aggregate, entity_id: str, after: int, limit: int
+    request: Request, conn: Connection, kind: Aggregate[Any], entity_id: str, after: int, limit: int
 ) -> Response:
-    where: records.Where = [("stream_id = ?", stream_id(kind, entity_id))]
+    where: records.Where = [("stream_id = ?", kind.stream_id(entity_id))]
     items, more = _found(conn, where, after, limit)
     if not items and not records.page(conn, where, 1):
-        raise NotFound(f"no {kind.STREAM_TYPE} {entity_id}")
+        raise NotFound(f"no {kind.stream_type} {entity_id}")
     return _respond(request, items, more)
 
 
@@ -120,7 +122,7 @@ def unit_events(
     request: Request, unit_id: str, conn: ReadConn, after: After = 0, limit: Limit = 100
 ) -> Response:
     """A unit's own history: registration, renames, merger."""
-    return _stream_page(request, conn, unit, unit_id, after, limit)
+    return _stream_page(request, conn, UNIT, unit_id, after, limit)
 
 
 @router.get(
@@ -132,7 +134,7 @@ def cluster_events(
     request: Request, cluster_id: str, conn: ReadConn, after: After = 0, limit: Limit = 100
 ) -> Response:
     """A cluster's own history: members joining and leaving, leadership, host-flag handovers."""
-    return _stream_page(request, conn, cluster, cluster_id, after, limit)
+    return _stream_page(request, conn, CLUSTER, cluster_id, after, limit)
 
 
 @router.get(
@@ -142,4 +144,4 @@ def pact_events(
     request: Request, pact_id: str, conn: ReadConn, after: After = 0, limit: Limit = 100
 ) -> Response:
     """A pact's own history: proposal, signatures, targets, results, awards, closing."""
-    return _stream_page(request, conn, pact, pact_id, after, limit)
+    return _stream_page(request, conn, PACT, pact_id, after, limit)

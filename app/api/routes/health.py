@@ -28,6 +28,6 @@ def readyz(ledger: LedgerDep) -> JSONResponse:
         body = {"status": "unavailable", "database": "unreachable", "detail": str(error).splitlines()[0]}
         return JSONResponse(body, status_code=503)
     if current != head:
-        body = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
-        return JSONResponse(body, status_code=503)
+        stale = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
+        return JSONResponse(stale, status_code=503)
     return JSONResponse({"status": "ready", "database": "reachable", "migration": current})

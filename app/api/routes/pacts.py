@@ -22,17 +22,17 @@ router = APIRouter(prefix="/pacts", tags=["pacts"])
 def propose_pact(body: PactIn, write: WriteDep) -> Response:
     pact_id = body.id or f"pact-{uuid.uuid4().hex[:12]}"
     cmd = c.ProposePact(
-        pact_id,
-        body.cluster_id,
-        body.title,
-        body.theme,
-        body.year,
-        body.period_start,
-        body.period_end,
-        tuple(body.content_items),
-        body.proposed_on,
-        body.attainment_cap,
-        body.expected_version,
+        id=pact_id,
+        cluster_id=body.cluster_id,
+        title=body.title,
+        theme=body.theme,
+        year=body.year,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        content_items=tuple(body.content_items),
+        proposed_on=body.proposed_on,
+        attainment_cap=body.attainment_cap,
+        expected_version=body.expected_version,
     )
     return write.one(cmd, status=201, location=f"/api/v1/pacts/{pact_id}")
 
@@ -40,7 +40,11 @@ def propose_pact(body: PactIn, write: WriteDep) -> Response:
 @router.post("/{pact_id}/signatures", responses=WRITE_ERRORS, response_model=WriteAck)
 def sign_pact(pact_id: str, body: SignatureIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.SignPact(
-        pact_id, body.unit_id, body.signed_by, body.signed_on, expected_version(match, body.expected_version)
+        pact_id=pact_id,
+        unit_id=body.unit_id,
+        signed_by=body.signed_by,
+        signed_on=body.signed_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -49,17 +53,17 @@ def sign_pact(pact_id: str, body: SignatureIn, write: WriteDep, match: IfMatch) 
 def set_target(pact_id: str, body: TargetIn, write: WriteDep, match: IfMatch) -> Response:
     """Set a target (chỉ tiêu); setting a code again replaces it from then on."""
     cmd = c.SetTarget(
-        pact_id,
-        body.code,
-        body.title,
-        body.kind,
-        body.measure,
-        body.direction,
-        body.value,
-        body.weight,
-        tuple(body.applies_to) if body.applies_to is not None else None,
-        body.set_on,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        code=body.code,
+        title=body.title,
+        kind=body.kind,
+        measure=body.measure,
+        direction=body.direction,
+        value=body.value,
+        weight=body.weight,
+        applies_to=tuple(body.applies_to) if body.applies_to is not None else None,
+        set_on=body.set_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -68,14 +72,14 @@ def set_target(pact_id: str, body: TargetIn, write: WriteDep, match: IfMatch) ->
 def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch) -> Response:
     """Record a result (kết quả); a later one for the same unit and target supersedes it."""
     cmd = c.RecordResult(
-        pact_id,
-        body.unit_id,
-        body.target_code,
-        body.value,
-        body.reported_on,
-        body.source,
-        body.note,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        unit_id=body.unit_id,
+        target_code=body.target_code,
+        value=body.value,
+        reported_on=body.reported_on,
+        source=body.source,
+        note=body.note,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -83,21 +87,25 @@ def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch)
 @router.post("/{pact_id}/awards", responses=WRITE_ERRORS, response_model=WriteAck)
 def grant_award(pact_id: str, body: AwardIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.GrantAward(
-        pact_id,
-        body.recipient_unit,
-        body.title,
-        body.conferred_by,
-        body.granted_on,
-        body.recipient_person,
-        body.decision_ref,
-        expected_version(match, body.expected_version),
+        pact_id=pact_id,
+        recipient_unit=body.recipient_unit,
+        title=body.title,
+        conferred_by=body.conferred_by,
+        granted_on=body.granted_on,
+        recipient_person=body.recipient_person,
+        decision_ref=body.decision_ref,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
 
 @router.post("/{pact_id}/close", responses=WRITE_ERRORS, response_model=WriteAck)
 def close_pact(pact_id: str, body: CloseIn, write: WriteDep, match: IfMatch) -> Response:
-    cmd = c.ClosePact(pact_id, body.closed_on, expected_version(match, body.expected_version))
+    cmd = c.ClosePact(
+        pact_id=pact_id,
+        closed_on=body.closed_on,
+        expected_version=expected_version(match, body.expected_version),
+    )
     return write.one(cmd)
 
 

@@ -17,18 +17,24 @@ router = APIRouter(prefix="/units", tags=["units"])
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
 def register_unit(body: UnitIn, write: WriteDep) -> Response:
-    cmd = c.RegisterUnit(body.id, body.name, body.province, body.registered_on, body.expected_version)
+    cmd = c.RegisterUnit(
+        id=body.id,
+        name=body.name,
+        province=body.province,
+        registered_on=body.registered_on,
+        expected_version=body.expected_version,
+    )
     return write.one(cmd, status=201, location=f"/api/v1/units/{body.id}")
 
 
 @router.post("/{unit_id}/rename", responses=WRITE_ERRORS, response_model=WriteAck)
 def rename_unit(unit_id: str, body: RenameIn, write: WriteDep, match: IfMatch) -> Response:
     cmd = c.RenameUnit(
-        unit_id,
-        body.name,
-        body.province,
-        body.effective_on,
-        expected_version(match, body.expected_version),
+        unit_id=unit_id,
+        name=body.name,
+        province=body.province,
+        effective_on=body.effective_on,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
@@ -37,11 +43,11 @@ def rename_unit(unit_id: str, body: RenameIn, write: WriteDep, match: IfMatch) -
 def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> Response:
     """Record a merger (sáp nhập): the unit's cluster seats pass to its successor."""
     cmd = c.MergeUnit(
-        unit_id,
-        body.into,
-        body.effective_on,
-        body.legal_basis,
-        expected_version(match, body.expected_version),
+        unit_id=unit_id,
+        into=body.into,
+        effective_on=body.effective_on,
+        legal_basis=body.legal_basis,
+        expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)
 
