@@ -14,6 +14,8 @@ import secrets
 import shutil
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -85,16 +87,23 @@ def pg_template() -> str:
 _counter = itertools.count()
 
 
-@pytest.fixture
-def pg_url(pg_template: str) -> str:
+@contextmanager
+def _pg_database(template: str) -> Iterator[str]:
+    """A fresh database made from the migrated template, dropped afterwards."""
     name = f"pacts_t_{os.getpid()}_{next(_counter)}"
     admin = _admin()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield _url_for(name)
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    with _pg_database(pg_template) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +124,18 @@ def sqlite_url(sqlite_template: str, tmp_path) -> str:
 def store_url(request: pytest.FixtureRequest) -> str:
     """Runs a test once per store backend: the contract both must keep."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def second_store_url(store_url: str, request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """Another migrated, empty database of the same store as ``store_url``."""
+    if store_url.startswith("sqlite"):
+        path = tmp_path / "second.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    with _pg_database(request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 # The server secret API keys are hashed with: a fresh one per test session.

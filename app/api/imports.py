@@ -69,6 +69,7 @@ class Rows:
                     unit_id=r.unit_id,
                     target_code=r.target_code,
                     value=r.value,
+                    reported_as=r.reported_as,
                     reported_on=r.reported_on,
                     source=r.source,
                     note=r.note,

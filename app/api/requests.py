@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -13,8 +13,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
+    model_validator,
 )
 
 from app.domain.numbers import read_number
@@ -161,6 +164,20 @@ class ResultRow(BaseModel):
     reported_on: date
     source: Text
     note: LongText | None = None
+    _reported_as: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_text(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """The value's text as sent (a CSV cell, "1,85"), kept beside the number it reads as."""
+        row = handler(data)
+        sent = data.get("value") if isinstance(data, dict) else None
+        row._reported_as = unicodedata.normalize("NFC", sent.strip()) if isinstance(sent, str) else None
+        return row
+
+    @property
+    def reported_as(self) -> str | None:
+        return self._reported_as
 
 
 class _Declared(Body):

@@ -10,110 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from app.demo import texts
+from app.demo import texts, world
 from app.domain import commands as c
 
-# --- placeholders: the articles do not give these dates (docs/demo-data.md) -------
-
-# First day of the year of the earliest fact about each group or pact.
-BTB_FORMED_ON = date(2012, 1, 1)  # A1: the 2012 conference of article 000 is undated
-CLUSTER_2_FORMED_ON = date(2023, 1, 1)  # A2: cluster no. 2 existed before 24/3/2023
-HA_TINH_OWN_FROM = date(2016, 1, 1)  # A3: start of the 2016–2020 period
-LANG_SON_OWN_FROM = date(2010, 1, 1)  # A4: start of the year 2010
-
-# --- dates the articles give ----------------------------------------------------
+# --- dates the articles give (the placeholders of the world's are in app.demo.world) ---
 
 CONFERENCE_10 = date(2022, 5, 13)  # 003: lần thứ X, Thanh Hóa hosts
 CLUSTER_2_SIGNING = date(2023, 3, 24)  # 002: "Ngày 24/3" of the 2023 pact
 HA_TINH_REVIEW = date(2020, 6, 26)  # 004: "Sáng 26/6", review of 2016–2020
 LANG_SON_REVIEW = date(2011, 1, 24)  # 001: "Ngày 24/1/2011", review of 2010
-HUE_CITY = date(2025, 1, 1)  # DOMAIN: Thừa Thiên Huế becomes Huế city
-MERGERS = date(2025, 7, 1)  # DOMAIN: new provinces operate from 1/7/2025
-MERGER_BASIS = "Nghị quyết số 202/2025/QH15"
 
 SOURCE_001 = "Báo Lạng Sơn (LSO): hội nghị tổng kết năm 2010, 24/1/2011"
 SOURCE_004 = "Baohatinh.vn: hội nghị điển hình tiên tiến giai đoạn 2016 - 2020, 26/6/2020"
-
-# --- units: id -> province (the department is "Sở Công Thương <province>") --------
-
-NORTH_CENTRAL = {
-    "thanh-hoa": "Thanh Hóa",
-    "nghe-an": "Nghệ An",
-    "ha-tinh": "Hà Tĩnh",
-    "quang-binh": "Quảng Bình",
-    "quang-tri": "Quảng Trị",
-    "thua-thien-hue": "Thừa Thiên Huế",
-}
-RED_RIVER_DELTA = {
-    "ha-noi": "Hà Nội",
-    "hai-phong": "Hải Phòng",
-    "quang-ninh": "Quảng Ninh",
-    "hai-duong": "Hải Dương",
-    "hung-yen": "Hưng Yên",
-    "thai-binh": "Thái Bình",
-    "ha-nam": "Hà Nam",
-    "nam-dinh": "Nam Định",
-    "ninh-binh": "Ninh Bình",
-    "bac-ninh": "Bắc Ninh",
-    "vinh-phuc": "Vĩnh Phúc",
-}
-# Lạng Sơn is in no cluster in the articles; Phú Thọ only absorbs Vĩnh Phúc in 2025.
-OTHERS = {"lang-son": "Lạng Sơn", "phu-tho": "Phú Thọ"}
-UNITS = {**NORTH_CENTRAL, **RED_RIVER_DELTA, **OTHERS}
-
-# absorbed -> successor, Resolution 202/2025/QH15 (only units registered here).
-MERGED_INTO = {
-    "quang-binh": "quang-tri",
-    "hai-duong": "hai-phong",
-    "thai-binh": "hung-yen",
-    "ha-nam": "ninh-binh",
-    "nam-dinh": "ninh-binh",
-    "vinh-phuc": "phu-tho",
-}
-
-
-def department(province: str) -> str:
-    return f"Sở Công Thương {province}"
-
-
-def _units() -> list[c.Command]:
-    # The first command is the marker load_demo looks for: keep thanh-hoa first.
-    return [c.RegisterUnit(id=uid, name=department(p), province=p) for uid, p in UNITS.items()]
-
-
-def _clusters() -> list[c.Command]:
-    return [
-        c.FormCluster(
-            id="bac-trung-bo",
-            name="Sở Công Thương 6 tỉnh Bắc Trung Bộ",
-            region="Bắc Trung Bộ",
-            members=tuple(NORTH_CENTRAL),
-            formed_on=BTB_FORMED_ON,
-        ),
-        # A5: article 002 names no members; the 11 Red River Delta provinces are assumed.
-        c.FormCluster(
-            id="cum-2-dbbb",
-            name=texts.CLUSTER_2_NAME,
-            region="Đồng bằng Bắc bộ",
-            members=tuple(RED_RIVER_DELTA),
-            formed_on=CLUSTER_2_FORMED_ON,
-        ),
-        # A6: a department's own emulation movement needs a cluster to hang a pact on.
-        c.FormCluster(
-            id="ha-tinh-noi-bo",
-            name="Phong trào thi đua nội bộ Sở Công Thương Hà Tĩnh",
-            region="Hà Tĩnh",
-            members=("ha-tinh",),
-            formed_on=HA_TINH_OWN_FROM,
-        ),
-        c.FormCluster(
-            id="lang-son-noi-bo",
-            name="Phong trào thi đua nội bộ Sở Công Thương Lạng Sơn",
-            region="Lạng Sơn",
-            members=("lang-son",),
-            formed_on=LANG_SON_OWN_FROM,
-        ),
-    ]
 
 
 def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[c.Command]:
@@ -122,7 +30,7 @@ def _signatures(pact_id: str, unit_ids: Iterable[str], signed_on: date) -> list[
         c.SignPact(
             pact_id=pact_id,
             unit_id=uid,
-            signed_by=f"Đại diện lãnh đạo {department(UNITS[uid])}",
+            signed_by=f"Đại diện lãnh đạo {world.department(world.UNITS[uid])}",
             signed_on=signed_on,
         )
         for uid in unit_ids
@@ -165,9 +73,9 @@ def _btb_2012() -> list[c.Command]:
             period_start=None,
             period_end=None,
             content_items=texts.PACT_2012_ITEMS,
-            proposed_on=BTB_FORMED_ON,
+            proposed_on=world.BTB_FORMED_ON,
         ),
-        *_signatures(pid, NORTH_CENTRAL, BTB_FORMED_ON),
+        *_signatures(pid, world.NORTH_CENTRAL, world.BTB_FORMED_ON),
         _target(pid, "KH-2012", "Hoàn thành nhiệm vụ, kế hoạch năm 2012", "%", 100),
         # A8: "trên 90%" is modelled as at least 90.
         _target(pid, "TT-LDTT", "Tập thể đạt danh hiệu Tập thể lao động tiên tiến", "%", 90),
@@ -192,7 +100,7 @@ def _btb_2022() -> list[c.Command]:
             content_items=texts.PACT_2022_ITEMS,
             proposed_on=CONFERENCE_10,
         ),
-        *_signatures(pid, NORTH_CENTRAL, CONFERENCE_10),
+        *_signatures(pid, world.NORTH_CENTRAL, CONFERENCE_10),
         c.HandOverHostFlag(
             cluster_id="bac-trung-bo",
             conference_number=11,
@@ -218,7 +126,7 @@ def _cum2_2023() -> list[c.Command]:
             content_items=texts.PACT_2023_ITEMS,
             proposed_on=CLUSTER_2_SIGNING,
         ),
-        *_signatures(pid, RED_RIVER_DELTA, CLUSTER_2_SIGNING),
+        *_signatures(pid, world.RED_RIVER_DELTA, CLUSTER_2_SIGNING),
     ]
 
 
@@ -251,7 +159,7 @@ def _ha_tinh_2016_2020() -> list[c.Command]:
             period_start=2016,
             period_end=2020,
             content_items=texts.HA_TINH_2016_2020_ITEMS,
-            proposed_on=HA_TINH_OWN_FROM,
+            proposed_on=world.HA_TINH_OWN_FROM,
         ),
     ]
     for code, title, measure, value, detail in achieved:
@@ -333,7 +241,7 @@ def _lang_son_2010() -> list[c.Command]:
             period_start=None,
             period_end=None,
             content_items=(),
-            proposed_on=LANG_SON_OWN_FROM,
+            proposed_on=world.LANG_SON_OWN_FROM,
         ),
         # A12: the plan value is not given, only that it was missed: a yes/no target.
         c.SetTarget(
@@ -378,27 +286,15 @@ def _lang_son_2010() -> list[c.Command]:
     ]
 
 
-def _changes_of_2025() -> list[c.Command]:
-    commands: list[c.Command] = [
-        c.RenameUnit(unit_id="thua-thien-hue", name=department("Huế"), province="Huế", effective_on=HUE_CITY),
-    ]
-    # The merge handler moves each absorbed unit's cluster seats to its successor.
-    for absorbed, successor in MERGED_INTO.items():
-        commands.append(
-            c.MergeUnit(unit_id=absorbed, into=successor, effective_on=MERGERS, legal_basis=MERGER_BASIS)
-        )
-    return commands
-
-
 def demo_commands() -> list[c.Command]:
     return [
-        *_units(),
-        *_clusters(),
+        *world.units(),
+        *world.clusters(),
         *_btb_2012(),
         *_lang_son_2010(),
         *_ha_tinh_2016_2020(),
         *_ha_tinh_2021_2025(),
         *_btb_2022(),
         *_cum2_2023(),
-        *_changes_of_2025(),
+        *world.changes_of_2025(),
     ]

@@ -138,6 +138,7 @@ class RecordResult(Command):
     reported_on: date
     source: str
     note: str | None = None
+    reported_as: str | None = None  # the value's text as sent, when it came as text
     expected_version: int | None = None
 
 

@@ -151,12 +151,20 @@ class TargetSet(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResultRecorded(Event):
-    """A result (kết quả); a later one for the same unit and target supersedes it."""
+    """A result (kết quả); a later one for the same unit and target supersedes it.
 
+    ``reported_as`` is the value's text exactly as the source sent it ("1.234,5",
+    "12,5%"), so an auditor sees what was reported beside the number it was read
+    as; None when it came as a JSON number. Schema version 2 added it: version 1
+    rows read as None (app.events.codec.UPCASTERS).
+    """
+
+    SCHEMA_VERSION = 2
     DATE_FIELD = "reported_on"
     unit_id: str
     target_code: str
     value: float
+    reported_as: str | None
     reported_on: date
     source: str
     note: str | None = None

@@ -48,6 +48,7 @@ def record_result(pact: Pact, cmd: c.RecordResult, today: date) -> list[e.Event]
             unit_id=cmd.unit_id,
             target_code=cmd.target_code,
             value=cmd.value,
+            reported_as=cmd.reported_as,
             reported_on=cmd.reported_on,
             source=cmd.source,
             note=cmd.note,

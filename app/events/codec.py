@@ -17,9 +17,18 @@ from app.events.canonical import dumps_canonical, number
 
 Upcaster = Callable[[dict], dict]
 
-# (type, schema_version) -> a function lifting data one version up. Empty until
-# the first event shape changes; rows in the log are never rewritten.
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+def _result_recorded_v1(data: dict) -> dict:
+    """Version 1 results kept only the number: what the source sent is unknown."""
+    return {**data, "reported_as": None}
+
+
+# (type, schema_version) -> a function lifting data one version up, applied in a
+# chain until the current version. Rows in the log are never rewritten: the hash
+# chain and the exports keep them as written; only their reading is lifted.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("ResultRecorded", 1): _result_recorded_v1,
+}
 
 
 class UnknownEventType(Exception):

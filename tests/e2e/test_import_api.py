@@ -54,6 +54,14 @@ def test_a_year_of_34_provinces_imports_in_one_transaction(api):
     for i, unit_id in enumerate(year.UNITS):
         for k, code in enumerate(year.TARGETS):
             assert values[unit_id, code]["value"] == float(year.expected_value(i, k))
+    sent = {
+        (u, code): year.vietnamese(year.expected_value(i, k), (i + k) % 3)
+        for i, u in enumerate(year.UNITS)
+        for k, code in enumerate(year.TARGETS)
+    }
+    assert {
+        (e["data"]["unit_id"], e["data"]["target_code"]): e["data"]["reported_as"] for e in recorded
+    } == sent
     assert values["ha-noi", "CT01"]["note"] == "số liệu ước, chờ thống kê"
     assert values["ha-noi", "CT02"]["note"] is None
     assert values["ha-noi", "CT01"]["source"] == "Báo cáo tổng kết năm 2025, Sở Công Thương"

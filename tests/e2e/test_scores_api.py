@@ -141,6 +141,10 @@ def test_vietnamese_number_strings_are_read_the_vietnamese_way(client):
     assert pact["results"][0]["value"] == 11.64
     stored = events(client)[1]["data"]
     assert stored["value"] == 370461
+    # The log keeps the text as sent beside the number it was read as; a JSON number has none.
+    ok(result(client, PACT, "nghe-an", "GROWTH", 9.5))
+    recorded = [e["data"] for e in events(client) if e["type"] == "ResultRecorded"]
+    assert [(r["value"], r["reported_as"]) for r in recorded] == [(11.64, "11,64%"), (9.5, None)]
 
 
 def test_headers_become_the_events_metadata(client):

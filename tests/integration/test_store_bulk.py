@@ -14,6 +14,7 @@ def _results(n: int) -> list[e.Event]:
             unit_id=f"u{i % 6}",
             target_code=f"T{i % 10}",
             value=i * 1.5,
+            reported_as=None,
             reported_on=date(2022, 12, 1 + i % 28),
             source="Báo cáo tổng kết",
             note="ghi chú" if i % 2 else None,

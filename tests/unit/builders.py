@@ -129,7 +129,12 @@ def target_set(code: str = "KH", **overrides: Any) -> e.TargetSet:
 
 def result_recorded(unit_id: str, code: str, value: float, on: date = date(2022, 12, 31)) -> e.ResultRecorded:
     return e.ResultRecorded(
-        unit_id=unit_id, target_code=code, value=value, reported_on=on, source="Báo cáo tổng kết năm 2022"
+        unit_id=unit_id,
+        target_code=code,
+        value=value,
+        reported_as=None,
+        reported_on=on,
+        source="Báo cáo tổng kết năm 2022",
     )
 
 

@@ -134,7 +134,7 @@ def test_the_worked_example_in_docs_audit_md_is_what_the_code_computes():
         assert chain.row_text(line) == canonical
         assert chain.link(canonical, line["prev_hash"]) == line["hash"] == event_hash
     assert lines[1]["prev_hash"] == lines[0]["hash"]
-    assert len(canonical_texts[0].encode()) == 553 and len(canonical_texts[1].encode()) == 604
+    assert len(canonical_texts[0].encode()) == 574 and len(canonical_texts[1].encode()) == 604
 
 
 def test_the_worked_example_is_what_the_store_writes_for_those_events():
@@ -142,7 +142,14 @@ def test_the_worked_example_is_what_the_store_writes_for_those_events():
     for line, canonical in zip(lines, canonical_texts, strict=True):
         event = codec.decode(line["type"], line["schema_version"], line["data"])
         data, text, jcs, occurred, _ = codec.encode_for_log(event)
-        middle = chain.middle(line["recorded_at"], 1, line["stream_id"], line["stream_type"], line["type"])
+        kind = (
+            line["recorded_at"],
+            line["schema_version"],
+            line["stream_id"],
+            line["stream_type"],
+            line["type"],
+        )
+        middle = chain.middle(*kind)
         linked = chain.LINK % (
             jcs.encode(),
             line["event_id"].encode(),

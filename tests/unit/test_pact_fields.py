@@ -29,6 +29,7 @@ KEYS = {e.PactSigned: {"unit_id"}, e.ResultRecorded: {"unit_id", "target_code"}}
 # Event fields the state does not keep, and why.
 NOT_KEPT = {
     e.TargetSet: {"set_on"},  # the log keeps when a target was set; the pact needs only the target
+    e.ResultRecorded: {"reported_as"},  # the log keeps the text as sent; the pact scores the number
     e.ResultWithdrawn: {"unit_id", "target_code", "reason", "withdrawn_on"},  # it removes a result
     e.PactClosed: {"closed_on"},  # kept, as Pact.closed_on (checked below)
 }

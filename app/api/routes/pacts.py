@@ -76,6 +76,7 @@ def record_result(pact_id: str, body: ResultIn, write: WriteDep, match: IfMatch)
         unit_id=body.unit_id,
         target_code=body.target_code,
         value=body.value,
+        reported_as=body.reported_as,
         reported_on=body.reported_on,
         source=body.source,
         note=body.note,
