@@ -33,6 +33,12 @@ class UnitOut(BaseModel):
     version: int
 
 
+class UnitAt(UnitOut):
+    """A unit as it stood at ``as_of_position``."""
+
+    as_of_position: int
+
+
 class Membership(BaseModel):
     unit_id: str
     joined_on: date
@@ -49,6 +55,12 @@ class ClusterOut(BaseModel):
     flag_holder: str | None
     last_conference_number: int | None
     version: int
+
+
+class ClusterAt(ClusterOut):
+    """A cluster as it stood at ``as_of_position``."""
+
+    as_of_position: int
 
 
 class HandoverOut(BaseModel):
@@ -68,6 +80,7 @@ class LeadershipOut(BaseModel):
 
 class RotationsOut(BaseModel):
     cluster_id: str
+    as_of_position: int
     flag_holder: str | None
     next_conference_number: int | None
     handovers: list[HandoverOut]
@@ -97,7 +110,7 @@ class Host(BaseModel):
 class StandingsOut(BaseModel):
     cluster_id: str
     year: int
-    as_of_position: int | None = None
+    as_of_position: int
     pact_id: str
     pact_status: str
     leadership: Leaders | None
@@ -107,6 +120,7 @@ class StandingsOut(BaseModel):
 
 class ScoresOut(BaseModel):
     pact_id: str
+    as_of_position: int
     status: str
     attainment_cap: float
     standings: list[StandingOut]
@@ -167,6 +181,7 @@ class PactSummary(BaseModel):
 
 
 class PactOut(PactSummary):
+    as_of_position: int
     signatures: list[SignatureOut]
     targets: list[TargetOut]
     results: list[ResultOut]
@@ -191,6 +206,14 @@ class EventOut(BaseModel):
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
+
+
+class Paged(Page[T], Generic[T]):
+    """A page of a list (app.api.reading): ``next`` is the next page's URL, null on the
+    last; every page of one walk reflects the first page's ``as_of_position``."""
+
+    next: str | None
+    as_of_position: int
 
 
 class CheckpointOut(BaseModel):
@@ -227,6 +250,8 @@ class VerifyOut(BaseModel):
 
 
 class EventPage(Page[EventOut]):
-    """A page of the log: ``next`` is the URL of the next page, null on the last one."""
+    """A page of the log: ``next`` is the URL of the next page, null on the last one;
+    ``as_of_position`` the log's last position when the page was read."""
 
     next: str | None
+    as_of_position: int

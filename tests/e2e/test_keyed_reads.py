@@ -26,7 +26,7 @@ def read_urls(app) -> list[str]:
     paths = sorted(path for method, path in route_table(app) if method == "GET")
     assert "/api/v1/clusters/{cluster_id}/standings" in paths
     urls = [re.sub(r"\{(\w+)\}", lambda m: IDS[m.group(1)], path) for path in paths]
-    return [url + ("?year=2022" if url.endswith("/standings") else "") for url in urls]
+    return [url + ("?year=2022" if url.endswith(("/standings", "/rankings")) else "") for url in urls]
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.api.deps import LedgerDep
+from app.api.strict_query import StrictQueryRoute
 from app.migrations import current_revision
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["health"])
 
 
 @router.get("/healthz")
