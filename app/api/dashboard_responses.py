@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from app.api.responses import Host, Leaders, Paged, StandingsOut
@@ -17,10 +19,12 @@ class UnitPactOut(BaseModel):
     first_year: int
     last_year: int
     status: str
-    score: float
-    rank: int
+    score: float | None  # None when the unit is not ranked: see not_ranked
+    rank: int | None
     ranked: int
     missing: list[str]
+    stage: Literal["self", "cross", "final"] | None = None  # on a score sheet, the stage scored
+    not_ranked: str | None = None  # why the unit has no score and rank in this pact
 
 
 class UnitPactsPage(Paged[UnitPactOut]):

@@ -15,7 +15,20 @@ from app.api import problems
 from app.api.auth import KeyedReads
 from app.api.limits import Limits
 from app.api.observe import RequestObserver
-from app.api.routes import checkpoints, clusters, dashboard, events, health, metrics, pacts, results, units
+from app.api.routes import (
+    assessments,
+    checkpoints,
+    clusters,
+    dashboard,
+    events,
+    health,
+    indicators,
+    metrics,
+    pacts,
+    results,
+    score_sheets,
+    units,
+)
 from app.bootstrap import Ledger, bootstrap
 from app.observability import logs
 
@@ -72,7 +85,18 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     app.add_middleware(KeyedReads)
     app.add_middleware(Limits)
     # Routes are matched in order: the frontends' hottest read (standings) first.
-    for module in (clusters, pacts, results, units, dashboard, events, checkpoints):
+    for module in (
+        clusters,
+        pacts,
+        results,
+        units,
+        dashboard,
+        events,
+        checkpoints,
+        score_sheets,
+        assessments,
+        indicators,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

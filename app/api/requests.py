@@ -129,6 +129,9 @@ class PactIn(Body):
     content_items: list[LongText] = []
     proposed_on: date
     attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
+    score_sheet: Code | None = Field(
+        default=None, description="A score sheet to score the pact by, adopted at its latest version"
+    )
 
 
 class SignatureIn(Body):

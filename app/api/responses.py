@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -94,6 +94,21 @@ class StandingOut(BaseModel):
     score: float
     points: dict[str, float]
     missing: list[str]
+    # On a score sheet, the stage the score comes from (docs/scoring.md); None for flat targets.
+    stage: Literal["self", "cross", "final"] | None = None
+
+
+class SheetRefOut(BaseModel):
+    code: str
+    version: int
+
+
+class _Ranked(BaseModel):
+    """How a pact's standings were made: by which sheet, or why nobody is ranked."""
+
+    score_sheet: SheetRefOut | None = None
+    not_scoreable: str | None = None  # the reason; standings is then empty
+    not_assessed: list[str] = []  # on a sheet: the parties not assessed yet, unranked
 
 
 class Leaders(BaseModel):
@@ -107,7 +122,7 @@ class Host(BaseModel):
     conference_number: int
 
 
-class StandingsOut(BaseModel):
+class StandingsOut(_Ranked):
     cluster_id: str
     year: int
     as_of_position: int
@@ -118,7 +133,7 @@ class StandingsOut(BaseModel):
     standings: list[StandingOut]
 
 
-class ScoresOut(BaseModel):
+class ScoresOut(_Ranked):
     pact_id: str
     as_of_position: int
     status: str
@@ -186,6 +201,7 @@ class PactOut(PactSummary):
     targets: list[TargetOut]
     results: list[ResultOut]
     awards: list[AwardOut]
+    score_sheet: SheetRefOut | None = None  # the sheet version it is scored by (docs/scoring.md)
 
 
 class EventOut(BaseModel):

@@ -25,8 +25,10 @@ def unit_pacts(reads: Reads, unit_id: str) -> tuple[Row, list[Row]]:
     for pact in reads.pacts():
         if unit_id not in pact["parties"]:
             continue
-        standings = reads.scores(pact["id"])["standings"]
-        mine = next(s for s in standings if s["unit_id"] == unit_id)
+        scores = reads.scores(pact["id"])
+        standings = scores["standings"]
+        # Unranked when the pact is not scoreable, or its sheet has no assessment of the unit yet.
+        mine = next((s for s in standings if s["unit_id"] == unit_id), None)
         first, last = years_of(pact["year"], pact["period_start"], pact["period_end"])
         items.append(
             {
@@ -37,10 +39,12 @@ def unit_pacts(reads: Reads, unit_id: str) -> tuple[Row, list[Row]]:
                 "first_year": first,
                 "last_year": last,
                 "status": pact["status"],
-                "score": mine["score"],
-                "rank": mine["rank"],
+                "score": mine and mine["score"],
+                "rank": mine and mine["rank"],
                 "ranked": len(standings),
-                "missing": mine["missing"],
+                "missing": mine["missing"] if mine else [],
+                "stage": mine and mine.get("stage"),
+                "not_ranked": None if mine else scores.get("not_scoreable") or "not assessed yet",
             }
         )
     return unit, items

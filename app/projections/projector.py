@@ -19,7 +19,7 @@ from app.domain import events as e
 from app.domain.pact import PACT, Pact
 from app.events.schema import projection_checkpoints
 from app.events.store import StoredEvent
-from app.projections import rows
+from app.projections import rows, scoring_rows
 from app.projections import tables as t
 
 CHECKPOINT = "read_models"
@@ -87,7 +87,7 @@ def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) 
     """Replace all rows of one aggregate: its root table is keyed by ``id``, children by owner."""
     for name, values in table_rows.items():
         table = t.metadata.tables[name]
-        owner = table.c.id if name in _ROOT_TABLES else table.c.cluster_id
+        owner = table.c[scoring_rows.OWNER.get(name) or ("id" if name in _ROOT_TABLES else "cluster_id")]
         conn.execute(table.delete().where(owner == key))
         if values:
             conn.execute(table.insert(), values)
@@ -207,4 +207,7 @@ class Projector:
     @staticmethod
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
-        replace_rows(conn, state.id, rows.WHOLE_ROWS[change.stored.stream_type](state, version))
+        # Keyed by the stream's entity id: a unit's or cluster's id, a sheet's code, a pact's id
+        # for its assessments.
+        key = change.stored.stream_id.partition(":")[2]
+        replace_rows(conn, key, rows.WHOLE_ROWS[change.stored.stream_type](state, version))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from app.domain.cluster import Handover, host_of
 from app.domain.errors import NotFound
 from app.domain.scoring import Standing, UnitScore, rank
+from app.projections import scoring_queries
 from app.projections import tables as t
 
 
@@ -128,6 +129,7 @@ def get_pact(conn: Connection, pact_id: str) -> dict:
     pact["targets"] = children(t.pact_targets, t.pact_targets.c.ordinal)
     pact["results"] = children(t.pact_results, t.pact_results.c.unit_id, t.pact_results.c.target_code)
     pact["awards"] = children(t.pact_awards, t.pact_awards.c.seq)
+    pact["score_sheet"] = scoring_queries.adopted_sheet(conn, pact_id)
     return pact
 
 
@@ -141,7 +143,22 @@ def pact_scores(conn: Connection, pact_id: str) -> dict:
         "pact_id": pact_id,
         "status": pact["status"],
         "attainment_cap": pact["attainment_cap"],
-        "standings": _standings(conn, pact_id),
+        **ranked(conn, pact_id),
+    }
+
+
+def ranked(conn: Connection, pact_id: str) -> dict:
+    """A pact's standings fields: by the score sheet it adopted, else by its flat targets;
+    empty with the reason (``not_scoreable``) when there is nothing to rank."""
+    by_sheet = scoring_queries.sheet_view(conn, pact_id)
+    if by_sheet is not None:
+        return by_sheet
+    reason = scoring_queries.flat_not_scoreable(conn, pact_id)
+    return {
+        "score_sheet": None,
+        "not_scoreable": reason,
+        "not_assessed": [],
+        "standings": [] if reason else _standings(conn, pact_id),
     }
 
 
@@ -228,6 +245,7 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
             t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
         )
     ).first()
+    fields = ranked(conn, pact["id"])
     return standings_view(
         cluster_id=cluster_id,
         year=year,
@@ -235,7 +253,8 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
         pact_status=pact["status"],
         leaders=leaders,
         host=_host_of_year(conn, cluster_id, year),
-        rows=_standings(conn, pact["id"]),
+        rows=fields.pop("standings"),
+        **fields,
     )
 
 

@@ -25,7 +25,6 @@ from app.domain.aggregate import Aggregate
 from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
 from app.domain.pact import Pact
-from app.domain.scoring import pact_scores
 from app.domain.unit import UNIT, Unit
 from app.events.store import EventStore
 from app.projections import history, queries, rows
@@ -129,7 +128,10 @@ class PastReads:
         }
 
     def pact(self, pact_id: str) -> Row:
-        return _pact_view(*self._found("pact", pact_id, self._pact))
+        pact, version = self._found("pact", pact_id, self._pact)
+        scoring = history.scoring_at(self.conn, self.store, pact_id, self.position)
+        sheet = None if scoring is None else {"code": scoring.sheet.code, "version": scoring.sheet.version}
+        return {**_pact_view(pact, version), "score_sheet": sheet}
 
     def pacts(self, cluster_id: str | None = None, year: int | None = None) -> list[Row]:
         ids = [p["id"] for p in queries.list_pacts(self.conn, cluster_id, year)]
@@ -141,7 +143,7 @@ class PastReads:
             "pact_id": pact_id,
             "status": pact.status,
             "attainment_cap": pact.attainment_cap,
-            "standings": ranked(self.conn, pact),
+            **history.ranked_at(self.conn, self.store, pact, self.position),
         }
 
     def standings(self, cluster_id: str, year: int) -> Row:
@@ -154,14 +156,6 @@ Reads = LiveReads | PastReads
 
 def at(conn: Connection, store: EventStore, position: int, head: int) -> Reads:
     return LiveReads(conn, head) if position >= head else PastReads(conn, store, position)
-
-
-def ranked(conn: Connection, pact: Pact) -> list[Row]:
-    """The pact's units ranked by score, with their names (as the read models give them)."""
-    scores = pact_scores(pact)
-    ids = [s.unit_id for s in scores]
-    names = dict(conn.execute(sa.select(t.units.c.id, t.units.c.name).where(t.units.c.id.in_(ids))).all())
-    return queries.standing_rows(scores, names, {s.unit_id: s.points for s in scores})
 
 
 def _without(row: Row, *keys: str) -> Row:

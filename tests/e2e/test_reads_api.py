@@ -157,7 +157,9 @@ def test_sorts_order_the_items_and_a_cursor_keeps_its_sort(demo):
     desc = [p["proposed_on"] for p in walk(demo, "/pacts", sort="-proposed_on", limit=2)]
     assert desc == sorted(desc, reverse=True)
     scores = [p["score"] for p in ok(demo.get(_url("/units/ha-tinh/pacts", sort="-score")))["items"]]
-    assert scores == sorted(scores, reverse=True)
+    # Unranked pacts (no score) come first in descending order, as nulls sort last ascending.
+    unranked = [s for s in scores if s is None]
+    assert scores == unranked + sorted((s for s in scores if s is not None), reverse=True)
     first = ok(demo.get(_url("/units", sort="name", limit=2)))
     cursor = first["next"].split("cursor=")[1]
     invalid(demo.get(_url("/units", sort="id", cursor=cursor)), "cursor")
@@ -182,10 +184,16 @@ def test_the_old_cluster_name_still_filters_pacts(demo):
 def test_a_units_pacts_carry_its_score_and_rank_beside_names(demo):
     body = ok(demo.get(f"{API}/units/ha-tinh/pacts"))
     assert body["unit_name"] == "Sở Công Thương Hà Tĩnh"
+    assert any(item["rank"] for item in body["items"]) and any(item["not_ranked"] for item in body["items"])
     for item in body["items"]:
-        scores = ok(demo.get(f"{API}/pacts/{item['pact_id']}/scores"))["standings"]
-        mine = next(s for s in scores if s["unit_id"] == "ha-tinh")
-        assert (item["score"], item["rank"], item["ranked"]) == (mine["score"], mine["rank"], len(scores))
+        scores = ok(demo.get(f"{API}/pacts/{item['pact_id']}/scores"))
+        mine = next((s for s in scores["standings"] if s["unit_id"] == "ha-tinh"), None)
+        if mine is None:
+            assert (item["score"], item["rank"]) == (None, None)
+            assert item["not_ranked"] == (scores["not_scoreable"] or "not assessed yet")
+        else:
+            assert (item["score"], item["rank"]) == (mine["score"], mine["rank"]) and not item["not_ranked"]
+        assert item["ranked"] == len(scores["standings"])
         assert item["cluster_name"]
     problem(demo.get(f"{API}/units/nowhere/pacts"), 404)
 

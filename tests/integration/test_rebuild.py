@@ -18,6 +18,7 @@ from app.events.schema import projection_checkpoints
 from app.projections import tables as t
 from app.projections.projector import CHECKPOINT
 from app.projections.rebuild import rebuild
+from app.services.handlers import HANDLERS
 from tests.conftest import make_ledger
 from tests.integration.scenario import Scenario
 
@@ -83,6 +84,9 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_pact_awards": 5,
         "rm_pact_scores": 15,
         "rm_api_keys": 3,
+        "rm_score_sheets": 3,
+        "rm_pact_score_sheets": 3,
+        "rm_assessments": 5,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
@@ -93,11 +97,12 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert any(r["applies_to"] for r in rows["rm_pact_targets"])
     assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
     assert any(k["revoked_on"] for k in rows["rm_api_keys"])
+    assert {stage for a in rows["rm_assessments"] for stage in a["stages"]} >= {"self", "final"}
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):
     scenario = live(sqlite_ledger, seed=7)
-    assert set(scenario.counts) == {cls.__name__ for cls in c.Command.__subclasses__()}
+    assert set(scenario.counts) == {cls.__name__ for cls in HANDLERS}
     assert len(scenario.refused) >= 6
     position, checkpoint = log_end(sqlite_ledger)
     assert checkpoint is None

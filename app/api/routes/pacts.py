@@ -35,6 +35,7 @@ def propose_pact(body: PactIn, write: WriteDep) -> Response:
         content_items=tuple(body.content_items),
         proposed_on=body.proposed_on,
         attainment_cap=body.attainment_cap,
+        score_sheet=body.score_sheet,
         expected_version=body.expected_version,
     )
     return write.one(cmd, status=201, location=f"/api/v1/pacts/{pact_id}")
