@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     # How long the answer to a write sent with an Idempotency-Key is kept for retries.
     idempotency_ttl_hours: float = Field(default=24.0, ge=24.0)
 
+    # Group commit (app.services.group_commit): the writes waiting in a process share
+    # one transaction, at most write_group_max of them; at most write_queue_max wait
+    # (then 503 with Retry-After: write_retry_after seconds). False: one transaction each.
+    group_commit: bool = True
+    write_group_max: int = Field(default=64, ge=1)
+    write_queue_max: int = Field(default=128, ge=1)
+    write_retry_after: int = Field(default=1, ge=1)
+
     def secret(self) -> bytes | None:
         """The key secret: the setting, else the file's content, else None."""
         if self.key_secret is not None:

@@ -55,9 +55,10 @@ ReadConn = Annotated[Connection, Depends(read_connection)]
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
 
 
-def if_match(
+async def if_match(
     if_match: Annotated[str | None, Header(description='Expected stream version, e.g. "3"')] = None,
 ) -> int | None:
+    # async: a sync dependency costs every write a hop to the thread pool and back.
     if if_match is None:
         return None
     match = _ETAG.match(if_match.strip())

@@ -6,6 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
@@ -66,6 +67,10 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         own = ledger is None
         app.state.ledger = ledger or bootstrap()
         app.state.ledger.migration_head = migrations.head_revision()
+        # Sync routes run in anyio's thread pool (40 threads by default): room for every
+        # write the queue may hold waiting, and for the reads besides.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, app.state.ledger.settings.write_queue_max + 40)
         # Everything built at start-up lives as long as the process: keep it out of
         # the collector's full passes, which otherwise show up as tail latency.
         gc.collect()

@@ -18,6 +18,7 @@ from app.api.deps import MalformedHeader
 from app.api.imports import MalformedBody, UnsupportedBody
 from app.domain import errors
 from app.services import idempotency
+from app.services.write_queue import Overloaded
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -135,6 +136,15 @@ async def on_key_in_flight(request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def on_overloaded(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Overloaded)
+    response = problem(
+        503, "write-queue-full", "Too many writes waiting", f"{error}; nothing was recorded for this request"
+    )
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
     return problem(
         400,
@@ -236,6 +246,7 @@ HANDLERS: tuple[tuple[type[Exception], _Handler], ...] = (
     (idempotency.KeyInFlight, on_key_in_flight),
     (errors.DomainError, on_rule_violated),
     (MalformedHeader, on_malformed_header),
+    (Overloaded, on_overloaded),
     (StarletteHTTPException, on_http_error),
     # The database away (down, restarting, out of connections, the pool exhausted): 503.
     *((unavailable, on_database_unavailable) for unavailable in _DRIVER_UNAVAILABLE),
