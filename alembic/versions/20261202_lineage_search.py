@@ -6,8 +6,8 @@ leadership whose deputy no source names, the cluster seats a merger emptied
 until an admin decides, and one folded name per unit name, cluster and
 pact for /search.
 
-Revision ID: 20261202_lineage_search
-Revises: 20261201_0005
+Revision ID: 20261202_0007
+Revises: 20261202_0006
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision = "20261202_lineage_search"
-down_revision = "20261201_0005"
+revision = "20261202_0007"
+down_revision = "20261202_0006"
 branch_labels = None
 depends_on = None
 

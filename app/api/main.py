@@ -6,15 +6,30 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app import migrations
+from app import migrations, serving
 from app.api import problems
 from app.api.auth import KeyedReads
 from app.api.limits import Limits
 from app.api.observe import RequestObserver
-from app.api.routes import checkpoints, clusters, events, health, metrics, pacts, results, search, units
+from app.api.routes import (
+    assessments,
+    checkpoints,
+    clusters,
+    dashboard,
+    events,
+    health,
+    indicators,
+    metrics,
+    pacts,
+    results,
+    score_sheets,
+    search,
+    units,
+)
 from app.bootstrap import Ledger, bootstrap
 from app.observability import logs
 
@@ -49,9 +64,14 @@ class PactLedgerAPI(FastAPI):
 def create_app(ledger: Ledger | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        serving.watch_parent()  # a worker of `pacts serve --workers N` outlives no master
         own = ledger is None
         app.state.ledger = ledger or bootstrap()
         app.state.ledger.migration_head = migrations.head_revision()
+        # Sync routes run in anyio's thread pool (40 threads by default): room for every
+        # write the queue may hold waiting, and for the reads besides.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, app.state.ledger.settings.write_queue_max + 40)
         # Everything built at start-up lives as long as the process: keep it out of
         # the collector's full passes, which otherwise show up as tail latency.
         gc.collect()
@@ -67,7 +87,19 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
     app.add_middleware(KeyedReads)
     app.add_middleware(Limits)
     # Routes are matched in order: the frontends' hottest read (standings) first.
-    for module in (clusters, pacts, results, units, events, checkpoints, search):
+    for module in (
+        clusters,
+        pacts,
+        results,
+        units,
+        dashboard,
+        events,
+        checkpoints,
+        score_sheets,
+        assessments,
+        indicators,
+        search,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX, include_in_schema=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -31,6 +31,12 @@ class UnitOut(BaseModel):
     merged_into: str | None
     merged_on: date | None
     version: int
+
+
+class UnitAt(UnitOut):
+    """A unit as it stood at ``as_of_position``."""
+
+    as_of_position: int
 
 
 class Membership(BaseModel):
@@ -67,6 +73,12 @@ class ClusterOut(BaseModel):
     repartitions: list[RepartitionOut] = []
 
 
+class ClusterAt(ClusterOut):
+    """A cluster as it stood at ``as_of_position``."""
+
+    as_of_position: int
+
+
 class HandoverOut(BaseModel):
     conference_number: int
     year: int
@@ -84,6 +96,7 @@ class LeadershipOut(BaseModel):
 
 class RotationsOut(BaseModel):
     cluster_id: str
+    as_of_position: int
     flag_holder: str | None
     next_conference_number: int | None
     handovers: list[HandoverOut]
@@ -98,6 +111,21 @@ class StandingOut(BaseModel):
     score: float
     points: dict[str, float]
     missing: list[str]
+    # On a score sheet, the stage the score comes from (docs/scoring.md); None for flat targets.
+    stage: Literal["self", "cross", "final"] | None = None
+
+
+class SheetRefOut(BaseModel):
+    code: str
+    version: int
+
+
+class _Ranked(BaseModel):
+    """How a pact's standings were made: by which sheet, or why nobody is ranked."""
+
+    score_sheet: SheetRefOut | None = None
+    not_scoreable: str | None = None  # the reason; standings is then empty
+    not_assessed: list[str] = []  # on a sheet: the parties not assessed yet, unranked
 
 
 class Leaders(BaseModel):
@@ -111,10 +139,10 @@ class Host(BaseModel):
     conference_number: int
 
 
-class StandingsOut(BaseModel):
+class StandingsOut(_Ranked):
     cluster_id: str
     year: int
-    as_of_position: int | None = None
+    as_of_position: int
     pact_id: str
     pact_status: str
     leadership: Leaders | None
@@ -122,8 +150,9 @@ class StandingsOut(BaseModel):
     standings: list[StandingOut]
 
 
-class ScoresOut(BaseModel):
+class ScoresOut(_Ranked):
     pact_id: str
+    as_of_position: int
     status: str
     attainment_cap: float
     standings: list[StandingOut]
@@ -184,10 +213,12 @@ class PactSummary(BaseModel):
 
 
 class PactOut(PactSummary):
+    as_of_position: int
     signatures: list[SignatureOut]
     targets: list[TargetOut]
     results: list[ResultOut]
     awards: list[AwardOut]
+    score_sheet: SheetRefOut | None = None  # the sheet version it is scored by (docs/scoring.md)
 
 
 class EventOut(BaseModel):
@@ -208,6 +239,14 @@ class EventOut(BaseModel):
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
+
+
+class Paged(Page[T], Generic[T]):
+    """A page of a list (app.api.reading): ``next`` is the next page's URL, null on the
+    last; every page of one walk reflects the first page's ``as_of_position``."""
+
+    next: str | None
+    as_of_position: int
 
 
 class CheckpointOut(BaseModel):
@@ -244,9 +283,11 @@ class VerifyOut(BaseModel):
 
 
 class EventPage(Page[EventOut]):
-    """A page of the log: ``next`` is the URL of the next page, null on the last one."""
+    """A page of the log: ``next`` is the URL of the next page, null on the last one;
+    ``as_of_position`` the log's last position when the page was read."""
 
     next: str | None
+    as_of_position: int
 
 
 class NameOut(BaseModel):

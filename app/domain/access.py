@@ -34,6 +34,17 @@ RIGHTS: dict[type[c.Command], str] = {
     c.ClosePact: "pacts:close",
     c.CreateApiKey: "keys:manage",
     c.RevokeApiKey: "keys:manage",
+    # Scoring by score sheet (docs/scoring.md): sheets are the Ministry's (admin);
+    # the chair's office (a cluster key) adopts one and runs the stages; each
+    # unit assesses itself, explains, and cross-grades the unit it was assigned.
+    c.CreateScoreSheet: "sheets:write",
+    c.ReviseScoreSheet: "sheets:write",
+    c.AdoptScoreSheet: "assessments:manage",
+    c.AssignCrossGrader: "assessments:manage",
+    c.RecordFinalScore: "assessments:final",
+    c.SubmitSelfAssessment: "assessments:own",
+    c.FileExplanation: "assessments:own",
+    c.SubmitCrossGrade: "assessments:cross",
 }
 
 # What each role may do; "cluster" keys only in their cluster, "unit" keys only
@@ -42,11 +53,17 @@ GRANTS: dict[str, frozenset[str]] = {
     "admin": frozenset(RIGHTS.values()),
     "cluster": frozenset(
         {"pacts:propose", "pacts:close", "pacts:targets", "pacts:results", "clusters:host-flag"}
+        | {"assessments:manage", "assessments:final"}
     ),
-    "unit": frozenset({"pacts:sign", "pacts:results"}),
+    "unit": frozenset({"pacts:sign", "pacts:results"} | {"assessments:own", "assessments:cross"}),
     "integration": frozenset({"pacts:results"}),
     "auditor": frozenset(),
 }
+
+
+# The field naming the unit a unit key acts for, where it is not ``unit_id``: a
+# cross-grade is the grader's act, about another unit.
+ACTING_UNIT: dict[type[c.Command], str] = {c.SubmitCrossGrade: "grader_id"}
 
 
 def right_of(command: c.Command) -> str:
@@ -77,7 +94,7 @@ def authorize(key: ApiKey, command: c.Command, cluster_of_pact: Callable[[str], 
     if right not in GRANTS.get(key.role, frozenset()):
         raise Forbidden(f"{who} lacks the right {right}", right)
     if key.role == "unit":
-        unit_id = getattr(command, "unit_id", None)
+        unit_id = getattr(command, ACTING_UNIT.get(type(command), "unit_id"), None)
         if unit_id != key.unit_id:
             raise Forbidden(f"{who} lacks the right {right} for unit {unit_id}", right)
     elif key.role == "cluster":

@@ -166,3 +166,45 @@ class InvalidRows(DomainError):
         super().__init__(f"{bad} of {total} rows are invalid; nothing was recorded")
         self.rows = sorted(rows, key=lambda r: r.row)
         self.total = total
+
+
+# --- scoring by score sheet ------------------------------------------------------
+
+
+class NoScoreSheet(RuleViolated):
+    """The pact has adopted no score sheet, and the command needs one."""
+
+    slug = "no-score-sheet"
+
+
+class AssessmentStarted(RuleViolated):
+    """The pact's score sheet is fixed once the first assessment is in."""
+
+    slug = "assessment-started"
+
+
+class SelfGrading(RuleViolated):
+    """A unit cannot cross-grade itself (chấm chéo is by another member)."""
+
+    slug = "self-grading"
+
+
+class NotTheGrader(RuleViolated):
+    slug = "not-the-grader"
+
+
+class StageOutOfOrder(RuleViolated):
+    """The stage comes too early or too late: self, cross (and explanation), final."""
+
+    slug = "stage-out-of-order"
+
+
+class AwaitingExplanation(RuleViolated):
+    """The cross-grade differs from the self-assessment by more than the tolerance,
+    and the unit has not explained (giải trình) yet."""
+
+    slug = "awaiting-explanation"
+
+
+class NoExplanationDue(RuleViolated):
+    slug = "no-explanation-due"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from app.domain.criteria import Entry, SheetVersion
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
@@ -250,6 +252,97 @@ class ApiKeyRevoked(Event):
     reason: str | None = None
 
 
+# --- scoring by score sheet (bảng chấm điểm, docs/scoring.md) ------------------
+# Points are JSON numbers (floats), each counting as the decimal it was written
+# as (ADR 4); the records nested in an event are stored as JSON objects
+# (app.events.nested).
+
+
+# The records nested in these events (groups, criteria, entries) and a sheet
+# version's fields are in app.domain.criteria.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreSheetPublished(Event, SheetVersion):
+    """A version of a score sheet (its fields are SheetVersion's): the first
+    creates the sheet, each later one changes it. Pacts keep the version they adopted."""
+
+    STREAM_TYPE = "sheet"
+    DATE_FIELD = "valid_from"
+
+
+# --- assessment: a pact's year-end scoring, one stream per pact ---------------
+# The pact's own stream is not touched: scoring by sheet adds a stream beside it.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreSheetAdopted(Event):
+    """The pact is scored by this version of the sheet (``score_sheet``). Always
+    the first event of a pact's assessment stream: no stage comes before a sheet."""
+
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "adopted_on"
+    pact_id: str
+    sheet_code: str
+    version: int
+    adopted_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrossGraderAssigned(Event):
+    """The chair names the member who cross-grades a unit (chấm chéo)."""
+
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "assigned_on"
+    unit_id: str
+    grader_id: str
+    assigned_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SelfAssessed(Event):
+    """The unit's self-assessment (tự chấm)."""
+
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "submitted_on"
+    unit_id: str
+    entries: tuple[Entry, ...]
+    submitted_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrossGraded(Event):
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "submitted_on"
+    unit_id: str
+    grader_id: str
+    entries: tuple[Entry, ...]
+    submitted_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExplanationFiled(Event):
+    """The unit explains (giải trình) where its self-assessment and the cross-grade differ."""
+
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "filed_on"
+    unit_id: str
+    explanation: str
+    filed_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FinalScoreRecorded(Event):
+    """The chair's final (kết quả chấm cuối cùng), with the reason for it."""
+
+    STREAM_TYPE = "assessment"
+    DATE_FIELD = "recorded_on"
+    unit_id: str
+    entries: tuple[Entry, ...]
+    reason: str
+    recorded_on: date
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -272,5 +365,12 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PactClosed,
         ApiKeyCreated,
         ApiKeyRevoked,
+        ScoreSheetPublished,
+        ScoreSheetAdopted,
+        CrossGraderAssigned,
+        SelfAssessed,
+        CrossGraded,
+        ExplanationFiled,
+        FinalScoreRecorded,
     )
 }

@@ -14,6 +14,7 @@ from typing import Any, cast
 from app.db import dumps
 from app.domain.events import EVENT_TYPES, Event
 from app.events.canonical import dumps_canonical, number
+from app.events.nested import from_plain, record_type, records_plain
 
 Upcaster = Callable[[dict], dict]
 
@@ -54,6 +55,8 @@ class _Shape:
     to_json: Callable[[Event], str]
     # What the store writes of an event, in one pass: see encode_for_log.
     to_log: Callable[[Event], tuple[dict[str, Any], str, str, str, date | None]]
+    # (field, record class) of the fields holding nested records (app.events.nested).
+    records: tuple[tuple[str, type], ...] = ()
 
 
 def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozenset[str]) -> tuple[str, str]:
@@ -65,6 +68,8 @@ def _value_code(name: str, hint: object, dates: frozenset[str], tuples: frozense
     through ``dumps`` itself.
     """
     v = f"v_{name}"
+    if record_type(hint) is not None:
+        return f"None if {v} is None else nested({v})", f"'null' if {v} is None else dumps(nested({v}))"
     if name in dates:
         return (
             f"None if {v} is None else {v}.isoformat()",
@@ -87,6 +92,12 @@ def _log_code(name: str, hint: object, dates: frozenset[str], tuples: frozenset[
     ``j_<name>`` (its JSON text, as ``_value_code`` writes it) and ``c_<name>``
     (its JCS text, app.events.canonical), each value's text made once."""
     v, d, j, c = (f"{p}_{name}" for p in "vdjc")
+    if record_type(hint) is not None:
+        return [
+            f"{d} = None if {v} is None else nested({v})",
+            f"{j} = 'null' if {d} is None else dumps({d})",
+            f"{c} = 'null' if {d} is None else canon({d})",
+        ]
     if name in dates:
         return [
             f"{d} = None if {v} is None else {v}.isoformat()",
@@ -159,6 +170,7 @@ def _generate(
         "number": number,
         "int_repr": int.__repr__,
         "MAX": 2**53 + 1,
+        "nested": records_plain,
     }
     for name in names:
         if not name.isidentifier():
@@ -174,7 +186,8 @@ def _shape(cls: type[Event]) -> _Shape:
     dates = frozenset(n for n in names if date in _plain_types(hints[n]))
     tuples = frozenset(n for n in names if tuple in _plain_types(hints[n]))
     to_dict, to_json, to_log = _generate(cls, names, hints, dates, tuples)
-    return _Shape(cls, names, dates, tuples, to_dict, to_json, to_log)
+    records = tuple((n, r) for n in names if (r := record_type(hints[n])) is not None)
+    return _Shape(cls, names, dates, tuples, to_dict, to_json, to_log, records)
 
 
 _SHAPES = {name: _shape(cls) for name, cls in EVENT_TYPES.items()}
@@ -214,4 +227,8 @@ def decode(type_name: str, schema_version: int, data: dict) -> Event:
         value = kwargs.get(name)
         if value is not None:
             kwargs[name] = tuple(value)
+    for name, record in shape.records:
+        value = kwargs.get(name)
+        if value is not None:
+            kwargs[name] = tuple(from_plain(record, item) for item in value)
     return shape.cls(**kwargs)

@@ -8,17 +8,22 @@ stream up to P: the same fold and the same scoring as the live path.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from app.domain.assessment import ASSESSMENT, Assessments
 from app.domain.cluster import CLUSTER, Cluster
 from app.domain.errors import NotFound
 from app.domain.pact import PACT, Pact
 from app.domain.scoring import pact_scores
+from app.domain.standings import flat_not_scoreable, sheet_standings
 from app.events import snapshots
 from app.events.store import EventStore
-from app.projections import lineage
+from app.projections import lineage, scoring_queries
 from app.projections.queries import pacts_covering, standing_rows, standings_view
+from app.projections.tables import units
 
 
 def pact_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> tuple[Pact | None, int]:
@@ -52,7 +57,7 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
     cluster = cluster_at(conn, store, cluster_id, position)
     if cluster is None:  # a pact's cluster is formed before it
         raise NotFound(f"no cluster {cluster_id} at position {position}")
-    scores = pact_scores(pact)
+    fields = ranked_at(conn, store, pact, position)
     return standings_view(
         cluster_id=cluster_id,
         year=year,
@@ -63,7 +68,35 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
         leaders=cluster.leadership.get(year),
         host=cluster.host_of(year),
         rows=lineage.with_names_on(
-            standing_rows(scores, {}, {u.unit_id: u.points for u in scores}),
+            fields.pop("standings"),
             lineage.names_on(conn, pact.parties, date(year, 12, 31)),  # the names of the year
         ),
+        **fields,
     )
+
+
+def scoring_at(conn: Connection, store: EventStore, pact_id: str, position: int) -> Assessments | None:
+    """The pact's scoring (its adopted sheet and assessments) as it stood; None without a sheet."""
+    scoring = None
+    for stored in store.read_stream(conn, ASSESSMENT.stream_id(pact_id), to_position=position):
+        scoring = ASSESSMENT.apply(stored.to_domain(), scoring)
+    return scoring
+
+
+def ranked_at(conn: Connection, store: EventStore, pact: Pact, position: int) -> dict[str, Any]:
+    """The standings fields as they stood: by the pact's sheet and its assessments by then, or by
+    its flat targets; empty with the reason when there was nothing to rank."""
+    names = _unit_names(conn, pact.parties)
+    scoring = scoring_at(conn, store, pact.id, position)
+    if scoring is not None:
+        sheet = scoring_queries.sheet_version(conn, scoring.sheet)
+        return scoring_queries.sheet_fields(sheet, sheet_standings(pact, sheet, scoring), names)
+    reason = flat_not_scoreable(pact)
+    scores = pact_scores(pact) if reason is None else []
+    rows = standing_rows(scores, names, {u.unit_id: u.points for u in scores})
+    return {"score_sheet": None, "not_scoreable": reason, "not_assessed": [], "standings": rows}
+
+
+def _unit_names(conn: Connection, unit_ids: tuple[str, ...]) -> dict[str, str]:
+    rows = conn.execute(sa.select(units.c.id, units.c.name).where(units.c.id.in_(unit_ids)))
+    return {row.id: row.name for row in rows}

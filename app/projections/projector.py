@@ -19,7 +19,7 @@ from app.domain import events as e
 from app.domain.pact import PACT, Pact
 from app.events.schema import projection_checkpoints
 from app.events.store import StoredEvent
-from app.projections import rows, search
+from app.projections import rows, scoring_rows, search
 from app.projections import tables as t
 
 CHECKPOINT = "read_models"
@@ -88,7 +88,7 @@ def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]], 
     by their owner column (``rm_search`` by the stream id)."""
     for name, values in table_rows.items():
         table = t.metadata.tables[name]
-        column = _OWNER.get(name, "cluster_id")
+        column = _OWNER.get(name) or scoring_rows.OWNER.get(name) or "cluster_id"
         owner_key = stream_id if column == "stream_id" else key
         conn.execute(table.delete().where(table.c[column] == owner_key))
         if values:
@@ -218,5 +218,8 @@ class Projector:
     @staticmethod
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
+        # Keyed by the stream's entity id: a unit's or cluster's id, a sheet's code, a pact's id
+        # for its assessments (rm_search by the stream id itself).
+        key = change.stored.stream_id.partition(":")[2]
         table_rows = rows.WHOLE_ROWS[change.stored.stream_type](state, version)
-        replace_rows(conn, state.id, table_rows, change.stored.stream_id)
+        replace_rows(conn, key, table_rows, change.stored.stream_id)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from app.domain.cluster import Handover, host_of
 from app.domain.errors import NotFound
 from app.domain.scoring import Standing, UnitScore, rank
-from app.projections import lineage
+from app.projections import lineage, scoring_queries
 from app.projections import tables as t
 
 
@@ -133,6 +133,7 @@ def get_pact(conn: Connection, pact_id: str) -> dict:
     pact["targets"] = children(t.pact_targets, t.pact_targets.c.ordinal)
     pact["results"] = children(t.pact_results, t.pact_results.c.unit_id, t.pact_results.c.target_code)
     pact["awards"] = children(t.pact_awards, t.pact_awards.c.seq)
+    pact["score_sheet"] = scoring_queries.adopted_sheet(conn, pact_id)
     return pact
 
 
@@ -146,7 +147,22 @@ def pact_scores(conn: Connection, pact_id: str) -> dict:
         "pact_id": pact_id,
         "status": pact["status"],
         "attainment_cap": pact["attainment_cap"],
-        "standings": _standings(conn, pact_id),
+        **ranked(conn, pact_id),
+    }
+
+
+def ranked(conn: Connection, pact_id: str) -> dict:
+    """A pact's standings fields: by the score sheet it adopted, else by its flat targets;
+    empty with the reason (``not_scoreable``) when there is nothing to rank."""
+    by_sheet = scoring_queries.sheet_view(conn, pact_id)
+    if by_sheet is not None:
+        return by_sheet
+    reason = scoring_queries.flat_not_scoreable(conn, pact_id)
+    return {
+        "score_sheet": None,
+        "not_scoreable": reason,
+        "not_assessed": [],
+        "standings": [] if reason else _standings(conn, pact_id),
     }
 
 
@@ -228,13 +244,14 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
     pact = next(iter(pacts_covering(conn, cluster_id, year)), None)
     if pact is None:
         raise NotFound(f"no pact of cluster {cluster_id} covers {year}")
-    rows = _standings(conn, pact["id"])
     year_end = date(year, 12, 31)  # the names the units bore in the year the standings are about
     leaders = conn.execute(
         sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref).where(
             t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
         )
     ).first()
+    fields = ranked(conn, pact["id"])
+    ranked_units = [r["unit_id"] for r in fields["standings"]]
     return standings_view(
         cluster_id=cluster_id,
         year=year,
@@ -242,7 +259,8 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
         pact_status=pact["status"],
         leaders=leaders,
         host=_host_of_year(conn, cluster_id, year),
-        rows=lineage.with_names_on(rows, lineage.names_on(conn, [r["unit_id"] for r in rows], year_end)),
+        rows=lineage.with_names_on(fields.pop("standings"), lineage.names_on(conn, ranked_units, year_end)),
+        **fields,
     )
 
 

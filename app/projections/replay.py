@@ -25,9 +25,11 @@ from sqlalchemy.engine import Connection
 
 from app.domain.aggregate import Aggregate, stream_type_of
 from app.domain.apikey import APIKEY
+from app.domain.assessment import ASSESSMENT
 from app.domain.cluster import CLUSTER
 from app.domain.events import EVENT_TYPES
 from app.domain.pact import PACT, Pact
+from app.domain.sheet import SHEET
 from app.domain.unit import UNIT
 from app.events import codec, snapshots
 from app.events.pact_json import AWARD, RESULT, SIGNATURE, TARGET, pact_from_fields
@@ -40,7 +42,7 @@ SELECT_BY_STREAM = "SELECT stream_id, version, position, type, schema_version, d
 ORDER_BY_STREAM = " ORDER BY stream_id, version"
 FETCH = 10_000
 _CURRENT = {name: cls.SCHEMA_VERSION for name, cls in EVENT_TYPES.items()}
-_OTHER_KINDS = {k.stream_type: k for k in (UNIT, CLUSTER, APIKEY)}
+_OTHER_KINDS = {k.stream_type: k for k in (UNIT, CLUSTER, APIKEY, SHEET, ASSESSMENT)}
 
 
 def _loads(text: str | bytes) -> object:

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain.apikey import APIKEY, ApiKey
+from app.domain.assessment import ASSESSMENT
 from app.domain.cluster import CLUSTER, Cluster
 from app.domain.pact import Pact
 from app.domain.scoring import UnitScore, unit_score
+from app.domain.sheet import SHEET
 from app.domain.unit import UNIT, Unit
-from app.projections import search
+from app.projections import scoring_rows, search
 
 
 def unit_row(unit: Unit, version: int) -> dict:
@@ -233,4 +235,6 @@ WHOLE_ROWS: dict[str, Callable[[Any, int], dict[str, list[dict[str, Any]]]]] = {
     UNIT.stream_type: all_unit_rows,
     CLUSTER.stream_type: all_cluster_rows,
     APIKEY.stream_type: all_api_key_rows,
+    SHEET.stream_type: scoring_rows.all_sheet_rows,
+    ASSESSMENT.stream_type: scoring_rows.all_assessment_rows,
 }

@@ -197,11 +197,51 @@ search_names = sa.Table(
     sa.Index(None, "folded"),
 )
 
+# Scoring by score sheet (docs/scoring.md): every version of each sheet, the
+# version each pact adopted, and each unit's stages as entries. Points and
+# totals are computed when read, from the sheet version: never stored twice.
+score_sheets = sa.Table(
+    "rm_score_sheets",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("legal_basis", sa.Text, nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=True),
+    sa.Column("tolerance", sa.Float, nullable=False),
+    sa.Column("attainment_cap", sa.Float, nullable=False),
+    sa.Column("groups", sa.JSON, nullable=False),
+)
+
+pact_score_sheets = sa.Table(
+    "rm_pact_score_sheets",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("sheet_code", sa.String(64), nullable=False),
+    sa.Column("sheet_version", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),  # of the pact's assessment stream
+)
+
+assessments = sa.Table(
+    "rm_assessments",
+    metadata,
+    sa.Column("pact_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("grader_id", sa.String(64), nullable=True),
+    sa.Column("explanation", sa.Text, nullable=True),
+    # {"self" | "cross" | "final": {"grader_id", "entries", "on", "reason"}}: the latest of each.
+    sa.Column("stages", sa.JSON, nullable=False),
+)
+
 # Children first: the order rebuild truncates in.
 ALL = (
     search_names,
     cluster_repartitions,
     unit_names,
+    assessments,
+    pact_score_sheets,
+    score_sheets,
     pact_scores,
     pact_awards,
     pact_results,

@@ -6,9 +6,7 @@ the events. The message bus commits.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +19,8 @@ from app.domain.cluster import CLUSTER
 from app.domain.pact import PACT
 from app.domain.unit import UNIT
 from app.projections import tables as t
+from app.services.clock import today
+from app.services.scoring_handlers import SCORING_HANDLERS, adopt_with_proposal
 from app.services.tables import api_key_hashes
 from app.services.unit_of_work import UnitOfWork
 
@@ -119,28 +119,13 @@ def hand_over_host_flag(cmd: c.HandOverHostFlag, uow: UnitOfWork) -> Written:
     return CLUSTER, cmd.cluster_id
 
 
-_day: tuple[float, date] = (0.0, date.min)  # (when it stops being today, UTC), today
-
-
-def today() -> date:
-    """The server's date (UTC), against which business dates may not run ahead.
-
-    Asked once per result: kept until the next midnight rather than read from
-    the clock each time (an import asks 10,000 times)."""
-    global _day
-    until, day = _day
-    now = time.time()
-    if now >= until:
-        day = datetime.fromtimestamp(now, UTC).date()
-        _day = ((now // 86_400 + 1) * 86_400, day)
-    return day
-
-
 def propose_pact(cmd: c.ProposePact, uow: UnitOfWork) -> Written:
     existing = uow.load(PACT, cmd.id)
     owner = uow.get_ref(CLUSTER, cmd.cluster_id, "cluster_id")
     others = _cluster_pact_years(uow, cmd.cluster_id)
     uow.record(PACT, cmd.id, pact.propose(existing, owner, cmd, others=others), cmd.expected_version)
+    if cmd.score_sheet is not None:
+        adopt_with_proposal(cmd, uow)
     return PACT, cmd.id
 
 
@@ -238,3 +223,5 @@ HANDLERS: dict[type[c.Command], Callable[[Any, UnitOfWork], Written]] = {
     c.CreateApiKey: create_api_key,
     c.RevokeApiKey: revoke_api_key,
 }
+# Scoring by score sheet (docs/scoring.md): its handlers live in their own module.
+HANDLERS.update(SCORING_HANDLERS)

@@ -17,6 +17,9 @@ from fastapi.testclient import TestClient
 from app.api.main import create_app
 from app.domain import commands as c
 from app.domain.cluster import CLUSTER
+from app.domain.criteria import Criterion, CriterionGroup, Entry
+from app.domain.pact import PACT
+from app.domain.sheet import SHEET as SHEETS
 from app.services import keys
 from tests.conftest import bearer, issue_key
 from tests.e2e.api import route_table
@@ -25,6 +28,8 @@ from tests.integration import world
 Request = tuple[str, str, dict | None]  # method, url with query, JSON body
 API = "/api/v1"
 YEARS = itertools.count(2030)  # proposals: one pact per cluster and year
+PAST_YEARS = itertools.count(2002)  # pacts assessed now: their stages' dates are not in the future
+SHEET = "bang-diem"
 
 
 def _system(ledger, *commands: c.Command) -> None:
@@ -181,6 +186,142 @@ def close(ledger, n: int) -> Request:
     return "POST", f"{API}/pacts/{pact_id}/close", {"closed_on": f"{year}-12-31"}
 
 
+SHEET_BODY = {
+    "title": "Bảng chấm điểm",
+    "legal_basis": "Quy chế Cụm",
+    "valid_from": "1945-01-01",
+    "groups": [
+        {
+            "code": "I",
+            "title": "Báo cáo",
+            "max_points": 10,
+            "criteria": [
+                {"code": "I.1", "title": "Đúng hạn", "kind": "per_item", "max_points": 10, "points_each": 2}
+            ],
+        }
+    ],
+}
+
+
+def _sheet_command(code: str, kind: type[c.CreateScoreSheet] = c.CreateScoreSheet) -> c.CreateScoreSheet:
+    group = SHEET_BODY["groups"][0]
+    criteria = tuple(Criterion(**criterion) for criterion in group["criteria"])
+    return kind(
+        code=code,
+        title="Bảng chấm điểm",
+        legal_basis="Quy chế Cụm",
+        valid_from=date(1945, 1, 1),
+        groups=(CriterionGroup(code="I", title="Báo cáo", max_points=10, criteria=criteria),),
+    )
+
+
+_SCORED: dict[tuple[int, str], tuple[str, int]] = {}
+Stage = Callable[[str, int], c.Command]
+
+
+def _assessed_pact(
+    ledger, route: str, setup: tuple[Stage, ...] = (), each: tuple[Stage, ...] = ()
+) -> tuple[str, int]:
+    """The route's past pact scored by the sheet (made at its first request, then ``setup``),
+    after ``each`` (stages made from the pact id and year). Past: stage dates may not be ahead
+    of today; one per route: one pact per cluster and year, and a stage may be sent again."""
+    key = (id(ledger), route)
+    if key not in _SCORED:
+        pact_id, year = _SCORED[key] = f"a-{route}", next(PAST_YEARS)
+        with ledger.unit_of_work() as uow:
+            has_sheet = uow.load(SHEETS, SHEET) is not None
+        _system(ledger, *(() if has_sheet else (_sheet_command(SHEET),)), world.propose(pact_id, year))
+        adopt = c.AdoptScoreSheet(pact_id=pact_id, sheet_code=SHEET, adopted_on=date(year, 1, 10))
+        _system(ledger, adopt, *(stage(pact_id, year) for stage in setup))
+    pact_id, year = _SCORED[key]
+    if each:
+        _system(ledger, *(stage(pact_id, year) for stage in each))
+    return pact_id, year
+
+
+def _self(unit_id: str, count: int) -> Callable[[str, int], c.Command]:
+    entry = (Entry(criterion_code="I.1", count=count),)
+    return lambda p, y: c.SubmitSelfAssessment(
+        pact_id=p, unit_id=unit_id, entries=entry, submitted_on=date(y, 2, 1)
+    )
+
+
+def _grader(unit_id: str, grader_id: str) -> Callable[[str, int], c.Command]:
+    return lambda p, y: c.AssignCrossGrader(
+        pact_id=p, unit_id=unit_id, grader_id=grader_id, assigned_on=date(y, 2, 2)
+    )
+
+
+def create_sheet(ledger, n: int) -> Request:
+    return "POST", f"{API}/score-sheets", {"code": f"s-{n}", **SHEET_BODY}
+
+
+def revise_sheet(ledger, n: int) -> Request:
+    _system(ledger, _sheet_command(f"s-{n}"))
+    return "POST", f"{API}/score-sheets/s-{n}/versions", {**SHEET_BODY, "tolerance": 1}
+
+
+def adopt_sheet(ledger, n: int) -> Request:
+    # A new sheet each time: the pact, not yet assessed, may change its sheet.
+    pact_id, year = f"adopt-{id(ledger)}", 2001
+    with ledger.unit_of_work() as uow:
+        proposed = uow.load(PACT, pact_id) is not None
+    _system(ledger, _sheet_command(f"s-{n}"), *(() if proposed else (world.propose(pact_id, year),)))
+    return (
+        "POST",
+        f"{API}/pacts/{pact_id}/score-sheet",
+        {"sheet_code": f"s-{n}", "adopted_on": f"{year}-01-10"},
+    )
+
+
+def assign_grader(ledger, n: int) -> Request:
+    pact_id, year = _assessed_pact(ledger, "grader")
+    body = {"grader_id": "ha-tinh", "assigned_on": f"{year}-02-01"}
+    return "POST", f"{API}/pacts/{pact_id}/assessments/nghe-an/cross-grader", body
+
+
+def self_assess(ledger, n: int) -> Request:
+    pact_id, year = _assessed_pact(ledger, "self")
+    body = {"entries": [{"criterion_code": "I.1", "count": 4}], "submitted_on": f"{year}-02-01"}
+    return "POST", f"{API}/pacts/{pact_id}/assessments/ha-tinh/self", body
+
+
+def cross_grade(ledger, n: int) -> Request:
+    pact_id, year = _assessed_pact(
+        ledger, "cross", setup=(_self("nghe-an", 4), _grader("nghe-an", "ha-tinh"))
+    )
+    body = {
+        "grader_id": "ha-tinh",
+        "entries": [{"criterion_code": "I.1", "count": 4}],
+        "submitted_on": f"{year}-02-03",
+    }
+    return "POST", f"{API}/pacts/{pact_id}/assessments/nghe-an/cross", body
+
+
+def explain(ledger, n: int) -> Request:
+    def cross(p: str, y: int) -> c.Command:
+        entry = (Entry(criterion_code="I.1", count=0),)
+        return c.SubmitCrossGrade(
+            pact_id=p, unit_id="ha-tinh", grader_id="nghe-an", entries=entry, submitted_on=date(y, 2, 3)
+        )
+
+    pact_id, year = _assessed_pact(
+        ledger, "explain", setup=(_self("ha-tinh", 5), _grader("ha-tinh", "nghe-an")), each=(cross,)
+    )
+    body = {"explanation": "Báo cáo gửi đúng hạn qua bưu điện", "filed_on": f"{year}-02-04"}
+    return "POST", f"{API}/pacts/{pact_id}/assessments/ha-tinh/explanation", body
+
+
+def final(ledger, n: int) -> Request:
+    pact_id, year = _assessed_pact(ledger, "final", setup=(_self("ha-tinh", 5),))
+    body = {
+        "entries": [{"criterion_code": "I.1", "count": 4}],
+        "reason": "Hội đồng",
+        "recorded_on": f"{year}-02-05",
+    }
+    return "POST", f"{API}/pacts/{pact_id}/assessments/ha-tinh/final", body
+
+
 # Who may make each write, within the key's scope: the matrix of the README.
 # "cluster" is a key of the request's cluster (bac-trung-bo), "unit" one of the
 # unit the request acts for (ha-tinh); out-of-scope keys of both are tried too.
@@ -209,6 +350,17 @@ EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
     ("POST", "/api/v1/pacts/{pact_id}/awards"): ({"admin"}, award),
     ("POST", "/api/v1/checkpoints"): ({"admin"}, sign_checkpoint),
     ("POST", "/api/v1/pacts/{pact_id}/close"): ({"admin", "cluster"}, close),
+    ("POST", "/api/v1/score-sheets"): ({"admin"}, create_sheet),
+    ("POST", "/api/v1/score-sheets/{code}/versions"): ({"admin"}, revise_sheet),
+    ("POST", "/api/v1/pacts/{pact_id}/score-sheet"): ({"admin", "cluster"}, adopt_sheet),
+    ("POST", "/api/v1/pacts/{pact_id}/assessments/{unit_id}/cross-grader"): (
+        {"admin", "cluster"},
+        assign_grader,
+    ),
+    ("POST", "/api/v1/pacts/{pact_id}/assessments/{unit_id}/self"): ({"admin", "unit"}, self_assess),
+    ("POST", "/api/v1/pacts/{pact_id}/assessments/{unit_id}/cross"): ({"admin", "unit"}, cross_grade),
+    ("POST", "/api/v1/pacts/{pact_id}/assessments/{unit_id}/explanation"): ({"admin", "unit"}, explain),
+    ("POST", "/api/v1/pacts/{pact_id}/assessments/{unit_id}/final"): ({"admin", "cluster"}, final),
 }
 ROLE_KEYS = ("admin", "cluster", "cluster-elsewhere", "unit", "unit-elsewhere", "integration", "auditor")
 BAD_KEYS = ("none", "malformed", "unknown", "wrong-secret", "revoked", "expired")

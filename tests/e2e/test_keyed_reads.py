@@ -16,9 +16,21 @@ from tests.integration import world
 # Open whatever the setting: the probes, and the metrics a Prometheus scraper reads
 # (operational counts only; keep /metrics off the public front, see README Operations).
 PROBES = {"/healthz", "/readyz", "/api/v1/healthz", "/api/v1/readyz", "/metrics"}
-# This ledger signs nothing: no checkpoint and no public key to show.
-SIGNS_NOTHING = {"/api/v1/checkpoints/latest": 404, "/api/v1/checkpoints/public-key": 404}
-IDS = {"cluster_id": world.CLUSTER, "pact_id": world.PACT, "unit_id": "ha-tinh"}
+# What this world lacks, and answers 404: it signs nothing (no checkpoint, no public key).
+NOT_HERE = {"/api/v1/checkpoints/latest": 404, "/api/v1/checkpoints/public-key": 404}
+# This world scores by flat targets: no score sheet to show, no pact assessed on one.
+NOT_HERE |= {
+    "/api/v1/score-sheets/bang-diem": 404,
+    "/api/v1/score-sheets/bang-diem/versions/1": 404,
+    f"/api/v1/pacts/{world.PACT}/assessments/ha-tinh": 404,
+}
+IDS = {
+    "cluster_id": world.CLUSTER,
+    "pact_id": world.PACT,
+    "unit_id": "ha-tinh",
+    "code": "bang-diem",
+    "version": "1",
+}
 
 
 def read_urls(app) -> list[str]:
@@ -26,7 +38,12 @@ def read_urls(app) -> list[str]:
     paths = sorted(path for method, path in route_table(app) if method == "GET")
     assert "/api/v1/clusters/{cluster_id}/standings" in paths
     urls = [re.sub(r"\{(\w+)\}", lambda m: IDS[m.group(1)], path) for path in paths]
-    required = {"/standings": "?year=2022", "/search": "?q=ha"}  # the reads' required parameters
+    required = {  # the reads' required parameters
+        "/standings": "?year=2022",
+        "/rankings": "?year=2022",
+        "/indicators": "?year=2022",
+        "/search": "?q=ha",
+    }
     return [url + next((q for end, q in required.items() if url.endswith(end)), "") for url in urls]
 
 
@@ -51,7 +68,7 @@ def test_every_read_needs_a_usable_key_and_the_probes_and_docs_do_not(keyed):
             assert anonymous.status_code == 401, url
             assert anonymous.headers["www-authenticate"] == 'Bearer realm="pact-ledger"'
             assert client.get(url, headers=bearer("pl_" + "0" * 12 + "_" + "x" * 43)).status_code == 401, url
-            assert client.get(url, headers=bearer(token)).status_code == SIGNS_NOTHING.get(url, 200), url
+            assert client.get(url, headers=bearer(token)).status_code == NOT_HERE.get(url, 200), url
         for page in ("/docs", "/openapi.json"):
             assert client.get(page).status_code == 200
 
@@ -89,7 +106,7 @@ def test_reads_are_public_by_default_but_the_log_is_for_auditors(ledger):
         assert sum(map(is_log, urls)) >= 6
         for url in urls:
             if not is_log(url):
-                assert client.get(url).status_code == 200, url
+                assert client.get(url).status_code == NOT_HERE.get(url, 200), url
                 continue
             assert client.get(url).status_code == 401, url
             refused = client.get(url, headers=bearer(integration))

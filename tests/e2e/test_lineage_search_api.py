@@ -23,7 +23,22 @@ def hits(client, q: str) -> list[tuple[str, str]]:
     return [(h["kind"], h["id"]) for h in ok(client.get(f"{API}/search", params={"q": q}))["items"]]
 
 
+def _score_2012(client) -> int:
+    """The 2012 pact has no targets in the sources: give it one and two results, so it ranks
+    (a pact with nothing to score has empty standings). Returns the last result's position."""
+    target = {"code": "T1", "title": "Chỉ tiêu minh họa", "kind": "quantitative", "value": 100, "weight": 1}
+    ok(client.post(f"{API}/pacts/btb-2012/targets", json={**target, "set_on": "2012-01-01"}))
+    for unit_id, value in (("thua-thien-hue", 90), ("nghe-an", 80)):
+        result = {"unit_id": unit_id, "target_code": "T1", "value": value, "source": "minh họa"}
+        ack = ok(client.post(f"{API}/pacts/btb-2012/results", json={**result, "reported_on": "2012-12-31"}))
+    return ack["position"]
+
+
 def test_2012_standings_show_thua_thien_hue_under_its_name_of_then(demo):
+    scored = _score_2012(demo)
+    # One more event, so that the standings as of ``scored`` come from the fold, not the read models.
+    later = {"unit_id": "thanh-hoa", "target_code": "T1", "value": 70, "source": "minh họa"}
+    ok(demo.post(f"{API}/pacts/btb-2012/results", json={**later, "reported_on": "2012-12-31"}))
     view = ok(demo.get(f"{API}/clusters/bac-trung-bo/standings", params={"year": 2012}))
 
     row = next(r for r in view["standings"] if r["unit_id"] == "thua-thien-hue")
@@ -32,7 +47,7 @@ def test_2012_standings_show_thua_thien_hue_under_its_name_of_then(demo):
     same = next(r for r in view["standings"] if r["unit_id"] == "nghe-an")
     assert same["unit_name"] == "Sở Công Thương Nghệ An" and same.get("current_name") is None
     # As of a past log position too (the fold's path): the names of 2012.
-    past = ok(demo.get(f"{API}/clusters/bac-trung-bo/standings", params={"year": 2012, "as_of": 60}))
+    past = ok(demo.get(f"{API}/clusters/bac-trung-bo/standings", params={"year": 2012, "as_of": scored}))
     old = next(r for r in past["standings"] if r["unit_id"] == "thua-thien-hue")
     assert (old["unit_name"], old["current_name"]) == ("Sở Công Thương Thừa Thiên Huế", "Sở Công Thương Huế")
 

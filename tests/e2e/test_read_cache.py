@@ -51,6 +51,16 @@ def _given_a_pact(bus) -> None:
             weight=10,
         )
     )
+    # One result, so that the pact has something to rank (a pact with none is not_scoreable).
+    nothing_done = c.RecordResult(
+        pact_id="btb-2022",
+        unit_id="nghe-an",
+        target_code="KH",
+        value=0,
+        reported_on=date(2022, 6, 30),
+        source="báo cáo",
+    )
+    bus.handle(nothing_done)
 
 
 def _scores(client) -> dict[str, float]:

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 
 from app.api import problems
 from app.api.main import create_app
+from app.api.reading import AsOfParam, parse_as_of
 from app.api.requests import Year
-from app.api.routes.clusters import AsOf, standings_query
+from app.api.routes.clusters import standings_query
 
 BAD_QUERIES = [
     {},
@@ -47,8 +48,8 @@ def declared():
     problems.install(app)
 
     @app.get("/standings")
-    async def standings(year: Annotated[Year, Query()], as_of: Annotated[AsOf, Query()] = None):
-        return {"year": year, "as_of": as_of}
+    async def standings(year: Annotated[Year, Query()], as_of: AsOfParam = None):
+        return {"year": year, "as_of": parse_as_of(as_of)}
 
     with TestClient(app) as client:
         yield client

@@ -21,6 +21,7 @@ def test_registering_a_unit_answers_201_with_location_version_and_etag(client):
         "merged_into": None,
         "merged_on": None,
         "version": 1,
+        "as_of_position": 2,  # the cluster-free log: the key's issue, then this unit
     }
     assert unit.headers["etag"] == '"1"'
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from app.domain import commands as c
 from app.domain import errors
+from tests.integration.scenario_scoring import Scoring
 
 Refusal = tuple[c.Command, type[errors.DomainError]]
 
@@ -52,6 +53,8 @@ class Scenario:
         self.keys: dict[str, bool] = {}  # key id -> revoked
         # Keys come and go on their own draws, so the rest of the life stays as it was.
         self.key_rng = random.Random(seed + 1_000)
+        # So does the year-end scoring (score sheets and assessments).
+        self.scoring = Scoring(self, random.Random(seed + 2_000))
         self._serial = 0
 
     def do(self, command: c.Command) -> None:
@@ -70,6 +73,8 @@ class Scenario:
         if self.key_rng.random() < 0.08:
             revoke = self.key_rng.random() < 0.4 and self._revoke_key()
             self.do(revoke or self._issue_key())
+        if self.scoring.rng.random() < 0.2 and (scoring := self.scoring.next()) is not None:
+            self.do(scoring)
         weighted = [
             (self._register, 2),
             (self._rename, 2),
@@ -433,6 +438,8 @@ class Scenario:
     # --- commands the domain must refuse ----------------------------------------
 
     def invalid(self) -> Refusal:
+        if self.scoring.rng.random() < 0.15:
+            return self.scoring.rng.choice(self.scoring.refusals())
         if self.key_rng.random() < 0.15:
             revoked = sorted(k for k, gone in self.keys.items() if gone)
             if revoked and self.key_rng.random() < 0.5:

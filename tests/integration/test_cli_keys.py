@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain import errors
+from app.services import keys
 from tests.conftest import KEY_SECRET, make_ledger
 from tests.integration import world
 from tests.integration.test_cli import pacts
@@ -67,14 +68,14 @@ def test_create_prints_the_key_alone_on_stdout_and_it_works(url):
 
 def test_list_shows_every_key_without_secrets_and_revoke_stops_one(url):
     token = _keys(url, "create", "--name", "he-thong-bao-cao", "--role", "integration").stdout.strip()
-    key_id = token.split("_")[1]
+    key_id, secret = keys.parse(token)
 
     listed = _keys(url, "list")
     revoked = _keys(url, "revoke", key_id, "--reason", "hết hợp đồng")
     again = _keys(url, "revoke", key_id)
     relisted = _keys(url, "list")
 
-    assert listed.returncode == 0 and token.rsplit("_", 1)[1] not in listed.stdout
+    assert listed.returncode == 0 and secret not in listed.stdout
     header, line = listed.stdout.splitlines()
     assert header.split() == ["id", "name", "role", "scope", "created", "expires", "status"]
     assert line.split()[:4] == [key_id, "he-thong-bao-cao", "integration", "-"] and line.endswith("active")

@@ -12,6 +12,7 @@ from app.demo.data import demo_commands
 from app.domain import commands as c
 from app.domain import errors
 from app.events.schema import events
+from app.projections import queries
 from app.projections import tables as t
 from tests.conftest import make_ledger
 
@@ -215,3 +216,27 @@ def test_each_event_of_a_batch_names_the_command_that_recorded_it(demo, sqlite_t
 def _commands_by_event(ledger) -> dict[tuple[str, int], str]:
     query = sa.select(events.c.stream_id, events.c.version, events.c.metadata)
     return {(r["stream_id"], r["version"]): r["metadata"]["command"] for r in _rows(ledger, query)}
+
+
+def test_the_demo_scores_as_before_and_ranks_nobody_where_nothing_is_scored(demo):
+    """No demo pact adopts a score sheet: each scores by its flat targets, as before issue 14."""
+    with demo.engine.connect() as conn:
+        pacts = [p["id"] for p in queries.list_pacts(conn, None, None)]
+        scores = {pact_id: queries.pact_scores(conn, pact_id) for pact_id in pacts}
+
+    ranked = {
+        p: [(s["rank"], s["unit_id"], s["score"], s.get("stage")) for s in v["standings"]]
+        for p, v in scores.items()
+    }
+    # Lạng Sơn 2010: the plan missed (qualitative, 0 of weight 1), trade met (1 of 1): 100 x 1 / 2.
+    assert ranked["lang-son-2010"] == [(1, "lang-son", 50.0, None)]
+    # Hà Tĩnh 2016-2020: every target's value is its result (assumption A10): 100.
+    assert ranked["ha-tinh-2016-2020"] == [(1, "ha-tinh", 100.0, None)]
+    assert all(v["score_sheet"] is None for v in scores.values())
+    # Targets without a result, or no targets at all: nobody ranked, the reason given.
+    assert {p: v["not_scoreable"] for p, v in scores.items() if v["not_scoreable"]} == {
+        "btb-2012": "pact btb-2012 has no results yet",
+        "ha-tinh-2021-2025": "pact ha-tinh-2021-2025 has no results yet",
+        "btb-2022": "pact btb-2022 has no targets and no score sheet",
+        "cum2-2023": "pact cum2-2023 has no targets and no score sheet",
+    }

@@ -18,6 +18,7 @@ from app.events.schema import projection_checkpoints
 from app.projections import tables as t
 from app.projections.projector import CHECKPOINT
 from app.projections.rebuild import rebuild
+from app.services.handlers import HANDLERS
 from tests.conftest import make_ledger
 from tests.integration.scenario import Scenario
 
@@ -77,7 +78,7 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_leadership": 5,
         "rm_host_handovers": 5,
         "rm_pacts": 5,
-        "rm_pact_signatures": 15,
+        "rm_pact_signatures": 10,
         "rm_pact_targets": 15,
         "rm_pact_results": 20,
         "rm_pact_awards": 5,
@@ -86,10 +87,14 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_unit_names": 14,
         "rm_cluster_repartitions": 1,
         "rm_search": 20,
+        "rm_score_sheets": 3,
+        "rm_pact_score_sheets": 3,
+        "rm_assessments": 5,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
-    assert {p["status"] for p in rows["rm_pacts"]} >= {"proposed", "closed"}
+    statuses = {p["status"] for p in rows["rm_pacts"]}
+    assert "closed" in statuses and len(statuses) >= 2, statuses
     assert any(u["merged_into"] for u in rows["rm_units"])
     assert any(m["left_on"] for m in rows["rm_cluster_members"])
     assert {r["kind"] for r in rows["rm_pact_targets"]} == {"quantitative", "qualitative"}
@@ -98,11 +103,12 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
     assert any(k["revoked_on"] for k in rows["rm_api_keys"])
     assert any(r["decided_on"] for r in rows["rm_cluster_repartitions"])
     assert {r["kind"] for r in rows["rm_search"]} == {"unit", "cluster", "pact", "award"}
+    assert {stage for a in rows["rm_assessments"] for stage in a["stages"]} >= {"self", "final"}
 
 
 def test_the_scenario_exercises_every_command_and_refusal(sqlite_ledger):
     scenario = live(sqlite_ledger, seed=7)
-    assert set(scenario.counts) == {cls.__name__ for cls in c.Command.__subclasses__()}
+    assert set(scenario.counts) == {cls.__name__ for cls in HANDLERS}
     assert len(scenario.refused) >= 6
     position, checkpoint = log_end(sqlite_ledger)
     assert checkpoint is None

@@ -151,12 +151,36 @@ COMMANDS = {
     "close": c.ClosePact(pact_id=PACT_ID, closed_on=DAY),
     "issue": create(),
     "revoke": c.RevokeApiKey(key_id="k1", revoked_on=DAY),
+    "sheet": c.CreateScoreSheet(code="S", title="Bảng điểm", legal_basis="QĐ", valid_from=DAY, groups=()),
+    "revise-sheet": c.ReviseScoreSheet(
+        code="S", title="Bảng điểm", legal_basis="QĐ", valid_from=DAY, groups=()
+    ),
+    "adopt-sheet": c.AdoptScoreSheet(pact_id=PACT_ID, sheet_code="S", adopted_on=DAY),
+    "assign-grader": c.AssignCrossGrader(
+        pact_id=PACT_ID, unit_id=NGHE_AN, grader_id=HA_TINH, assigned_on=DAY
+    ),
+    "self": c.SubmitSelfAssessment(pact_id=PACT_ID, unit_id=HA_TINH, entries=(), submitted_on=DAY),
+    "cross": c.SubmitCrossGrade(
+        pact_id=PACT_ID, unit_id=NGHE_AN, grader_id=HA_TINH, entries=(), submitted_on=DAY
+    ),
+    "explain": c.FileExplanation(pact_id=PACT_ID, unit_id=HA_TINH, explanation="...", filed_on=DAY),
+    "final": c.RecordFinalScore(pact_id=PACT_ID, unit_id=HA_TINH, entries=(), reason="...", recorded_on=DAY),
 }
 # The issue's matrix, written out: what each role may do inside its own scope.
 MAY = {
     "admin": set(COMMANDS),
-    "cluster": {"propose", "close", "target", "result", "withdraw", "flag"},
-    "unit": {"sign", "result", "withdraw"},
+    "cluster": {
+        "propose",
+        "close",
+        "target",
+        "result",
+        "withdraw",
+        "flag",
+        "adopt-sheet",
+        "assign-grader",
+        "final",
+    },
+    "unit": {"sign", "result", "withdraw", "self", "cross", "explain"},
     "integration": {"result", "withdraw"},
     "auditor": set(),
 }
@@ -182,13 +206,16 @@ def test_a_role_may_do_what_the_matrix_says_in_its_own_scope(role, name):
         assert refused.value.right == access.right_of(command) and refused.value.right in refused.value.detail
 
 
-@pytest.mark.parametrize("name", ["sign", "result", "withdraw"])
+@pytest.mark.parametrize("name", ["sign", "result", "withdraw", "self", "cross", "explain"])
 def test_a_unit_key_acts_for_its_own_unit_only(name):
     with pytest.raises(errors.Forbidden, match=f"for unit {HA_TINH}"):
         access.authorize(key("unit", unit_id=NGHE_AN), COMMANDS[name], lambda pact_id: CLUSTER_ID)
 
 
-@pytest.mark.parametrize("name", ["propose", "close", "target", "result", "withdraw", "flag"])
+@pytest.mark.parametrize(
+    "name",
+    ["propose", "close", "target", "result", "withdraw", "flag", "adopt-sheet", "assign-grader", "final"],
+)
 def test_a_cluster_key_acts_in_its_own_cluster_only(name):
     asked: list[str] = []
 
@@ -200,6 +227,14 @@ def test_a_cluster_key_acts_in_its_own_cluster_only(name):
         access.authorize(key("cluster", cluster_id=OTHER_CLUSTER), COMMANDS[name], cluster_of)
     # The pact's cluster is looked up only for commands that name a pact, not a cluster.
     assert asked == ([PACT_ID] if hasattr(COMMANDS[name], "pact_id") else [])
+
+
+def test_a_cross_grade_is_the_graders_act_not_the_graded_units():
+    cross = COMMANDS["cross"]  # Hà Tĩnh grades Nghệ An
+
+    access.authorize(key("unit", unit_id=HA_TINH), cross, lambda pact_id: CLUSTER_ID)
+    with pytest.raises(errors.Forbidden, match=f"for unit {HA_TINH}"):
+        access.authorize(key("unit", unit_id=NGHE_AN), cross, lambda pact_id: CLUSTER_ID)
 
 
 def test_a_command_nobody_classified_is_for_admin_only():

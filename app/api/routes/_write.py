@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from fastapi import Response
 
 
 def tag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
+
+
+Versioned = TypeVar("Versioned", bound="HasVersion")
+
+
+class HasVersion(Protocol):
+    version: int
+
+
+def tagged(response: Response, body: Versioned) -> Versioned:
+    """A single resource's body, its stream version as the response's ETag."""
+    tag(response, body.version)
+    return body
 
 
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -16,13 +16,14 @@ from app.api.access import require_admin, require_log_reader
 from app.api.deps import LedgerDep, ReadConn
 from app.api.problems import problem
 from app.api.responses import CheckpointOut, CheckpointPage, PublicKeyOut, VerifyOut
+from app.api.strict_query import StrictQueryRoute
 from app.audit import checkpoints
 from app.audit.monitor import LogMonitor
 from app.audit.signing import Checkpoint, PublicKey
 from app.bootstrap import Ledger
 from app.domain.errors import NotFound
 
-router = APIRouter(tags=["audit"], dependencies=[Depends(require_log_reader)])
+router = APIRouter(route_class=StrictQueryRoute, tags=["audit"], dependencies=[Depends(require_log_reader)])
 
 _NO_KEY = "no signing key is configured (PACTS_SIGNING_KEY_PATH; `pacts signing-key init`)"
 

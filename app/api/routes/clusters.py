@@ -9,19 +9,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Connection
 
 from app.api.auth import LOG_HEAD
-from app.api.deps import IfMatch, ReadConn, expected_version
+from app.api.deps import IfMatch, expected_version
+from app.api.reading import AS_OF_DESCRIPTION, BY_NAME, ListingDep, NameSort, ReadsDep, parse_as_of
 from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, RepartitionIn, Year
-from app.api.responses import ClusterOut, Page, RotationsOut, StandingsOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.responses import ClusterAt, ClusterOut, Paged, RotationsOut, StandingsOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, tagged
+from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.projections import history, queries
+from app.projections import moments, reads
+from app.projections.moments import AsOf
 
-router = APIRouter(prefix="/clusters", tags=["clusters"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/clusters", tags=["clusters"])
 
 
 # The standings route reads its query by hand (standings_query): FastAPI's
@@ -30,9 +33,7 @@ router = APIRouter(prefix="/clusters", tags=["clusters"])
 # types, so answers and 422s are what a declared parameter would give. Its path
 # parameter too (any string, as `cluster_id: str` takes it): declaring it cost
 # ~20 µs of CPU per request, more than the request's log line and metrics.
-AsOf = Annotated[int | None, Field(ge=0, le=2**63 - 1)]  # positions are 64-bit
 _YEAR = TypeAdapter(Year)
-_AS_OF = TypeAdapter(AsOf)
 _STANDINGS_PARAMETERS = [
     {
         "name": "cluster_id",
@@ -50,11 +51,9 @@ _STANDINGS_PARAMETERS = [
         "name": "as_of",
         "in": "query",
         "required": False,
-        "description": "Log position: the standings as they stood then",
-        "schema": {
-            "anyOf": [{"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, {"type": "null"}],
-            "title": "As Of",
-        },
+        "description": AS_OF_DESCRIPTION,
+        "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "As Of"},
+        "examples": {"position": {"value": "77"}, "moment": {"value": "2025-07-01T00:00:00+07:00"}},
     },
 ]
 
@@ -68,37 +67,23 @@ def _canonical_int(raw: str | None, low: int, high: int) -> int | None:
     return None
 
 
-def standings_query(params: Mapping[str, str]) -> tuple[int, int | None]:
-    """(year, as_of) from the query string, or the RequestValidationError FastAPI would raise."""
+def standings_query(params: Mapping[str, str]) -> tuple[int, AsOf]:
+    """(year, as_of) from the query string, or the error FastAPI would answer
+    (RequestValidationError for the year, then as_of's own 422)."""
     raw_year, raw_as_of = params.get("year"), params.get("as_of")
     year = _canonical_int(raw_year, 1945, 2100)
-    as_of = None if raw_as_of is None else _canonical_int(raw_as_of, 0, 9_999_999)
-    if year is not None and (raw_as_of is None or as_of is not None):
-        return year, as_of
-    # Anything unusual goes through pydantic, for its exact answer and messages.
-    found: list[dict] = []
-    for name, raw, adapter, required in (
-        ("year", raw_year, _YEAR, True),
-        ("as_of", raw_as_of, _AS_OF, False),
-    ):
-        if raw is None:
-            if required:
-                found.append(
-                    {"type": "missing", "loc": ("query", name), "msg": "Field required", "input": None}
-                )
-            continue
+    if year is None:
+        # Anything unusual goes through pydantic, for its exact answer and messages.
+        if raw_year is None:
+            missing = {"type": "missing", "loc": ("query", "year"), "msg": "Field required", "input": None}
+            raise RequestValidationError([missing])
         try:
-            value = adapter.validate_python(raw)
+            year = _YEAR.validate_python(raw_year)
         except ValidationError as error:
-            found += [{**e, "loc": ("query", name, *e["loc"])} for e in error.errors(include_url=False)]
-        else:
-            if name == "year":
-                year = value
-            else:
-                as_of = value
-    if found:
-        raise RequestValidationError(found)
-    return year, as_of  # type: ignore[return-value]
+            found = [{**e, "loc": ("query", "year", *e["loc"])} for e in error.errors(include_url=False)]
+            raise RequestValidationError(found) from None
+    as_of = _canonical_int(raw_as_of, 0, 9_999_999)
+    return year, as_of if as_of is not None else parse_as_of(raw_as_of)
 
 
 # First in the router: routes are matched in order, and this is the hottest read.
@@ -115,7 +100,7 @@ async def get_standings(request: Request) -> Response:
     head, so it is recomputed only after a write or a rebuild, and never served
     stale. Nothing here waits on the database in the event loop: the head is
     awaited (app.projections.head), a miss is rendered in a worker thread.
-    ``as_of`` (a log position) gives the standings as they stood then.
+    ``as_of`` (a log position or a moment) gives the standings as they stood then.
     """
     cluster_id: str = request.path_params["cluster_id"]
     year, as_of = standings_query(request.query_params)
@@ -128,11 +113,8 @@ async def get_standings(request: Request) -> Response:
     if body is None:
 
         def render(conn: Connection) -> bytes:
-            data = (
-                queries.standings(conn, cluster_id, year)
-                if as_of is None
-                else history.standings_as_of(conn, ledger.store, cluster_id, year, as_of)
-            )
+            position, last = moments.resolve(conn, as_of)
+            data = reads.at(conn, ledger.store, position, last).standings(cluster_id, year)
             return StandingsOut(**data).model_dump_json().encode()
 
         body = await run_in_threadpool(cache.compute, key, render)
@@ -225,17 +207,20 @@ def hand_over_host_flag(cluster_id: str, body: HandoverIn, write: WriteDep, matc
 
 
 @router.get("")
-def list_clusters(conn: ReadConn) -> Page[ClusterOut]:
-    return Page[ClusterOut](items=queries.list_clusters(conn))
+def list_clusters(
+    request: Request, response: Response, listing: ListingDep, sort: NameSort = "id"
+) -> Paged[ClusterOut]:
+    """Every cluster with its members over time, paged; ``as_of`` lists them as they stood then."""
+    return Paged[ClusterOut](**listing.page(request, response, listing.reads.clusters(), BY_NAME, sort))
 
 
-@router.get("/{cluster_id}", responses={404: {"description": "Unknown cluster"}})
-def get_cluster(cluster_id: str, conn: ReadConn, response: Response) -> ClusterOut:
-    cluster = queries.get_cluster(conn, cluster_id)
-    tag(response, cluster["version"])
-    return ClusterOut(**cluster)
+@router.get("/{cluster_id}", responses={404: {"description": "Unknown cluster (at that position)"}})
+def get_cluster(cluster_id: str, at: ReadsDep, response: Response) -> ClusterAt:
+    """A cluster: its members over time, the host flag's holder; its version as the ETag."""
+    return tagged(response, ClusterAt(**at.cluster(cluster_id), as_of_position=at.position))
 
 
-@router.get("/{cluster_id}/rotations", responses={404: {"description": "Unknown cluster"}})
-def get_rotations(cluster_id: str, conn: ReadConn) -> RotationsOut:
-    return RotationsOut(**queries.rotations(conn, cluster_id))
+@router.get("/{cluster_id}/rotations", responses={404: {"description": "Unknown cluster (at that position)"}})
+def get_rotations(cluster_id: str, at: ReadsDep) -> RotationsOut:
+    """Host-flag handovers and each year's chair and deputy."""
+    return RotationsOut(**at.rotations(cluster_id), as_of_position=at.position)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from app.api.access import require_log_reader
 from app.api.deps import LedgerDep, ReadConn
 from app.api.responses import EventPage
+from app.api.strict_query import StrictQueryRoute
 from app.audit import export
 from app.domain.aggregate import Aggregate
 from app.domain.cluster import CLUSTER
@@ -30,8 +31,9 @@ from app.domain.pact import PACT
 from app.domain.unit import UNIT
 from app.events import records
 from app.events.canonical import quote
+from app.projections import moments
 
-router = APIRouter(tags=["events"], dependencies=[Depends(require_log_reader)])
+router = APIRouter(route_class=StrictQueryRoute, tags=["events"], dependencies=[Depends(require_log_reader)])
 
 After = Annotated[int, Query(ge=0, le=2**63 - 1, description="Only events after this log position")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many events (default 100)")]
@@ -48,15 +50,17 @@ def _found(
     return found[:limit], len(found) > limit
 
 
-def _respond(request: Request, items: list[records.Record], more: bool) -> Response:
-    """``{"items", "next"}`` and a Link header to the next page, if any."""
+def _respond(request: Request, conn: Connection, items: list[records.Record], more: bool) -> Response:
+    """``{"items", "next", "as_of_position"}`` (the shape of every list: app.api.reading, here
+    the log's last position as this page was read) and a Link header to the next page, if any."""
     headers = {}
     next_url = "null"
     if more:
         url = str(request.url.include_query_params(after=items[-1].position))
         headers["Link"] = f'<{url}>; rel="next"'
         next_url = quote(url)
-    body = b'{"items":[' + b",".join(map(records.to_json, items)) + b'],"next":' + next_url.encode() + b"}"
+    head = b',"as_of_position":%d}' % moments.head(conn)
+    body = b'{"items":[' + b",".join(map(records.to_json, items)) + b'],"next":' + next_url.encode() + head
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -88,7 +92,7 @@ def list_events(
             # SQLite keeps naive UTC text that sorts as it reads; PostgreSQL a timestamptz.
             value = utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc
             where.append((f"recorded_at {operator} ?", value))
-    return _respond(request, *_found(conn, where, after, limit))
+    return _respond(request, conn, *_found(conn, where, after, limit))
 
 
 @router.get(
@@ -112,7 +116,7 @@ def _stream_page(
     items, more = _found(conn, where, after, limit)
     if not items and not records.page(conn, where, 1):
         raise NotFound(f"no {kind.stream_type} {entity_id}")
-    return _respond(request, items, more)
+    return _respond(request, conn, items, more)
 
 
 @router.get(

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Response
 
 from app.api.deps import LedgerDep
+from app.api.strict_query import StrictQueryRoute
 from app.observability.metrics import CONTENT_TYPE, exposition
 from app.projections.head import read_head_blocking
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["health"])
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})

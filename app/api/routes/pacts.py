@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import IfMatch, ReadConn, expected_version
+from app.api.deps import IfMatch, expected_version
+from app.api.reading import ListingDep, ReadsDep, SortKey, by, renamed
 from app.api.requests import AwardIn, CloseIn, PactIn, ResultIn, SignatureIn, TargetIn, Year
-from app.api.responses import PactOut, PactSummary, Page, ScoresOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.responses import PactOut, PactSummary, Paged, ScoresOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, tagged
+from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.projections import queries
+from app.domain.pact import years_of
+from app.projections.reads import Row
 
-router = APIRouter(prefix="/pacts", tags=["pacts"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/pacts", tags=["pacts"])
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
@@ -32,6 +35,7 @@ def propose_pact(body: PactIn, write: WriteDep) -> Response:
         content_items=tuple(body.content_items),
         proposed_on=body.proposed_on,
         attainment_cap=body.attainment_cap,
+        score_sheet=body.score_sheet,
         expected_version=body.expected_version,
     )
     return write.one(cmd, status=201, location=f"/api/v1/pacts/{pact_id}")
@@ -110,22 +114,48 @@ def close_pact(pact_id: str, body: CloseIn, write: WriteDep, match: IfMatch) -> 
     return write.one(cmd)
 
 
+def _first_year(pact: Row) -> tuple[Any, ...]:
+    return (years_of(pact["year"], pact["period_start"], pact["period_end"])[0], pact["id"])
+
+
+PACT_SORTS: dict[str, SortKey] = {
+    "proposed_on": by("proposed_on"),
+    "year": _first_year,
+    "title": by("title"),
+    "id": by(),
+}
+PactSort = Literal["proposed_on", "-proposed_on", "year", "-year", "title", "-title", "id", "-id"]
+
+
 @router.get("")
 def list_pacts(
-    conn: ReadConn,
-    cluster: Annotated[str | None, Query(description="Only this cluster's pacts")] = None,
+    request: Request,
+    response: Response,
+    listing: ListingDep,
+    cluster_id: Annotated[str | None, Query(description="Only this cluster's pacts")] = None,
     year: Annotated[Year | None, Query(description="Only pacts covering this year")] = None,
-) -> Page[PactSummary]:
-    return Page[PactSummary](items=queries.list_pacts(conn, cluster, year))
+    unit_id: Annotated[str | None, Query(description="Only pacts this unit is a party to")] = None,
+    sort: Annotated[
+        PactSort, Query(description="Order of the items (year: a period's first)")
+    ] = "proposed_on",
+    cluster: Annotated[
+        str | None, Query(deprecated=True, description="The old name of `cluster_id`; still read")
+    ] = None,
+) -> Paged[PactSummary]:
+    """The pacts, paged; ``as_of`` lists them as they stood then."""
+    cluster_id = renamed("cluster_id", cluster_id, "cluster", cluster)
+    items = listing.reads.pacts(cluster_id, year)
+    if unit_id is not None:
+        items = [p for p in items if unit_id in p["parties"]]
+    return Paged[PactSummary](**listing.page(request, response, items, PACT_SORTS, sort))
 
 
-@router.get("/{pact_id}", responses={404: {"description": "Unknown pact"}})
-def get_pact(pact_id: str, conn: ReadConn, response: Response) -> PactOut:
-    pact = queries.get_pact(conn, pact_id)
-    tag(response, pact["version"])
-    return PactOut(**pact)
+@router.get("/{pact_id}", responses={404: {"description": "Unknown pact (at that position)"}})
+def get_pact(pact_id: str, at: ReadsDep, response: Response) -> PactOut:
+    return tagged(response, PactOut(**at.pact(pact_id), as_of_position=at.position))
 
 
-@router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact"}})
-def get_scores(pact_id: str, conn: ReadConn) -> ScoresOut:
-    return ScoresOut(**queries.pact_scores(conn, pact_id))
+@router.get("/{pact_id}/scores", responses={404: {"description": "Unknown pact (at that position)"}})
+def get_scores(pact_id: str, at: ReadsDep) -> ScoresOut:
+    """Each party's score and rank, and the targets it has no result for yet."""
+    return ScoresOut(**at.scores(pact_id), as_of_position=at.position)

@@ -11,6 +11,7 @@ from app.api.deps import IfMatch, LedgerDep, expected_version
 from app.api.requests import NumberFormat, WithdrawalIn
 from app.api.responses import ImportAck, WriteAck
 from app.api.routes._write import WRITE_ERRORS
+from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
 from app.services import collector
@@ -18,7 +19,7 @@ from app.services import imports as service
 from app.services.bus import Ack
 from app.services.idempotency import Outcome
 
-router = APIRouter(prefix="/pacts", tags=["results"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/pacts", tags=["results"])
 JSON = "application/json"
 
 

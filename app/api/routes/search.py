@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import ReadConn
 from app.api.responses import SearchOut
+from app.api.strict_query import StrictQueryRoute
 from app.projections import search as finder
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/search", tags=["search"])
 
 
 @router.get("")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.deps import IfMatch, ReadConn, expected_version
+from app.api.reading import BY_NAME, ListingDep, NameSort, ReadsDep
 from app.api.requests import MergeIn, RenameIn, UnitIn
-from app.api.responses import LineageOut, Page, UnitOut, WriteAck
-from app.api.routes._write import WRITE_ERRORS, tag
+from app.api.responses import LineageOut, Paged, UnitAt, UnitOut, WriteAck
+from app.api.routes._write import WRITE_ERRORS, tagged
+from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
-from app.projections import lineage, queries
+from app.projections import lineage
 
-router = APIRouter(prefix="/units", tags=["units"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/units", tags=["units"])
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS, response_model=WriteAck)
@@ -55,15 +57,16 @@ def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> 
 
 
 @router.get("")
-def list_units(conn: ReadConn) -> Page[UnitOut]:
-    return Page[UnitOut](items=queries.list_units(conn))
+def list_units(
+    request: Request, response: Response, listing: ListingDep, sort: NameSort = "id"
+) -> Paged[UnitOut]:
+    """Every unit, paged; ``as_of`` lists them as they stood then."""
+    return Paged[UnitOut](**listing.page(request, response, listing.reads.units(), BY_NAME, sort))
 
 
-@router.get("/{unit_id}", responses={404: {"description": "Unknown unit"}})
-def get_unit(unit_id: str, conn: ReadConn, response: Response) -> UnitOut:
-    unit = queries.get_unit(conn, unit_id)
-    tag(response, unit["version"])
-    return UnitOut(**unit)
+@router.get("/{unit_id}", responses={404: {"description": "Unknown unit (at that position)"}})
+def get_unit(unit_id: str, at: ReadsDep, response: Response) -> UnitAt:
+    return tagged(response, UnitAt(**at.unit(unit_id), as_of_position=at.position))
 
 
 @router.get("/{unit_id}/lineage", responses={404: {"description": "Unknown unit"}})
