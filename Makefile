@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BASE := $(VENV)/.installed
 
-.PHONY: lint run test test-unit test-integration test-e2e bench bench-smoke migrate demo rebuild clean openapi client
+.PHONY: lint run test test-unit test-integration test-e2e test-reliability test-reliability-long bench bench-smoke migrate demo rebuild clean openapi client
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,16 @@ lint: $(VENV)/.extra-lint
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Every test but the reliability suite, which runs live servers for minutes (below).
 test: $(TEST_DEPS)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/reliability
+
+# The reliability suite (docs/reliability.md): CI's size; -long: PACTS_RELIABILITY_LONG=1.
+test-reliability: $(TEST_DEPS)
+	$(BIN)/python -m pytest tests/reliability
+
+test-reliability-long: $(TEST_DEPS)
+	PACTS_RELIABILITY_LONG=1 $(BIN)/python -m pytest tests/reliability
 
 test-unit: $(TEST_DEPS)
 	$(BIN)/python -m pytest tests/unit

@@ -16,6 +16,7 @@ from app.events.store import EventStore
 from app.projections.projector import Projector
 from app.projections.read_cache import HeadCache
 from app.services.bus import MessageBus
+from app.services.group_commit import GroupCommitBus
 from app.services.idempotency import Records
 from app.services.keys import KeyRing
 from app.services.state_cache import StateCache
@@ -47,7 +48,9 @@ class Ledger:
 
 def bootstrap(settings: Settings | None = None, engine: Engine | None = None) -> Ledger:
     settings = settings or get_settings()
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(
+        settings.database_url, settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout
+    )
     store = EventStore(engine.dialect.name)
     projector = Projector()
     cache = StateCache(settings.state_cache_size)
@@ -58,7 +61,17 @@ def bootstrap(settings: Settings | None = None, engine: Engine | None = None) ->
         ledger.checkpointer = Checkpointer(engine, store, Signer.from_file(key), *every)
     signs = ledger.checkpointer.on_committed if ledger.checkpointer is not None else None
     records = Records(timedelta(hours=settings.idempotency_ttl_hours), engine)
-    ledger.bus = MessageBus(ledger.unit_of_work, records, on_committed=signs)
+    if settings.group_commit:
+        ledger.bus = GroupCommitBus(
+            ledger.unit_of_work,
+            records,
+            on_committed=signs,
+            max_group=settings.write_group_max,
+            max_waiting=settings.write_queue_max,
+            retry_after=settings.write_retry_after,
+        )
+    else:
+        ledger.bus = MessageBus(ledger.unit_of_work, records, on_committed=signs)
     ledger.read_cache = HeadCache(engine)
     ledger.keys = KeyRing(engine, settings.secret())
     ledger.monitor = LogMonitor()

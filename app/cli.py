@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging.config
+import os
 import signal
 
 import typer
@@ -23,13 +24,23 @@ def _configure() -> None:
     logging.config.dictConfig(logs.log_config(get_settings().log_level))
 
 
-def _ensure_migrated() -> None:
+def _ensure_migrated(workers: int | None = None) -> None:
+    """Refuse an unmigrated database; for `pacts serve` (``workers``), also pools that
+    would not fit in PostgreSQL's max_connections (app.serving)."""
+    from app.serving import BudgetExceeded, connection_budget
+
     settings = get_settings()
     ledger = bootstrap(settings)
     try:
         current = migrations.current_revision(ledger.engine)
+        budget = connection_budget(ledger.engine, settings, workers) if workers else None
+    except BudgetExceeded as error:
+        typer.secho(f"refused: {error}", fg="red", err=True)
+        raise typer.Exit(2) from None
     finally:
         ledger.close()
+    if budget:
+        logging.getLogger("pacts.serve").info("connection budget: %s", budget)
     if current != migrations.head_revision():
         typer.secho(
             f"The database at {settings.database_url} is at migration {current}, "
@@ -57,8 +68,10 @@ def serve(
     """Run the JSON API with uvicorn."""
     import uvicorn
 
+    from app.serving import SUPERVISOR_ENV
+
     settings = get_settings()
-    _ensure_migrated()
+    _ensure_migrated(workers)
     if settings.secret() is None:
         typer.secho(
             "no key secret (PACTS_KEY_SECRET or its file): every write will answer 401",
@@ -70,6 +83,8 @@ def serve(
     # default the process would end as killed. A stop that finished its work is a
     # success, so the handler it finds does nothing and `pacts serve` exits 0.
     signal.signal(signal.SIGTERM, lambda *_: None)
+    if workers > 1:
+        os.environ[SUPERVISOR_ENV] = str(os.getpid())  # the workers stop when it dies
     with metrics.multiprocess_mode(workers):
         uvicorn.run(
             "app.api.main:app",
@@ -79,6 +94,9 @@ def serve(
             log_config=logs.log_config(settings.log_level),
             access_log=False,  # app.api.observe logs each request, with its correlation id
             timeout_graceful_shutdown=settings.shutdown_timeout,
+            # Slow clients: read deadlines (app.serving.Deadlines), idle keep-alive closed.
+            http="app.serving:Deadlines",
+            timeout_keep_alive=settings.keep_alive_timeout,
         )
 
 

@@ -62,10 +62,13 @@ def dumps(value: object) -> str:
     return _encode(value)
 
 
-def create_engine(url: str) -> Engine:
+def create_engine(url: str, pool_size: int = 5, max_overflow: int = 5, pool_timeout: float = 10.0) -> Engine:
+    """An engine whose pool holds ``pool_size`` connections, ``max_overflow`` more at a
+    peak; past that a request waits ``pool_timeout`` seconds, then fails (a 503)."""
     url_obj = sa.make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url_obj.get_backend_name() == "sqlite":
-        return _sqlite_engine(url_obj)
+        return _sqlite_engine(url_obj, pool)
     if url_obj.drivername == "postgresql":
         url_obj = url_obj.set(drivername="postgresql+psycopg")
     return sa.create_engine(
@@ -73,20 +76,18 @@ def create_engine(url: str) -> Engine:
         # fails its request once and invalidates the pool.
         url_obj,
         json_serializer=dumps,
-        pool_size=10,
-        max_overflow=20,
+        **pool,
     )
 
 
-def _sqlite_engine(url: sa.URL) -> Engine:
+def _sqlite_engine(url: sa.URL, pool: dict[str, float]) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
         json_serializer=dumps,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=10,
-        max_overflow=20,
+        **pool,
     )
 
     @sa.event.listens_for(engine, "connect")

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # How long the answer to a write sent with an Idempotency-Key is kept for retries.
     idempotency_ttl_hours: float = Field(default=24.0, ge=24.0)
 
+    # Group commit (app.services.group_commit): the writes waiting in a process share
+    # one transaction, at most write_group_max of them; at most write_queue_max wait
+    # (then 503 with Retry-After: write_retry_after seconds). False: one transaction each.
+    group_commit: bool = True
+    write_group_max: int = Field(default=64, ge=1)
+    write_queue_max: int = Field(default=128, ge=1)
+    write_retry_after: int = Field(default=1, ge=1)
+
     def secret(self) -> bytes | None:
         """The key secret: the setting, else the file's content, else None."""
         if self.key_secret is not None:
@@ -55,6 +63,22 @@ class Settings(BaseSettings):
     max_import_body_bytes: int = 20 * 1024 * 1024
     # X-Actor, X-Reason and X-Correlation-ID are stored with every event: capped (422).
     max_meta_header_chars: int = 500
+    # All of a request's header names and values together, reads included (431 above it).
+    max_header_bytes: int = 16 * 1024
+    # Slow clients (app.serving): a request's headers must arrive within header_timeout
+    # seconds, its body within body_timeout seconds of them; an idle keep-alive
+    # connection is closed after keep_alive_timeout seconds.
+    header_timeout: float = Field(default=10.0, gt=0)
+    body_timeout: float = Field(default=60.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    # Database connections per process: pool_size kept open, max_overflow more at a
+    # peak; a request waits at most db_pool_timeout seconds for one, then answers 503.
+    # `pacts serve` checks workers x (pool + overflow) against PostgreSQL's
+    # max_connections, leaving db_reserved_connections for `pacts rebuild` and tools.
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_reserved_connections: int = Field(default=10, ge=0)
     # The Ed25519 key that signs checkpoints of the log (``pacts signing-key init``),
     # kept outside the database; no file there (or "") signs none.
     signing_key_path: str = "var/signing-key.pem"

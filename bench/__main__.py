@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 from bench import report, stores
-from bench.paths import append, asof, audit, batch, http, import_http, rebuild
+from bench.paths import append, asof, audit, batch, http, import_http, rebuild, writes
 from bench.sizes import SIZES
 
 PATHS = {
@@ -30,8 +30,18 @@ PATHS = {
     "http": http,
     "import": import_http,
     "audit": audit,
+    "writes": writes,
 }
-ALIASES = {"1": "append", "2": "batch", "3": "rebuild", "4": "asof", "5": "http", "6": "import", "7": "audit"}
+ALIASES = {
+    "1": "append",
+    "2": "batch",
+    "3": "rebuild",
+    "4": "asof",
+    "5": "http",
+    "6": "import",
+    "7": "audit",
+    "8": "writes",
+}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,7 +82,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="PATH",
-        help="append|batch|rebuild|asof|http|import|audit (or 1-7); repeatable",
+        help="append|batch|rebuild|asof|http|import|audit|writes (or 1-8); repeatable",
     )
     parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--runs", type=int, help="runs per path (default: 3 for full, 1 for small)")
@@ -81,7 +91,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     names = [ALIASES.get(n, n) for n in (args.only or PATHS)]
     unknown = [n for n in names if n not in PATHS]
     if unknown:
-        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-7")
+        parser.error(f"unknown path(s) {unknown}; choose from {', '.join(PATHS)} or 1-8")
     args.only = names
     return args
 

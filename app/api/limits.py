@@ -5,8 +5,13 @@
   (a chunked body) as soon as the bytes read pass the limit.
 - X-Actor, X-Reason and X-Correlation-ID, stored with every event, may hold at
   most ``max_meta_header_chars`` characters each (422).
+- On every request, reads included: headers of more than ``max_header_bytes`` in
+  all are answered 431, and a NUL character in the path or a query value 400 (no
+  store can hold one: PostgreSQL's text refuses it, which was a 500), as is an
+  encoded slash (%2F) in the path, which would otherwise pass for a separator.
 
-Reads (GET, HEAD, OPTIONS) pass straight through: they carry neither.
+Reads (GET, HEAD, OPTIONS) carry no body and store no metadata: past the
+header and NUL checks they pass straight through.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from app.settings import Settings, get_settings
 
@@ -49,10 +55,47 @@ async def _problem(send: Send, status: int, slug: str, title: str, detail: str, 
         ensure_ascii=False,
     ).encode()
     headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    if status == 413:
+    if status in (413, 431):
         headers.append((b"connection", b"close"))  # the rest of the body is not read
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _request_line_problem(scope: Scope) -> tuple[str, str] | None:
+    """(field, reason) when the path or the query cannot be taken as sent, else None."""
+    nul = "must not contain the NUL character"
+    if "\x00" in scope["path"]:
+        return "path", nul
+    raw: bytes = scope.get("raw_path") or b""
+    if b"%2f" in raw.lower():
+        # Decoded, it would pass for a separator: /units/hue%2Frename is no unit's path.
+        return "path", "must not contain an encoded slash (%2F)"
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return name.replace("\x00", "") or "query", nul
+    return None
+
+
+async def _refused_anywhere(scope: Scope, send: Send, settings: Settings) -> bool:
+    """The checks every request gets, reads included; True when it was answered."""
+    size = sum(len(name) + len(value) for name, value in scope["headers"])
+    if size > settings.max_header_bytes:
+        detail = (
+            f"the request's headers hold {size:,} bytes, more than the limit of {settings.max_header_bytes:,}"
+        )
+        await _problem(send, 431, "headers-too-large", "Request headers too large", detail)
+        return True
+    found = _request_line_problem(scope)
+    if found is not None:
+        field, reason = found
+        errors = [{"field": field, "reason": reason}]
+        await _problem(
+            send, 400, "malformed-request", "Malformed request", f"{field}: {reason}", errors=errors
+        )
+        return True
+    return False
 
 
 class Limits:
@@ -60,9 +103,13 @@ class Limits:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in _READS:
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         settings = _settings(scope)
+        if await _refused_anywhere(scope, send, settings):
+            return None
+        if scope["method"] in _READS:
+            return await self.app(scope, receive, send)
         declared: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -82,7 +129,7 @@ class Limits:
                 return await _problem(
                     send, 400, "malformed-header", "Malformed header", "Content-Length: not a number"
                 )
-            if int(declared) > limit:
+            if len(declared) > 18 or int(declared) > limit:
                 return await _problem(send, 413, "body-too-large", "Request body too large", too_large)
             # The server reads no more than the declared length.
             return await self.app(scope, receive, send)

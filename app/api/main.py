@@ -6,10 +6,11 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app import migrations
+from app import migrations, serving
 from app.api import cors, docs, openapi, problems
 from app.api.auth import KeyedReads
 from app.api.conditional import ConditionalGets
@@ -27,6 +28,7 @@ from app.api.routes import (
     pacts,
     results,
     score_sheets,
+    search,
     units,
 )
 from app.bootstrap import Ledger, bootstrap
@@ -70,9 +72,14 @@ class PactLedgerAPI(FastAPI):
 def create_app(ledger: Ledger | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        serving.watch_parent()  # a worker of `pacts serve --workers N` outlives no master
         own = ledger is None
         app.state.ledger = ledger or bootstrap()
         app.state.ledger.migration_head = migrations.head_revision()
+        # Sync routes run in anyio's thread pool (40 threads by default): room for every
+        # write the queue may hold waiting, and for the reads besides.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, app.state.ledger.settings.write_queue_max + 40)
         # Everything built at start-up lives as long as the process: keep it out of
         # the collector's full passes, which otherwise show up as tail latency.
         gc.collect()
@@ -109,6 +116,7 @@ def create_app(ledger: Ledger | None = None) -> FastAPI:
         score_sheets,
         assessments,
         indicators,
+        search,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)

@@ -47,16 +47,26 @@ class RequestObserver:
             echo = (HEADER, cid.encode())
         logs.correlation_id.set(cid)
         status = 500
+        answered = False
 
         async def observed(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message = {**message, "headers": [*message.get("headers", ()), echo]}
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
             await send(message)
 
         try:
             await self.app(scope, receive, observed)
+        except Exception:
+            # Starlette answers an unexpected error (a 500, logged by app.api.problems)
+            # and raises it again for the server, which would then close the connection:
+            # the client's next request on it would fail too. Answered in full, the
+            # error is over; the connection stays open for the next request.
+            if not answered:
+                raise
         finally:
             self._observe(scope, status, time.perf_counter() - started, cid)
 

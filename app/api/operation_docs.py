@@ -92,6 +92,13 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "file_explanation": ("fileExplanation", "File an explanation"),
     "record_final": ("recordFinal", "Record the final points"),
     "get_assessment": ("getAssessment", "A unit's assessment under a pact"),
+    "decide_repartition": (
+        "decideRepartition",
+        "Decide a seat a merger emptied",
+        "An admin admits the absorbed unit's successor to the cluster from a date, or declines.",
+    ),
+    "get_lineage": ("getLineage", "A unit's names, predecessors and successors"),
+    "search": ("search", "Search names without diacritics"),
     "healthz": ("getHealth", "Liveness"),
     "readyz": ("getReadiness", "Readiness"),
     "metrics": ("getMetrics", "Prometheus metrics"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -16,6 +19,7 @@ from app.api.deps import MalformedHeader
 from app.api.imports import MalformedBody, UnsupportedBody
 from app.domain import errors
 from app.services import idempotency
+from app.services.write_queue import Overloaded
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -133,6 +137,15 @@ async def on_key_in_flight(request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def on_overloaded(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Overloaded)
+    response = problem(
+        503, "write-queue-full", "Too many writes waiting", f"{error}; nothing was recorded for this request"
+    )
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONResponse:
     return problem(
         400,
@@ -144,6 +157,17 @@ async def on_malformed_header(request: Request, error: MalformedHeader) -> JSONR
 
 
 async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400 and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # FastAPI could not read the body as JSON: not UTF-8, nested too deep, a number
+        # of more than 4,300 digits.
+        reason = "not readable as JSON: invalid UTF-8, nested too deep, or a number too long"
+        return problem(
+            400,
+            "malformed-body",
+            "Malformed request body",
+            f"body: {reason}",
+            errors=[{"field": "body", "reason": reason}],
+        )
     titles = {404: "Not found", 405: "Method not allowed"}
     response = problem(
         error.status_code,
@@ -169,6 +193,45 @@ def allowed_methods(request: Request) -> str:
     if "GET" in methods:
         methods.add("HEAD")  # app.api.conditional answers HEAD as GET
     return ", ".join(sorted(methods))
+
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The drivers' own classes, for code that talks to a driver without SQLAlchemy
+    (the log-head reader of app.projections.head)."""
+    found: list[type[Exception]] = [sqlite3.OperationalError]
+    with contextlib.suppress(ImportError):
+        import psycopg
+
+        found += [psycopg.OperationalError, psycopg.InterfaceError]
+    return tuple(found)
+
+
+_DRIVER_UNAVAILABLE = _driver_errors()
+# How long a client is told to wait before it retries when the database is away.
+RETRY_AFTER_SECONDS = 2
+
+
+async def on_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """The database could not be reached or answered that it cannot serve now (down,
+    restarting, out of connections, the pool exhausted, a lock timeout): nothing was
+    written, and the same request may succeed later. Its host, port and name stay in
+    the server's log, not in the answer."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    response = problem(
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "the database cannot be reached now; nothing was recorded for this request: retry later",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+async def on_database_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, sa.exc.DBAPIError)
+    if error.connection_invalidated:
+        return await on_database_unavailable(request, error)
+    return await on_unexpected(request, error)
 
 
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -199,7 +262,14 @@ HANDLERS: tuple[tuple[type[Exception], _Handler], ...] = (
     (idempotency.KeyInFlight, on_key_in_flight),
     (errors.DomainError, on_rule_violated),
     (MalformedHeader, on_malformed_header),
+    (Overloaded, on_overloaded),
     (StarletteHTTPException, on_http_error),
+    # The database away (down, restarting, out of connections, the pool exhausted): 503.
+    *((unavailable, on_database_unavailable) for unavailable in _DRIVER_UNAVAILABLE),
+    (sa.exc.OperationalError, on_database_unavailable),
+    (sa.exc.InterfaceError, on_database_unavailable),
+    (sa.exc.TimeoutError, on_database_unavailable),
+    (sa.exc.DBAPIError, on_database_error),
     (Exception, on_unexpected),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -23,12 +24,27 @@ from pydantic import (
 
 from app.domain.numbers import read_number
 
+# C0 and C1 control characters other than tab and line breaks: no text of the
+# domain holds one, and a terminal or a report that prints it would misbehave.
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every date a body carries lies within these: from the first year a pact may have
+# (Year), to a century past its last; outside them a day is a typing error (0000, 9999).
+FIRST_DAY, LAST_DAY = date(1945, 1, 1), date(2199, 12, 31)
+
 
 def _nfc(value: str) -> str:
     if "\x00" in value:
         # PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail there.
         raise ValueError("must not contain the NUL character")
+    if _CONTROLS.search(value):
+        raise ValueError("must not contain control characters")
     return unicodedata.normalize("NFC", value)
+
+
+def _day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be a day from {FIRST_DAY} to {LAST_DAY}")
+    return value
 
 
 def _number(value: object, info: ValidationInfo) -> object:
@@ -45,11 +61,16 @@ def _number(value: object, info: ValidationInfo) -> object:
     return value
 
 
+# Lists in a body hold at most this many items (a cluster's members, a pact's content
+# items, a target's units); with strings capped too, no single field grows without bound.
+MAX_ITEMS = 200
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-# Documented as they are checked: something besides white space (stripped), and no NUL.
-_NO_NUL = {"pattern": "^[^\\u0000]*$"}
-_SOME_TEXT = {"pattern": "^[^\\u0000]*[^\\s\\u0000\\u0085][^\\u0000]*$"}
+# Documented as they are checked: something besides white space (stripped), no NUL and no
+# other control character but tab and line breaks (_CONTROLS).
+_BAD = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+_NO_NUL = {"pattern": f"^[^{_BAD}]*$"}
+_SOME_TEXT = {"pattern": f"^[^{_BAD}]*[^\\s{_BAD}][^{_BAD}]*$"}
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
@@ -100,6 +121,7 @@ Weight = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False, g
 NonNegative = Annotated[
     float, BeforeValidator(_number), Field(allow_inf_nan=False, ge=0, le=1_000_000), _NOT_NEGATIVE
 ]
+Day = Annotated[date, AfterValidator(_day)]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 NumberFormat = Annotated[
     Literal["vi", "en"] | None,
@@ -123,18 +145,18 @@ class UnitIn(Body):
     id: Id
     name: Text
     province: Text
-    registered_on: date | None = None
+    registered_on: Day | None = None
 
 
 class RenameIn(Body):
     name: Text
     province: Text
-    effective_on: date
+    effective_on: Day
 
 
 class MergeIn(Body):
     into: Id
-    effective_on: date
+    effective_on: Day
     legal_basis: Text
 
 
@@ -142,21 +164,29 @@ class ClusterIn(Body):
     id: Id
     name: Text
     region: Text
-    members: Annotated[list[Id], Field(min_length=1)]
-    formed_on: date
+    members: Annotated[list[Id], Field(min_length=1, max_length=MAX_ITEMS)]
+    kind: Literal["emulation", "cooperation", "internal"] = "emulation"
+    formed_on: Day
 
 
 class MemberIn(Body):
     unit_id: Id
-    joined_on: date
+    joined_on: Day
+
+
+class RepartitionIn(Body):
+    unit_id: Id
+    admit_successor: bool
+    decision_ref: Text
+    decided_on: date
 
 
 class LeadershipIn(Body):
     year: Year
     chair: Id
-    deputy: Id
+    deputy: Id | None = None
     decision_ref: Text
-    decided_on: date | None = None
+    decided_on: Day | None = None
 
 
 class HandoverIn(Body):
@@ -164,7 +194,7 @@ class HandoverIn(Body):
     year: Year
     from_unit: Id
     to_unit: Id
-    handed_over_on: date
+    handed_over_on: Day
 
 
 class PactIn(Body):
@@ -175,8 +205,8 @@ class PactIn(Body):
     year: Year | None = None
     period_start: Year | None = None
     period_end: Year | None = None
-    content_items: list[LongText] = []
-    proposed_on: date
+    content_items: Annotated[list[LongText], Field(max_length=MAX_ITEMS)] = []
+    proposed_on: Day
     attainment_cap: Annotated[float, Field(ge=1.0, le=2.0)] = 1.0
     score_sheet: Code | None = Field(
         default=None, description="A score sheet to score the pact by, adopted at its latest version"
@@ -186,7 +216,7 @@ class PactIn(Body):
 class SignatureIn(Body):
     unit_id: Id
     signed_by: Text
-    signed_on: date
+    signed_on: Day
 
 
 class TargetIn(Body):
@@ -200,8 +230,8 @@ class TargetIn(Body):
     direction: Literal["at_least", "at_most"] = "at_least"
     value: Number | None = None
     weight: Weight
-    applies_to: list[Id] | None = None
-    set_on: date | None = None
+    applies_to: Annotated[list[Id], Field(max_length=MAX_ITEMS)] | None = None
+    set_on: Day | None = None
 
 
 class ResultRow(BaseModel):
@@ -212,7 +242,7 @@ class ResultRow(BaseModel):
     unit_id: Id
     target_code: Code
     value: Number
-    reported_on: date
+    reported_on: Day
     source: Text
     note: LongText | None = None
     _reported_as: str | None = PrivateAttr(default=None)
@@ -245,7 +275,7 @@ class WithdrawalIn(Body):
     unit_id: Id
     target_code: Code
     reason: Text
-    withdrawn_on: date
+    withdrawn_on: Day
 
 
 class AwardIn(Body):
@@ -254,8 +284,8 @@ class AwardIn(Body):
     title: Text
     conferred_by: Text
     decision_ref: Text | None = None
-    granted_on: date
+    granted_on: Day
 
 
 class CloseIn(Body):
-    closed_on: date
+    closed_on: Day

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -45,16 +45,32 @@ class Membership(BaseModel):
     left_on: date | None
 
 
+class RepartitionOut(BaseModel):
+    """A seat a merger emptied: pending until ``decided_on``."""
+
+    unit_id: str
+    successor: str
+    effective_on: date
+    decision_ref: str | None
+    decided_on: date | None
+    admitted: bool | None
+
+
 class ClusterOut(BaseModel):
     id: str
     name: str
     region: str
     formed_on: date
+    kind: str = Field(
+        "emulation", description="emulation (the Ministry's cụm thi đua), cooperation or internal"
+    )
     members: list[str]
     memberships: list[Membership]
     flag_holder: str | None
     last_conference_number: int | None
     version: int
+    pending_repartition: bool = False
+    repartitions: list[RepartitionOut] = []
 
 
 class ClusterAt(ClusterOut):
@@ -74,7 +90,7 @@ class HandoverOut(BaseModel):
 class LeadershipOut(BaseModel):
     year: int
     chair: str
-    deputy: str
+    deputy: str | None
     decision_ref: str
 
 
@@ -91,6 +107,7 @@ class StandingOut(BaseModel):
     rank: int
     unit_id: str
     unit_name: str | None
+    current_name: str | None = Field(None, description="The unit's name today, when it differs")
     score: float
     points: dict[str, float]
     missing: list[str]
@@ -113,7 +130,7 @@ class _Ranked(BaseModel):
 
 class Leaders(BaseModel):
     chair: str
-    deputy: str
+    deputy: str | None
     decision_ref: str
 
 
@@ -271,3 +288,37 @@ class EventPage(Page[EventOut]):
 
     next: str | None
     as_of_position: int
+
+
+class NameOut(BaseModel):
+    name: str
+    province: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+class LineageLink(BaseModel):
+    unit_id: str
+    name: str | None
+    effective_on: date | None
+    legal_basis: str | None
+
+
+class LineageOut(BaseModel):
+    unit_id: str
+    name: str
+    names: list[NameOut]
+    predecessors: list[LineageLink]
+    successors: list[LineageLink]
+
+
+class SearchHit(BaseModel):
+    kind: str
+    id: str
+    name: str
+    exact: bool = Field(description="The name holds the query with its diacritics as typed")
+
+
+class SearchOut(BaseModel):
+    q: str
+    items: list[SearchHit]

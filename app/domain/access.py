@@ -22,6 +22,7 @@ RIGHTS: dict[type[c.Command], str] = {
     c.FormCluster: "clusters:write",
     c.AddMember: "clusters:write",
     c.RemoveMember: "clusters:write",
+    c.DecideRepartition: "clusters:repartition",
     c.AssignLeadership: "clusters:leadership",
     c.HandOverHostFlag: "clusters:host-flag",
     c.ProposePact: "pacts:propose",

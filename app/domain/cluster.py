@@ -25,10 +25,23 @@ class Membership:
 
 
 @dataclass(frozen=True, slots=True)
+class Repartition:
+    """A seat a merger emptied: ``unit_id`` left on ``effective_on``, absorbed by
+    ``into``; pending until decided (``decided_on``)."""
+
+    unit_id: str
+    into: str
+    effective_on: date
+    decision_ref: str | None = None
+    decided_on: date | None = None
+    admitted: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Leadership:
     year: int
     chair: str
-    deputy: str
+    deputy: str | None
     decision_ref: str
 
 
@@ -63,6 +76,17 @@ class Cluster:
     memberships: tuple[Membership, ...] = ()
     leadership: Mapping[int, Leadership] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
+    repartitions: tuple[Repartition, ...] = ()
+    kind: str = "emulation"
+
+    @property
+    def pending(self) -> tuple[Repartition, ...]:
+        return tuple(r for r in self.repartitions if r.decided_on is None)
+
+    @property
+    def pending_repartition(self) -> bool:
+        """A merger emptied a seat and no admin has decided the memberships yet."""
+        return bool(self.pending)
 
     def members_on(self, day: date) -> tuple[str, ...]:
         return tuple(m.unit_id for m in self.memberships if m.covers(day))
@@ -89,26 +113,61 @@ def _ensure_member(cluster: Cluster, unit_id: str, day: date, role: str) -> None
         )
 
 
-def form(existing: Cluster | None, cmd: c.FormCluster, units: Mapping[str, Unit]) -> list[e.Event]:
+# What a group is: the Ministry's emulation cluster (cụm thi đua), a cooperation
+# conference of neighbouring departments (hosts rotate a flag; not the Ministry's
+# cluster even with the same members), or a department's own internal movement.
+KINDS = ("emulation", "cooperation", "internal")
+
+
+def ensure_unseated(unit_id: str, cluster_id: str, seated_in: Iterable[str]) -> None:
+    """The invariant: a unit is a current member of at most one emulation cluster.
+
+    ``seated_in``: the emulation clusters that hold ``unit_id`` as a current member now."""
+    others = sorted(set(seated_in) - {cluster_id})
+    if others:
+        raise errors.MemberOfAnotherCluster(
+            f"unit {unit_id} is a current member of cluster {others[0]}; "
+            "a unit is a current member of at most one cluster"
+        )
+
+
+def form(
+    existing: Cluster | None,
+    cmd: c.FormCluster,
+    units: Mapping[str, Unit],
+    seats: Mapping[str, Iterable[str]] | None = None,
+) -> list[e.Event]:
+    """``seats``: unit -> the clusters it is a current member of (none if absent)."""
     if existing is not None:
         raise errors.AlreadyExists(f"cluster {cmd.id} already exists")
+    if cmd.kind not in KINDS:
+        raise errors.InvalidValue("kind", f"one of {', '.join(KINDS)}")
     if not cmd.members:
         raise errors.InvalidValue("members", "a cluster needs at least one member")
     if len(set(cmd.members)) != len(cmd.members):
         raise errors.InvalidValue("members", "a unit is listed twice")
     for unit_id in cmd.members:
         units[unit_id].ensure_active_on(cmd.formed_on, "join a cluster")
+        ensure_unseated(unit_id, cmd.id, (seats or {}).get(unit_id, ()))
     return [
         e.ClusterFormed(
-            id=cmd.id, name=cmd.name, region=cmd.region, members=cmd.members, formed_on=cmd.formed_on
+            id=cmd.id,
+            name=cmd.name,
+            region=cmd.region,
+            members=cmd.members,
+            formed_on=cmd.formed_on,
+            kind=cmd.kind,
         )
     ]
 
 
-def add_member(cluster: Cluster, unit: Unit, cmd: c.AddMember) -> list[e.Event]:
+def add_member(
+    cluster: Cluster, unit: Unit, cmd: c.AddMember, seated_in: Iterable[str] = ()
+) -> list[e.Event]:
     unit.ensure_active_on(cmd.joined_on, "join a cluster")
     if unit.id in cluster.current_members():
         raise errors.AlreadyAMember(f"unit {unit.id} is already a member of {cluster.id}")
+    ensure_unseated(unit.id, cluster.id, seated_in)
     if cmd.joined_on < cluster.formed_on:
         raise errors.DateOutOfOrder("joined_on is before the cluster was formed")
     left = [m.left_on for m in cluster.memberships if m.unit_id == unit.id and m.left_on]
@@ -129,7 +188,7 @@ def remove_member(cluster: Cluster, cmd: c.RemoveMember) -> list[e.Event]:
 
 
 def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event]:
-    if cmd.chair == cmd.deputy:
+    if cmd.deputy is not None and cmd.chair == cmd.deputy:
         raise errors.SameChairAndDeputy("chair and deputy must be two different members")
     if cmd.year in cluster.leadership:
         raise errors.LeadershipAlreadyAssigned(
@@ -137,7 +196,8 @@ def assign_leadership(cluster: Cluster, cmd: c.AssignLeadership) -> list[e.Event
         )
     day = cmd.decided_on or date(cmd.year, 1, 1)
     _ensure_member(cluster, cmd.chair, day, "chair")
-    _ensure_member(cluster, cmd.deputy, day, "deputy")
+    if cmd.deputy is not None:
+        _ensure_member(cluster, cmd.deputy, day, "deputy")
     return [
         e.LeadershipAssigned(
             year=cmd.year,
@@ -186,7 +246,7 @@ apply = CLUSTER.apply
 @apply.register
 def _(event: e.ClusterFormed, state: Cluster | None) -> Cluster:
     members = tuple(Membership(u, event.formed_on) for u in event.members)
-    return Cluster(event.id, event.name, event.region, event.formed_on, members, {})
+    return Cluster(event.id, event.name, event.region, event.formed_on, members, {}, kind=event.kind)
 
 
 @apply.register
@@ -201,6 +261,23 @@ def _(event: e.MemberLeft, state: Cluster) -> Cluster:
         for m in state.memberships
     )
     return evolve(state, memberships=memberships)
+
+
+@apply.register
+def _(event: e.RepartitionPending, state: Cluster) -> Cluster:
+    entry = Repartition(event.unit_id, event.into, event.effective_on)
+    return evolve(state, repartitions=(*state.repartitions, entry))
+
+
+@apply.register
+def _(event: e.RepartitionDecided, state: Cluster) -> Cluster:
+    decided = tuple(
+        evolve(r, decision_ref=event.decision_ref, decided_on=event.decided_on, admitted=event.admitted)
+        if r.unit_id == event.unit_id and r.decided_on is None
+        else r
+        for r in state.repartitions
+    )
+    return evolve(state, repartitions=decided)
 
 
 @apply.register

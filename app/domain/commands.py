@@ -51,6 +51,7 @@ class FormCluster(Command):
     region: str
     members: tuple[str, ...]
     formed_on: date
+    kind: str = "emulation"
     expected_version: int | None = None
 
 
@@ -71,11 +72,24 @@ class RemoveMember(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DecideRepartition(Command):
+    """An admin's decision on a seat a merger left: admit the successor (from
+    ``decided_on``) or not."""
+
+    cluster_id: str
+    unit_id: str
+    admit_successor: bool
+    decision_ref: str
+    decided_on: date
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssignLeadership(Command):
     cluster_id: str
     year: int
     chair: str
-    deputy: str
+    deputy: str | None  # None: no source names the deputy
     decision_ref: str
     decided_on: date | None = None
     expected_version: int | None = None

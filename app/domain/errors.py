@@ -84,6 +84,16 @@ class LeadershipAlreadyAssigned(RuleViolated):
     slug = "leadership-already-assigned"
 
 
+class MemberOfAnotherCluster(RuleViolated):
+    """A unit is a current member of at most one cluster."""
+
+    slug = "member-of-another-cluster"
+
+
+class NotPendingRepartition(RuleViolated):
+    slug = "not-pending-repartition"
+
+
 class UnitMergedAway(RuleViolated):
     """The unit was absorbed by a merger (sáp nhập) on or before that date."""
 

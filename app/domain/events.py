@@ -66,6 +66,7 @@ class ClusterFormed(Event):
     region: str
     members: tuple[str, ...]
     formed_on: date
+    kind: str = "emulation"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,13 +84,36 @@ class MemberLeft(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RepartitionPending(Event):
+    """``unit_id`` left the cluster on its merger into ``into``, which is not a
+    member: the cluster waits for a decision on its memberships."""
+
+    DATE_FIELD = "effective_on"
+    unit_id: str
+    into: str
+    effective_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepartitionDecided(Event):
+    """The decision on the seat ``unit_id`` left: ``into`` admitted or not."""
+
+    DATE_FIELD = "decided_on"
+    unit_id: str
+    into: str
+    admitted: bool
+    decision_ref: str
+    decided_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LeadershipAssigned(Event):
     """Chair and deputy for a year (cụm trưởng, cụm phó), by Ministry decision."""
 
     DATE_FIELD = "decided_on"
     year: int
     chair: str
-    deputy: str
+    deputy: str | None  # None: the deputy is not known
     decision_ref: str
     decided_on: date | None = None
 
@@ -328,6 +352,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ClusterFormed,
         MemberJoined,
         MemberLeft,
+        RepartitionPending,
+        RepartitionDecided,
         LeadershipAssigned,
         HostFlagHandedOver,
         PactProposed,

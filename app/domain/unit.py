@@ -13,12 +13,34 @@ from app.domain.state import evolve
 
 
 @dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A name the unit bore from ``valid_from`` (None: since it was registered)."""
+
+    name: str
+    province: str
+    valid_from: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     id: str
     name: str
     province: str
     merged_into: str | None = None
     merged_on: date | None = None
+    merged_basis: str | None = None
+    names: tuple[NameSpan, ...] = ()
+
+    def name_on(self, day: date | None) -> NameSpan:
+        """The name the unit bore on ``day`` (its first one before it was registered)."""
+        spans = self.names or (NameSpan(self.name, self.province, None),)
+        if day is None:
+            return spans[-1]
+        chosen = spans[0]
+        for span in spans[1:]:
+            if span.valid_from is not None and span.valid_from <= day:
+                chosen = span
+        return chosen
 
     def active_on(self, day: date) -> bool:
         """A merged unit takes part in nothing dated on or after the merger."""
@@ -62,14 +84,16 @@ apply = UNIT.apply
 
 @apply.register
 def _(event: e.UnitRegistered, state: Unit | None) -> Unit:
-    return Unit(event.id, event.name, event.province)
+    first = NameSpan(event.name, event.province, event.registered_on)
+    return Unit(event.id, event.name, event.province, names=(first,))
 
 
 @apply.register
 def _(event: e.UnitRenamed, state: Unit) -> Unit:
-    return evolve(state, name=event.name, province=event.province)
+    span = NameSpan(event.name, event.province, event.effective_on)
+    return evolve(state, name=event.name, province=event.province, names=(*state.names, span))
 
 
 @apply.register
 def _(event: e.UnitMerged, state: Unit) -> Unit:
-    return evolve(state, merged_into=event.into, merged_on=event.effective_on)
+    return evolve(state, merged_into=event.into, merged_on=event.effective_on, merged_basis=event.legal_basis)

@@ -99,6 +99,7 @@ class EventStore:
         )
         if dialect_name == "postgresql":
             self._lock_head = self._lock_head.with_for_update(of=log_head)
+        self._hash_at = sa.select(events.c.hash).where(events.c.position == sa.bindparam("position"))
         self._sqlite = dialect_name == "sqlite"
         marker = "?" if self._sqlite else "%s"
         columns = [c.name for c in events.columns]
@@ -138,6 +139,12 @@ class EventStore:
     def lock_head(self, conn: Connection) -> Head:
         """Take the log's write lock for this transaction; returns where the log ends."""
         position, last_hash = conn.execute(self._lock_head).one()
+        if last_hash is None and position > 0:
+            # PostgreSQL, READ COMMITTED: when FOR UPDATE waited for another writer, the
+            # head row is re-read as that writer committed it, but the subquery keeps the
+            # statement's snapshot, where the writer's last event is not yet visible. A
+            # new statement takes a new snapshot: the event is there, and the chain holds.
+            last_hash = conn.execute(self._hash_at, {"position": position}).scalar_one()
         return Head(position, chain.GENESIS if last_hash is None else last_hash)
 
     def stream_version(self, conn: Connection, stream_id: str) -> int:

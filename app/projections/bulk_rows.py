@@ -20,13 +20,21 @@ from app.db import dumps
 from app.domain.pact import PACT, status_of
 from app.domain.scoring import score_targets
 from app.events.pact_json import TARGET
-from app.projections import rows
+from app.projections import rows, search
 from app.projections import tables as t
 
 # Table name -> column names, in the order the tuples below are built.
 COLUMNS = {
     table.name: tuple(c.name for c in table.columns)
-    for table in (t.pacts, t.pact_signatures, t.pact_targets, t.pact_results, t.pact_awards, t.pact_scores)
+    for table in (
+        t.pacts,
+        t.pact_signatures,
+        t.pact_targets,
+        t.pact_results,
+        t.pact_awards,
+        t.pact_scores,
+        t.search_names,
+    )
 }
 
 
@@ -114,6 +122,9 @@ def pact_rows(builder, version: int) -> Iterator[tuple[str, list[tuple]]]:
         s = score_targets(unit_id, target_list, actuals.get(unit_id, {}), cap)
         scores.append((pact_id, unit_id, s.score, dumps(s.points), dumps(list(s.missing))))
     yield "rm_pact_scores", scores
+    found = search.rows("pact", pact_id, [p["title"]])
+    found += [search.award_row(pact_id, seq, a["title"]) for seq, a in enumerate(builder.awards, 1)]
+    yield "rm_search", [tuple(r.values()) for r in found]
 
 
 def stream_rows(stream_type: str, folded: object, version: int) -> Iterator[tuple[str, list, bool]]:

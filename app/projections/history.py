@@ -7,6 +7,7 @@ stream up to P: the same fold and the same scoring as the live path.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from app.domain.scoring import pact_scores
 from app.domain.standings import flat_not_scoreable, sheet_standings
 from app.events import snapshots
 from app.events.store import EventStore
-from app.projections import scoring_queries
+from app.projections import lineage, scoring_queries
 from app.projections.queries import pacts_covering, standing_rows, standings_view
 from app.projections.tables import units
 
@@ -66,7 +67,10 @@ def standings_as_of(conn: Connection, store: EventStore, cluster_id: str, year: 
         pact_version=version,
         leaders=cluster.leadership.get(year),
         host=cluster.host_of(year),
-        rows=fields.pop("standings"),
+        rows=lineage.with_names_on(
+            fields.pop("standings"),
+            lineage.names_on(conn, pact.parties, date(year, 12, 31)),  # the names of the year
+        ),
         **fields,
     )
 

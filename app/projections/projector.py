@@ -19,7 +19,7 @@ from app.domain import events as e
 from app.domain.pact import PACT, Pact
 from app.events.schema import projection_checkpoints
 from app.events.store import StoredEvent
-from app.projections import rows, scoring_rows
+from app.projections import rows, scoring_rows, search
 from app.projections import tables as t
 
 CHECKPOINT = "read_models"
@@ -83,17 +83,25 @@ def upsert_many(conn: Connection, table: sa.Table, values: list[dict[str, Any]])
     conn.exec_driver_sql(sql, values)
 
 
-def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]]) -> None:
-    """Replace all rows of one aggregate: its root table is keyed by ``id``, children by owner."""
+def replace_rows(conn: Connection, key: str, table_rows: dict[str, list[dict]], stream_id: str = "") -> None:
+    """Replace all rows of one aggregate: its root table is keyed by ``id``, children
+    by their owner column (``rm_search`` by the stream id)."""
     for name, values in table_rows.items():
         table = t.metadata.tables[name]
-        owner = table.c[scoring_rows.OWNER.get(name) or ("id" if name in _ROOT_TABLES else "cluster_id")]
-        conn.execute(table.delete().where(owner == key))
+        column = _OWNER.get(name) or scoring_rows.OWNER.get(name) or "cluster_id"
+        owner_key = stream_id if column == "stream_id" else key
+        conn.execute(table.delete().where(table.c[column] == owner_key))
         if values:
             conn.execute(table.insert(), values)
 
 
-_ROOT_TABLES = {"rm_units", "rm_clusters", "rm_api_keys"}
+_OWNER = {
+    "rm_units": "id",
+    "rm_clusters": "id",
+    "rm_api_keys": "id",
+    "rm_unit_names": "unit_id",
+    "rm_search": "stream_id",
+}
 
 
 _TOUCH_PACT = t.pacts.update().where(t.pacts.c.id == sa.bindparam("pact_id"))
@@ -151,6 +159,7 @@ class _PactDelta:
         pact, version = self.state, self.version
         if self.proposed:
             conn.execute(t.pacts.insert(), rows.pact_row(pact, version))
+            conn.execute(t.search_names.insert(), search.rows("pact", pact.id, [pact.title]))
         else:
             conn.execute(_TOUCH_PACT, {"pact_id": pact.id, **rows.pact_status_row(pact, version)})
         if self.signers:
@@ -173,6 +182,8 @@ class _PactDelta:
         if self.awards_added:
             seqs = range(len(pact.awards) - self.awards_added + 1, len(pact.awards) + 1)
             conn.execute(t.pact_awards.insert(), [rows.award_row(pact, seq) for seq in seqs])
+            found = [search.award_row(pact.id, seq, pact.awards[seq - 1].title) for seq in seqs]
+            conn.execute(t.search_names.insert(), found)
         rescore = pact.parties if self.rescore_all else sorted(self.rescore)
         if rescore:
             upsert(conn, t.pact_scores, [rows.unit_score_row(pact, u) for u in rescore])
@@ -208,6 +219,7 @@ class Projector:
     def _replace_whole(conn: Connection, change: Change) -> None:
         state, version = change.state, change.stored.version
         # Keyed by the stream's entity id: a unit's or cluster's id, a sheet's code, a pact's id
-        # for its assessments.
+        # for its assessments (rm_search by the stream id itself).
         key = change.stored.stream_id.partition(":")[2]
-        replace_rows(conn, key, rows.WHOLE_ROWS[change.stored.stream_type](state, version))
+        table_rows = rows.WHOLE_ROWS[change.stored.stream_type](state, version)
+        replace_rows(conn, key, table_rows, change.stored.stream_id)

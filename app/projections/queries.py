@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Connection
 from app.domain.cluster import Handover, host_of
 from app.domain.errors import NotFound
 from app.domain.scoring import Standing, UnitScore, rank
-from app.projections import scoring_queries
+from app.projections import lineage, scoring_queries
 from app.projections import tables as t
 
 
@@ -47,10 +48,13 @@ def _memberships(conn: Connection, cluster_ids: list[str]) -> dict[str, list[dic
 
 def _with_members(conn: Connection, clusters: list[dict]) -> list[dict]:
     memberships = _memberships(conn, [c["id"] for c in clusters])
+    seats = lineage.repartitions(conn, [c["id"] for c in clusters])
     for cluster in clusters:
         history = memberships.get(cluster["id"], [])
         cluster["memberships"] = history
         cluster["members"] = [m["unit_id"] for m in history if m["left_on"] is None]
+        cluster["repartitions"] = seats.get(cluster["id"], [])
+        cluster["pending_repartition"] = any(r["decided_on"] is None for r in cluster["repartitions"])
     return clusters
 
 
@@ -200,7 +204,7 @@ class _Leaders(Protocol):
     @property
     def chair(self) -> str: ...
     @property
-    def deputy(self) -> str: ...
+    def deputy(self) -> str | None: ...
     @property
     def decision_ref(self) -> str: ...
 
@@ -240,12 +244,14 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
     pact = next(iter(pacts_covering(conn, cluster_id, year)), None)
     if pact is None:
         raise NotFound(f"no pact of cluster {cluster_id} covers {year}")
+    year_end = date(year, 12, 31)  # the names the units bore in the year the standings are about
     leaders = conn.execute(
         sa.select(t.leadership.c.chair, t.leadership.c.deputy, t.leadership.c.decision_ref).where(
             t.leadership.c.cluster_id == cluster["id"], t.leadership.c.year == year
         )
     ).first()
     fields = ranked(conn, pact["id"])
+    ranked_units = [r["unit_id"] for r in fields["standings"]]
     return standings_view(
         cluster_id=cluster_id,
         year=year,
@@ -253,7 +259,7 @@ def standings(conn: Connection, cluster_id: str, year: int) -> dict:
         pact_status=pact["status"],
         leaders=leaders,
         host=_host_of_year(conn, cluster_id, year),
-        rows=fields.pop("standings"),
+        rows=lineage.with_names_on(fields.pop("standings"), lineage.names_on(conn, ranked_units, year_end)),
         **fields,
     )
 

@@ -16,7 +16,7 @@ from app.domain.pact import Pact
 from app.domain.scoring import UnitScore, unit_score
 from app.domain.sheet import SHEET
 from app.domain.unit import UNIT, Unit
-from app.projections import scoring_rows
+from app.projections import scoring_rows, search
 
 
 def unit_row(unit: Unit, version: int) -> dict:
@@ -26,6 +26,7 @@ def unit_row(unit: Unit, version: int) -> dict:
         "province": unit.province,
         "merged_into": unit.merged_into,
         "merged_on": unit.merged_on,
+        "merged_basis": unit.merged_basis,
         "version": version,
     }
 
@@ -37,6 +38,7 @@ def cluster_row(cluster: Cluster, version: int) -> dict:
         "name": cluster.name,
         "region": cluster.region,
         "formed_on": cluster.formed_on,
+        "kind": cluster.kind,
         "flag_holder": cluster.flag_holder,
         "last_conference_number": last.conference_number if last else None,
         "version": version,
@@ -163,8 +165,42 @@ def unit_score_row(pact: Pact, unit_id: str) -> dict:
     return score_row(pact.id, unit_score(pact, unit_id))
 
 
+def unit_name_rows(unit: Unit) -> list[dict]:
+    spans = unit.names
+    return [
+        {
+            "unit_id": unit.id,
+            "seq": i,
+            "name": span.name,
+            "province": span.province,
+            "valid_from": span.valid_from,
+            "valid_to": spans[i].valid_from if i < len(spans) else None,
+        }
+        for i, span in enumerate(spans, 1)
+    ]
+
+
+def repartition_rows(cluster: Cluster) -> list[dict]:
+    return [
+        {
+            "cluster_id": cluster.id,
+            "unit_id": r.unit_id,
+            "successor": r.into,
+            "effective_on": r.effective_on,
+            "decision_ref": r.decision_ref,
+            "decided_on": r.decided_on,
+            "admitted": r.admitted,
+        }
+        for r in cluster.repartitions
+    ]
+
+
 def all_unit_rows(unit: Unit, version: int) -> dict[str, list[dict]]:
-    return {"rm_units": [unit_row(unit, version)]}
+    return {
+        "rm_units": [unit_row(unit, version)],
+        "rm_unit_names": unit_name_rows(unit),
+        "rm_search": search.rows("unit", unit.id, [s.name for s in unit.names] or [unit.name]),
+    }
 
 
 def all_cluster_rows(cluster: Cluster, version: int) -> dict[str, list[dict]]:
@@ -173,6 +209,8 @@ def all_cluster_rows(cluster: Cluster, version: int) -> dict[str, list[dict]]:
         "rm_cluster_members": member_rows(cluster),
         "rm_leadership": leadership_rows(cluster),
         "rm_host_handovers": handover_rows(cluster),
+        "rm_cluster_repartitions": repartition_rows(cluster),
+        "rm_search": search.rows("cluster", cluster.id, [cluster.name]),
     }
 
 

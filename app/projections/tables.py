@@ -14,6 +14,7 @@ units = sa.Table(
     sa.Column("province", sa.String(200), nullable=False),
     sa.Column("merged_into", sa.String(64), nullable=True),
     sa.Column("merged_on", sa.Date, nullable=True),
+    sa.Column("merged_basis", sa.String(300), nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
 )
 
@@ -24,6 +25,7 @@ clusters = sa.Table(
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("region", sa.String(200), nullable=False),
     sa.Column("formed_on", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False, server_default="emulation"),
     sa.Column("flag_holder", sa.String(64), nullable=True),
     sa.Column("last_conference_number", sa.Integer, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
@@ -45,7 +47,7 @@ leadership = sa.Table(
     sa.Column("cluster_id", sa.String(64), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("chair", sa.String(64), nullable=False),
-    sa.Column("deputy", sa.String(64), nullable=False),
+    sa.Column("deputy", sa.String(64), nullable=True),
     sa.Column("decision_ref", sa.String(200), nullable=False),
 )
 
@@ -156,6 +158,45 @@ api_keys = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
 )
 
+# Each name a unit bore, and from when (names as they were on a date).
+unit_names = sa.Table(
+    "rm_unit_names",
+    metadata,
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("province", sa.String(200), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=True),
+    sa.Column("valid_to", sa.Date, nullable=True),
+)
+
+# Seats a merger emptied: pending until an admin decides (decided_on set).
+cluster_repartitions = sa.Table(
+    "rm_cluster_repartitions",
+    metadata,
+    sa.Column("cluster_id", sa.String(64), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("successor", sa.String(64), nullable=False),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    sa.Column("decision_ref", sa.String(200), nullable=True),
+    sa.Column("decided_on", sa.Date, nullable=True),
+    sa.Column("admitted", sa.Boolean, nullable=True),
+)
+
+# What /search looks in: one row per name of a unit, cluster, pact or award, with its
+# folded form (app.projections.search.fold), so that both stores match alike.
+search_names = sa.Table(
+    "rm_search",
+    metadata,
+    sa.Column("stream_id", sa.String(80), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("id", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("folded", sa.String(500), nullable=False),
+    sa.Index(None, "folded"),
+)
+
 # Scoring by score sheet (docs/scoring.md): every version of each sheet, the
 # version each pact adopted, and each unit's stages as entries. Points and
 # totals are computed when read, from the sheet version: never stored twice.
@@ -195,6 +236,9 @@ assessments = sa.Table(
 
 # Children first: the order rebuild truncates in.
 ALL = (
+    search_names,
+    cluster_repartitions,
+    unit_names,
     assessments,
     pact_score_sheets,
     score_sheets,

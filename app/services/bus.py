@@ -33,6 +33,7 @@ from app.services import collector
 from app.services.handlers import HANDLERS
 from app.services.idempotency import Once, Records
 from app.services.unit_of_work import UnitOfWork
+from app.services.write_queue import Overloaded
 
 
 class Ack(NamedTuple):
@@ -103,24 +104,46 @@ class MessageBus:
         return self._records
 
     def handle(self, command: Command, meta: Meta = Meta(), once: Once | None = None) -> Ack:
-        with self._exactly_once(once), self._uow_factory() as uow:
-            check = self._admit(uow, meta)
-            if check is not None:
-                check(command)
-            uow.metadata = meta.as_dict(command)
-            kind, entity_id = HANDLERS[type(command)](command, uow)
-            acks: list[Ack] = []
+        with self._exactly_once(once):
+            return self._handle_one(command, meta, once)
 
-            def answer(stored: list[StoredEvent]) -> None:
-                position = stored[-1].position if stored else None
-                acks.append(Ack(entity_id, uow.version(kind, entity_id), position))
-                if once is not None:
-                    self._remember(uow, once, acks, position)
+    def _handle_one(self, command: Command, meta: Meta, once: Once | None) -> Ack:
+        """One command in a transaction of its own (the key already claimed, if any)."""
+        with self._uow_factory() as uow:
 
-            stored = uow.commit(answer)
+            def commit(answer: Callable[[int | None], None]) -> list[StoredEvent]:
+                return uow.commit(lambda stored: answer(stored[-1].position if stored else None))
+
+            ack, stream, stored = self._decide(uow, command, meta, once, commit)
         self._on_committed(stored)
-        _observe(stored, meta, type(command).__name__, kind.stream_id(entity_id), acks[0])
-        return acks[0]
+        _observe(stored, meta, type(command).__name__, stream, ack)
+        return ack
+
+    def _decide(
+        self,
+        uow: UnitOfWork,
+        command: Command,
+        meta: Meta,
+        once: Once | None,
+        write: Callable[[Callable[[int | None], None]], list[StoredEvent]],
+    ) -> tuple[Ack, str, list[StoredEvent]]:
+        """Check the key, decide the command and ``write`` its events (a commit, or within a
+        group the unit of work's ``stage``), telling ``answer`` the position of its last event
+        (the idempotency record is written then)."""
+        check = self._admit(uow, meta)
+        if check is not None:
+            check(command)
+        uow.metadata = meta.as_dict(command)
+        kind, entity_id = HANDLERS[type(command)](command, uow)
+        acks: list[Ack] = []
+
+        def answer(position: int | None) -> None:
+            acks.append(Ack(entity_id, uow.version(kind, entity_id), position))
+            if once is not None:
+                self._remember(uow, once, acks, position)
+
+        stored = write(answer)
+        return acks[0], kind.stream_id(entity_id), stored
 
     def handle_many(
         self, commands: Sequence[Command], meta: Meta = Meta(), once: Once | None = None
@@ -129,8 +152,12 @@ class MessageBus:
 
         Each event's metadata names the command that recorded it; the events of
         one kind of command share one metadata dict (encoded once)."""
+        with self._exactly_once(once):
+            return self._handle_many(commands, meta, once)
+
+    def _handle_many(self, commands: Sequence[Command], meta: Meta, once: Once | None) -> list[Ack]:
         metadata: dict[type, dict[str, Any]] = {}
-        with self._exactly_once(once), collector.paused(), self._uow_factory() as uow:
+        with collector.paused(), self._uow_factory() as uow:
             check = self._admit(uow, meta)
             touched = []
             for cmd in commands:
@@ -173,8 +200,8 @@ class MessageBus:
         with self._records.running(once):
             try:
                 yield
-            except errors.Unauthenticated:
-                raise  # a key refused now gets no answer, not even an old one
+            except (errors.Unauthenticated, Overloaded):
+                raise  # a key refused now gets no answer, not even an old one; nor a full queue
             except Exception:
                 with self._uow_factory() as uow:
                     self._records.find(uow.conn, once)

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.domain import apikey, cluster, pact, results, unit
+from app.domain import apikey, cluster, pact, repartition, results, unit
 from app.domain import commands as c
 from app.domain.aggregate import Aggregate
 from app.domain.apikey import APIKEY
@@ -41,41 +41,61 @@ def rename_unit(cmd: c.RenameUnit, uow: UnitOfWork) -> Written:
 
 
 def merge_unit(cmd: c.MergeUnit, uow: UnitOfWork) -> Written:
-    """Record the merger, and hand the unit's cluster seats to its successor."""
+    """Record the merger; the absorbed unit leaves its cluster on the same date, and
+    the cluster waits for an admin's decision on its successor (DecideRepartition)."""
     absorbed = uow.get(UNIT, cmd.unit_id)
     successor = uow.get_ref(UNIT, cmd.into, "into")
     uow.record(UNIT, cmd.unit_id, unit.merge(absorbed, successor, cmd), cmd.expected_version)
-    # The read model knows the seats committed before this transaction; clusters
-    # touched earlier in it (a batch) are newer, so ask their states too.
+    for cluster_id in seats_of(uow, cmd.unit_id):
+        state = uow.get(CLUSTER, cluster_id)
+        uow.record(CLUSTER, cluster_id, repartition.leave_on_merger(state, cmd))
+    return UNIT, cmd.unit_id
+
+
+def seats_of(uow: UnitOfWork, unit_id: str, kind: str | None = None) -> list[str]:
+    """The clusters (of ``kind``, if given) that hold ``unit_id`` as a current member now. The read model
+    knows the seats committed before this transaction; clusters touched earlier in
+    it (a batch) are newer, so their states are asked too."""
     committed = uow.conn.execute(
         sa.select(t.cluster_members.c.cluster_id).where(
-            t.cluster_members.c.unit_id == cmd.unit_id, t.cluster_members.c.left_on.is_(None)
+            t.cluster_members.c.unit_id == unit_id, t.cluster_members.c.left_on.is_(None)
         )
     ).scalars()
+    seated = []
     for cluster_id in sorted({*committed, *uow.touched(CLUSTER)}):
-        state = uow.get(CLUSTER, cluster_id)
-        if cmd.unit_id not in state.current_members():
-            continue
-        leave = c.RemoveMember(cluster_id=cluster_id, unit_id=cmd.unit_id, effective_on=cmd.effective_on)
-        uow.record(CLUSTER, cluster_id, cluster.remove_member(state, leave))
-        state = uow.get(CLUSTER, cluster_id)
-        if successor.id not in state.current_members():
-            join = c.AddMember(cluster_id=cluster_id, unit_id=successor.id, joined_on=cmd.effective_on)
-            uow.record(CLUSTER, cluster_id, cluster.add_member(state, successor, join))
-    return UNIT, cmd.unit_id
+        state = uow.load(CLUSTER, cluster_id)  # None: a cluster this very command forms
+        if state is not None and unit_id in state.current_members() and kind in (None, state.kind):
+            seated.append(cluster_id)
+    return seated
+
+
+def _rivals(uow: UnitOfWork, unit_id: str, kind: str) -> list[str]:
+    """The emulation clusters seating ``unit_id``, if it is to join one (the invariant)."""
+    return seats_of(uow, unit_id, "emulation") if kind == "emulation" else []
+
+
+def decide_repartition(cmd: c.DecideRepartition, uow: UnitOfWork) -> Written:
+    state = uow.get(CLUSTER, cmd.cluster_id)
+    into = repartition.pending_seat(state, cmd.unit_id).into
+    successor = uow.get(UNIT, into)
+    events = repartition.decide_repartition(state, successor, cmd, _rivals(uow, into, state.kind))
+    uow.record(CLUSTER, cmd.cluster_id, events, cmd.expected_version)
+    return CLUSTER, cmd.cluster_id
 
 
 def form_cluster(cmd: c.FormCluster, uow: UnitOfWork) -> Written:
     existing = uow.load(CLUSTER, cmd.id)
     members = {u: uow.get_ref(UNIT, u, "members") for u in cmd.members}
-    uow.record(CLUSTER, cmd.id, cluster.form(existing, cmd, members), cmd.expected_version)
+    seats = {u: _rivals(uow, u, cmd.kind) for u in cmd.members}
+    uow.record(CLUSTER, cmd.id, cluster.form(existing, cmd, members, seats), cmd.expected_version)
     return CLUSTER, cmd.id
 
 
 def add_member(cmd: c.AddMember, uow: UnitOfWork) -> Written:
     state = uow.get(CLUSTER, cmd.cluster_id)
     member = uow.get_ref(UNIT, cmd.unit_id, "unit_id")
-    uow.record(CLUSTER, cmd.cluster_id, cluster.add_member(state, member, cmd), cmd.expected_version)
+    events = cluster.add_member(state, member, cmd, _rivals(uow, cmd.unit_id, state.kind))
+    uow.record(CLUSTER, cmd.cluster_id, events, cmd.expected_version)
     return CLUSTER, cmd.cluster_id
 
 
@@ -190,6 +210,7 @@ HANDLERS: dict[type[c.Command], Callable[[Any, UnitOfWork], Written]] = {
     c.FormCluster: form_cluster,
     c.AddMember: add_member,
     c.RemoveMember: remove_member,
+    c.DecideRepartition: decide_repartition,
     c.AssignLeadership: assign_leadership,
     c.HandOverHostFlag: hand_over_host_flag,
     c.ProposePact: propose_pact,

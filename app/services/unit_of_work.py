@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -14,7 +14,7 @@ from app.domain import errors
 from app.domain.aggregate import Aggregate
 from app.domain.events import Event
 from app.events import snapshots
-from app.events.store import COPY_FROM, EventStore, PendingAppend, StoredEvent
+from app.events.store import COPY_FROM, EventStore, Head, PendingAppend, StoredEvent
 from app.projections.projector import Change, Projector
 from app.services.state_cache import StateCache
 
@@ -46,6 +46,11 @@ def _pipelined(conn: Connection, wanted: bool) -> AbstractContextManager:
     return nullcontext()
 
 
+class Mark(NamedTuple):
+    head: Head
+    states: dict[str, tuple[object, int, int, int]]  # state, version, new events, snapshots
+
+
 class UnitOfWork:
     def __init__(self, engine: Engine, store: EventStore, projector: Projector, cache: StateCache) -> None:
         self._engine, self._store, self._projector, self._cache = engine, store, projector, cache
@@ -54,6 +59,8 @@ class UnitOfWork:
         self.stored: list[StoredEvent] = []
         # Stored with every event recorded from now on; the bus sets it per command.
         self.metadata: dict[str, Any] = {}
+        # Group commit: after each staged command, each stream's count of new events.
+        self._cuts: list[dict[str, int]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.conn = write_connection(self._engine)
@@ -77,9 +84,10 @@ class UnitOfWork:
         sid = kind.stream_id(entity_id)
         tracked = self._tracked.get(sid)
         if tracked is None:
-            version, state = self._cache.get(sid)
-            if state is None:
-                for stored in self._store.read_stream(self.conn, sid):
+            version, state, behind = self._cache.lookup(sid)
+            if state is None or behind:
+                # The whole stream, or the events another process appended since.
+                for stored in self._store.read_stream(self.conn, sid, after_version=version):
                     state = kind.apply(stored.to_domain(), state)
                     version = stored.version
             tracked = self._tracked[sid] = _Tracked(kind, state, version, [], [], [])
@@ -140,23 +148,25 @@ class UnitOfWork:
     def commit(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
         """Append, project, snapshot and commit; ``before_commit(stored)`` runs last in
         the transaction (the idempotency record: stored with the events or not at all)."""
-        pending = [
-            PendingAppend(sid, t.kind.stream_type, t.loaded_version, t.new_events, t.metadata)
-            for sid, t in self._tracked.items()
-            if t.new_events
-        ]
+        self.stored = self.flush(before_commit)
+        self.commit_flushed()
+        return self.stored
+
+    def flush(self, before_commit: Callable[[list[StoredEvent]], None] | None = None) -> list[StoredEvent]:
+        """Append, project and snapshot what was recorded since the last flush, in this
+        transaction, without committing it; the log head moves on. The commands of a
+        group (``stage``) are appended one after another, in the order they were staged."""
+        pending = self._pending()
         count = sum(len(p.events) for p in pending)
         with _pipelined(self.conn, count < COPY_FROM):
-            self.stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
+            stored = self._store.append(self.conn, pending, self.metadata, head=self._log_head)
             # Each change carries its stream's state after the whole commit.
-            finals = [t.state for t in self._tracked.values() for _ in t.new_events]
-            events = [ev for t in self._tracked.values() for ev in t.new_events]
-            self._projector.apply(self.conn, list(map(Change, self.stored, events, finals)))
+            finals = [self._tracked[p.stream_id].state for p in pending for _ in p.events]
+            events = [ev for p in pending for ev in p.events]
+            self._projector.apply(self.conn, list(map(Change, stored, events, finals)))
             wanted = {(sid, version) for sid, t in self._tracked.items() for version, _ in t.snapshot_states}
             position_of = {
-                (s.stream_id, s.version): s.position
-                for s in self.stored
-                if (s.stream_id, s.version) in wanted
+                (s.stream_id, s.version): s.position for s in stored if (s.stream_id, s.version) in wanted
             }
             snapshots.write(
                 self.conn,
@@ -167,10 +177,75 @@ class UnitOfWork:
                 ],
             )
             if before_commit is not None:
-                before_commit(self.stored)
+                before_commit(stored)
+        for t in self._tracked.values():
+            if t.new_events:
+                t.loaded_version += len(t.new_events)
+                t.new_events, t.metadata, t.snapshot_states = [], [], []
+        self._cuts = []
+        if stored:
+            self._log_head = Head(stored[-1].position, stored[-1].hash)
+        return stored
+
+    def commit_flushed(self) -> None:
+        """Commit what was flushed; then, and only then, the cache learns the new states."""
         self.conn.commit()
         for sid, t in self._tracked.items():
-            self._cache.put(sid, t.loaded_version + len(t.new_events), t.state)
-        if self.stored:
-            self._cache.advance(self._head, self.stored[-1].position)
-        return self.stored
+            self._cache.put(sid, t.loaded_version, t.state, self._log_head.position)
+        if self._log_head.position != self._head:
+            self._cache.advance(self._head, self._log_head.position)
+
+    def _pending(self) -> list[PendingAppend]:
+        """Each stream's new events; with staged commands, each command's in turn."""
+        pending: list[PendingAppend] = []
+        done: dict[str, int] = {}
+        for cut in [*self._cuts, None]:
+            for sid, t in self._tracked.items():
+                begin = done.get(sid, 0)
+                end = len(t.new_events) if cut is None else cut.get(sid, begin)
+                if end > begin:
+                    events = t.new_events if end - begin == len(t.new_events) else t.new_events[begin:end]
+                    metadata = t.metadata if events is t.new_events else t.metadata[begin:end]
+                    pending.append(
+                        PendingAppend(sid, t.kind.stream_type, t.loaded_version + begin, events, metadata)
+                    )
+                    done[sid] = end
+        return pending
+
+    @property
+    def staged_events(self) -> int:
+        """Events recorded and not flushed yet."""
+        return sum(len(t.new_events) for t in self._tracked.values())
+
+    def stage(self, answer: Callable[[int | None], None]) -> list[StoredEvent]:
+        """Close the current command of a group: its events are appended after those of
+        the commands staged before it, at the next flush. ``answer(position)`` is told
+        where its last event will land (None: it recorded none). Returns no events yet."""
+        previous = sum(self._cuts[-1].values()) if self._cuts else 0
+        staged = self.staged_events
+        answer(self._log_head.position + staged if staged > previous else None)
+        self._cuts.append({sid: len(t.new_events) for sid, t in self._tracked.items() if t.new_events})
+        return []
+
+    def mark(self) -> Mark:
+        """Where this unit of work stands between two commands (see ``restore``)."""
+        return Mark(
+            self._log_head,
+            {
+                sid: (t.state, t.loaded_version, len(t.new_events), len(t.snapshot_states))
+                for sid, t in self._tracked.items()
+            },
+        )
+
+    def restore(self, mark: Mark) -> None:
+        """Forget everything since ``mark``: states, versions, events, the log head (the
+        caller rolls the transaction back to a savepoint taken with the mark)."""
+        self._log_head = mark.head
+        for sid in list(self._tracked):
+            kept = mark.states.get(sid)
+            if kept is None:
+                del self._tracked[sid]  # loaded since: read again if asked
+                continue
+            t = self._tracked[sid]
+            t.state, t.loaded_version, events, snapshots_kept = kept
+            del t.new_events[events:], t.metadata[events:], t.snapshot_states[snapshots_kept:]

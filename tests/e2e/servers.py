@@ -1,5 +1,8 @@
 """Real API servers in their own processes, for the tests that need one to die.
 
+``serving(url, log, *flags)`` runs `pacts serve` itself, as users start it, on a
+free port, and yields once ``/readyz`` answers 200; it is killed at the end.
+
 ``served(url)`` runs ``app.api.main:app`` under uvicorn, as `pacts serve` does;
 ``served(url, crash_after_commit=True)`` runs the same app in a process that
 exits (code 75) right after its first commit, before it can answer: the moment
@@ -15,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -84,3 +88,35 @@ def served(
                 process.kill()
                 process.wait()
         process.stderr.close()
+
+
+@contextmanager
+def serving(
+    url: str, log: Path, *flags: str, port: int | None = None, **env: str
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`pacts serve` on a free port (or ``port``), ready; killed at the end if it is still running."""
+    port = port or free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PACTS_PORT": str(port), **env}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from app.cli import main; main()", "serve", *flags],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(30)

@@ -83,6 +83,19 @@ def remove_member(ledger, n: int) -> Request:
     return "DELETE", f"{API}/clusters/{world.CLUSTER}/members/m-{n}?effective_on=2099-06-01", None
 
 
+def repartition(ledger, n: int) -> Request:
+    """A seat the merger of p-{n} into s-{n} emptied in cluster r-{n}, to decide."""
+    _unit(ledger, f"p-{n}")
+    _unit(ledger, f"s-{n}")
+    day = date(2030, 1, 1)
+    _system(ledger, c.FormCluster(id=f"r-{n}", name="Cụm", region="Miền", members=(f"p-{n}",), formed_on=day))
+    _system(
+        ledger, c.MergeUnit(unit_id=f"p-{n}", into=f"s-{n}", effective_on=date(2030, 7, 1), legal_basis="NQ")
+    )
+    body = {"unit_id": f"p-{n}", "admit_successor": True, "decision_ref": "QĐ 1", "decided_on": "2030-08-01"}
+    return "POST", f"{API}/clusters/r-{n}/repartition", body
+
+
 def leadership(ledger, n: int) -> Request:
     year = 2001 + n % 99
     body = {
@@ -319,6 +332,7 @@ EXPECT: dict[tuple[str, str], tuple[set[str], Callable]] = {
     ("POST", "/api/v1/clusters"): ({"admin"}, form),
     ("POST", "/api/v1/clusters/{cluster_id}/members"): ({"admin"}, add_member),
     ("DELETE", "/api/v1/clusters/{cluster_id}/members/{unit_id}"): ({"admin"}, remove_member),
+    ("POST", "/api/v1/clusters/{cluster_id}/repartition"): ({"admin"}, repartition),
     ("POST", "/api/v1/clusters/{cluster_id}/leadership"): ({"admin"}, leadership),
     ("POST", "/api/v1/clusters/{cluster_id}/host-handovers"): ({"admin", "cluster"}, handover),
     ("POST", "/api/v1/pacts"): ({"admin", "cluster"}, propose),

@@ -19,7 +19,7 @@ from tests.integration.tamper import rewriting, unguarded
 
 @pytest.fixture
 def signed(store_url, tmp_path):
-    """An admin key (event 1, before any signing), then the demo (2..94) on a ledger that
+    """An admin key (event 1, before any signing), then the demo (2..103) on a ledger that
     signs a checkpoint every 10 events: the first at 94."""
     unsigned = make_ledger(store_url)
     token = issue_key(unsigned, "admin")
@@ -43,9 +43,9 @@ def test_checkpoints_are_signed_listed_and_checkable_with_the_published_key(sign
     key = ok(signed.get(f"{API}/checkpoints/public-key"))
     (tmp_path / "public.json").write_text(json.dumps(key))
     (tmp_path / "public.pem").write_text(key["pem"])
-    head = ok(signed.get(f"{API}/events", params={"after": 93}))["items"][0]
+    head = ok(signed.get(f"{API}/events", params={"after": 102}))["items"][0]
 
-    assert latest["position"] == 94 and latest["hash"] == head["hash"] and latest["key_id"] == key["key_id"]
+    assert latest["position"] == 103 and latest["hash"] == head["hash"] and latest["key_id"] == key["key_id"]
     assert (
         key["algorithm"] == "Ed25519"
         and key["jwk"]["crv"] == "Ed25519"
@@ -54,19 +54,19 @@ def test_checkpoints_are_signed_listed_and_checkable_with_the_published_key(sign
     for published in ("public.json", "public.pem"):
         checker = PublicKey.from_file(tmp_path / published)
         assert checker.key_id == key["key_id"] and checker.verifies(Checkpoint.from_dict(latest))
-    forged = Checkpoint.from_dict({**latest, "position": 93})
+    forged = Checkpoint.from_dict({**latest, "position": 102})
     assert not PublicKey.from_file(tmp_path / "public.pem").verifies(forged)
 
 
 def test_checkpoints_follow_the_log_and_page_like_it(signed):
     for year in range(2030, 2055):
-        rename(signed, year)  # 25 more events: checkpoints at 104 and 114
+        rename(signed, year)  # 25 more events: checkpoints at 113 and 123
     first = ok(signed.get(f"{API}/checkpoints", params={"limit": 2}))
     rest = ok(signed.get(first["next"]))
 
-    assert [cp["position"] for cp in first["items"] + rest["items"]] == [94, 104, 114]
-    assert rest["next"] is None and "after=104" in first["next"]
-    assert ok(signed.get(f"{API}/checkpoints", params={"after": 114}))["items"] == []
+    assert [cp["position"] for cp in first["items"] + rest["items"]] == [103, 113, 123]
+    assert rest["next"] is None and "after=113" in first["next"]
+    assert ok(signed.get(f"{API}/checkpoints", params={"after": 123}))["items"] == []
 
 
 def test_a_checkpoint_is_signed_on_demand(signed):
@@ -74,8 +74,8 @@ def test_a_checkpoint_is_signed_on_demand(signed):
     rename(signed, 2030)
     made = signed.post(f"{API}/checkpoints")
 
-    assert covered.status_code == 200 and covered.json()["position"] == 94
-    assert made.status_code == 201 and made.json()["position"] == 95
+    assert covered.status_code == 200 and covered.json()["position"] == 103
+    assert made.status_code == 201 and made.json()["position"] == 104
     assert ok(signed.get(f"{API}/checkpoints/latest")) == made.json()
 
 
@@ -103,24 +103,24 @@ def test_verification_for_monitoring_resumes_from_the_last_verified_checkpoint(s
 
     assert (first["from_position"], first["to_position"], first["checkpoints"], first["signatures"]) == (
         1,
-        94,
+        103,
         1,
         1,
     )
-    assert (second["from_position"], second["to_position"], second["events"]) == (95, 99, 5)
-    assert (full["from_position"], full["to_position"], full["events"]) == (1, 99, 99)
-    assert full["head_hash"] == second["head_hash"] and full["summary"].startswith("intact: positions 1..99")
+    assert (second["from_position"], second["to_position"], second["events"]) == (104, 108, 5)
+    assert (full["from_position"], full["to_position"], full["events"]) == (1, 108, 108)
+    assert full["head_hash"] == second["head_hash"] and full["summary"].startswith("intact: positions 1..108")
 
 
 def test_verification_names_the_first_bad_position(signed):
     ok(signed.get(f"{API}/verify"))
     rename(signed, 2030)
     with unguarded(signed.ledger.engine) as conn:
-        conn.exec_driver_sql('UPDATE events SET metadata = \'{"actor":"x"}\' WHERE position = 95')
+        conn.exec_driver_sql('UPDATE events SET metadata = \'{"actor":"x"}\' WHERE position = 104')
 
     failed = problem(signed.get(f"{API}/verify"), 500)
 
-    assert failed["type"].endswith("/log-not-intact") and failed["first_bad_position"] == 95
+    assert failed["type"].endswith("/log-not-intact") and failed["first_bad_position"] == 104
     assert "hash mismatch" in failed["reason"]
 
 
@@ -139,4 +139,4 @@ def test_a_consistent_rewrite_is_caught_by_the_stored_checkpoint(signed):
 
     failed = problem(signed.get(f"{API}/verify", params={"full": True}), 500)
 
-    assert failed["first_bad_position"] == 94 and "rewritten" in failed["reason"]
+    assert failed["first_bad_position"] == 103 and "rewritten" in failed["reason"]

@@ -37,6 +37,8 @@ READS = {
     "/api/v1/clusters/{cluster_id}/years": f"{API}/clusters/lang-son-noi-bo/years",
     "/api/v1/clusters/{cluster_id}/indicators": f"{API}/clusters/lang-son-noi-bo/indicators?year=2010",
     "/api/v1/score-sheets": f"{API}/score-sheets",
+    "/api/v1/units/{unit_id}/lineage": f"{API}/units/thua-thien-hue/lineage",
+    "/api/v1/search": f"{API}/search?q=lang",
     "/healthz": "/healthz",
     "/readyz": "/readyz",
 }

@@ -74,7 +74,7 @@ def test_simple_requests_expose_the_headers_a_frontend_needs_to_allowed_origins_
         assert refused.headers["access-control-allow-origin"] == ALLOWED
         created = client.post(
             f"{API}/units",
-            json={"id": "da-nang", "name": "Sở Công Thương Đà Nẵng", "province": "Đà Nẵng"},
+            json={"id": "can-tho", "name": "Sở Công Thương Cần Thơ", "province": "Cần Thơ"},
             headers={"Origin": ALLOWED, **bearer(token)},
         )
         assert created.status_code == 201

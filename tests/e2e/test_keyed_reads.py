@@ -38,10 +38,13 @@ def read_urls(app) -> list[str]:
     paths = sorted(path for method, path in route_table(app) if method == "GET")
     assert "/api/v1/clusters/{cluster_id}/standings" in paths
     urls = [re.sub(r"\{(\w+)\}", lambda m: IDS[m.group(1)], path) for path in paths]
-    return [
-        url + ("?year=2022" if url.endswith(("/standings", "/rankings", "/indicators")) else "")
-        for url in urls
-    ]
+    required = {  # the reads' required parameters
+        "/standings": "?year=2022",
+        "/rankings": "?year=2022",
+        "/indicators": "?year=2022",
+        "/search": "?q=ha",
+    }
+    return [url + next((q for end, q in required.items() if url.endswith(end)), "") for url in urls]
 
 
 @pytest.fixture

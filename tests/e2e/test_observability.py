@@ -160,10 +160,11 @@ def test_a_server_error_is_logged_counted_and_echoes_its_correlation_id(caplog):
     finally:
         ledger.close()
 
-    assert response.status_code == 500
+    # The database refusing: a 503 with Retry-After since issue 11 (it was a 500).
+    assert response.status_code == 503
     assert response.headers["x-correlation-id"] == "c-500"
     request = _lines(caplog, "pacts.http")[0]
-    assert (request["route"], request["status"], request["correlation_id"]) == ("/api/v1/units", 500, "c-500")
-    labels = {"method": "GET", "route": "/api/v1/units", "status": "500"}
+    assert (request["route"], request["status"], request["correlation_id"]) == ("/api/v1/units", 503, "c-500")
+    labels = {"method": "GET", "route": "/api/v1/units", "status": "503"}
     assert _value(metrics, "pacts_http_requests_total", **labels) >= 1
     assert _value(metrics, "pacts_database_up") == 0

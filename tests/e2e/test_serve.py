@@ -5,13 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -19,44 +14,9 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import KEY_SECRET, bearer, issue_key, make_ledger
+from tests.e2e.servers import serving
 
 UNIT = {"id": "ha-tinh", "name": "Sở Công Thương Hà Tĩnh", "province": "Hà Tĩnh"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(url: str, log: Path, *flags: str, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`pacts serve` on a free port, ready; killed at the end if it is still running."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PACTS_PORT": str(port), **env}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from app.cli import main; main()", "serve", *flags],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
-        yield proc, base
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(30)
 
 
 def _json_lines(log: Path) -> list[dict]:

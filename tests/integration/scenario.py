@@ -26,6 +26,7 @@ class Cluster:
     holder: str | None = None
     last_handover: tuple[int, int] | None = None  # (conference number, year)
     led_years: set[int] = field(default_factory=set)
+    pending: dict[str, str] = field(default_factory=dict)  # unit that left on its merger -> into
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Pact:
     targets: dict[str, c.SetTarget] = field(default_factory=dict)
     results: set[tuple[str, str]] = field(default_factory=set)
     closed: bool = False
+    absent: str | None = None  # a party that never signs: the pact stays proposed
 
 
 class Scenario:
@@ -65,7 +67,8 @@ class Scenario:
 
     def step(self) -> None:
         self.today += timedelta(days=self.rng.randint(1, 12))
-        if len(self.active) < 6:
+        if len(self.active) < 6 or len(self._unseated()) < 2:
+            # One cluster per unit: keep some free units for clusters to form and grow.
             return self.do(self._register())
         if self.key_rng.random() < 0.08:
             revoke = self.key_rng.random() < 0.4 and self._revoke_key()
@@ -79,6 +82,7 @@ class Scenario:
             (self._add, 4),
             (self._remove, 3),
             (self._merge, 2),
+            (self._repartition, 2),
             (self._lead, 4),
             (self._hand_over, 4),
             (self._propose, 5),
@@ -121,10 +125,15 @@ class Scenario:
             unit_id=self._pick(self.active), name=name, province="Nghệ An", effective_on=self.today
         )
 
+    def _unseated(self) -> set[str]:
+        """Active units in no cluster: the only ones a cluster may take (one cluster each)."""
+        return set(self.active) - {u for s in self.clusters.values() for u in s.members}
+
     def _form(self) -> c.FormCluster | None:
-        if len(self.clusters) >= 4:
+        free = sorted(self._unseated())
+        if len(self.clusters) >= 4 or len(free) < 2:
             return None
-        members = tuple(self.rng.sample(sorted(self.active), self.rng.randint(2, 4)))
+        members = tuple(self.rng.sample(free, self.rng.randint(2, min(6, len(free)))))
         cluster_id = self._next("k")
         self.clusters[cluster_id] = Cluster({u: self.today for u in members})
         return c.FormCluster(
@@ -137,8 +146,7 @@ class Scenario:
 
     def _add(self) -> c.AddMember | None:
         cluster_id = self._pick(self.clusters)
-        outsiders = set(self.active) - set(self.clusters[cluster_id].members) if cluster_id else ()
-        unit_id = self._pick(outsiders)
+        unit_id = self._pick(self._unseated()) if cluster_id else None
         if unit_id is None:
             return None
         self.clusters[cluster_id].members[unit_id] = self.today
@@ -162,10 +170,29 @@ class Scenario:
         self.active.remove(absorbed)
         self.merged.add(absorbed)
         for shadow in self.clusters.values():
-            if shadow.members.pop(absorbed, None) is not None:
-                shadow.members.setdefault(into, self.today)
+            if shadow.members.pop(absorbed, None) is not None and into not in shadow.members:
+                shadow.pending[absorbed] = into
         return c.MergeUnit(
             unit_id=absorbed, into=into, effective_on=self.today, legal_basis="Nghị quyết 202/2025/QH15"
+        )
+
+    def _repartition(self) -> c.DecideRepartition | None:
+        """An admin decides a seat a merger emptied: admits the successor when it may join."""
+        cluster_id = self._pick(k for k, s in self.clusters.items() if s.pending)
+        if cluster_id is None:
+            return None
+        shadow = self.clusters[cluster_id]
+        unit_id = self._pick(shadow.pending)
+        into = shadow.pending.pop(unit_id)
+        admit = into in self._unseated() and self.rng.random() < 0.7
+        if admit:
+            shadow.members[into] = self.today
+        return c.DecideRepartition(
+            cluster_id=cluster_id,
+            unit_id=unit_id,
+            admit_successor=admit,
+            decision_ref=f"QĐ {self._next('r')}/QĐ-BCT",
+            decided_on=self.today,
         )
 
     def _lead(self) -> c.AssignLeadership | None:
@@ -229,7 +256,9 @@ class Scenario:
         if cluster_id is None or len(self._open_pacts()) >= 5:
             return None
         pact_id = self._next("p")
-        self.pacts[pact_id] = Pact(cluster_id, tuple(self.clusters[cluster_id].members), years)
+        parties = tuple(self.clusters[cluster_id].members)
+        absent = self.rng.choice(sorted(parties)) if self.rng.random() < 0.15 else None
+        self.pacts[pact_id] = Pact(cluster_id, parties, years, absent=absent)
         return c.ProposePact(
             id=pact_id,
             cluster_id=cluster_id,
@@ -249,6 +278,7 @@ class Scenario:
             for p in self._open_pacts()
             for u in self.pacts[p].parties
             if u not in self.pacts[p].signed
+            and u != self.pacts[p].absent
             and u in self.active
             and u in self.clusters[self.pacts[p].cluster].members
         ]
@@ -474,6 +504,16 @@ class Scenario:
                 refusals.append(
                     (c.RemoveMember(cluster_id=k, unit_id=outsider, effective_on=day), errors.NotAMember)
                 )
+            elsewhere = self._pick(
+                set().union(*(s.members for s in self.clusters.values())) - set(shadow.members)
+            )
+            if elsewhere:
+                joining = c.AddMember(cluster_id=k, unit_id=elsewhere, joined_on=day)
+                refusals.append((joining, errors.MemberOfAnotherCluster))
+            never_left = c.DecideRepartition(
+                cluster_id=k, unit_id=member, admit_successor=True, decision_ref="QĐ", decided_on=day
+            )
+            refusals.append((never_left, errors.NotPendingRepartition))
             if shadow.holder in shadow.members and len(shadow.members) > 1:
                 other = self._pick(set(shadow.members) - {shadow.holder})
                 handover = c.HandOverHostFlag(

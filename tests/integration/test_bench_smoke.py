@@ -38,7 +38,7 @@ def test_every_path_runs_on_sqlite(capsys: pytest.CaptureFixture[str]) -> None:
     rows, out = _run(capsys, "--store", "sqlite")
     _check_rows(rows, out, {"sqlite"})
     paths = {r.path.split()[0] for r in rows}
-    assert paths == {"1", "2", "3", "4", "5", "6", "7"}
+    assert paths == {"1", "2", "3", "4", "5", "6", "7", "8"}
     if shutil.which("wrk") is None:
         assert "SKIPPED: wrk is not installed" in out
     else:

@@ -78,25 +78,31 @@ def assert_rich(rows: dict[str, list[dict]]) -> None:
         "rm_leadership": 5,
         "rm_host_handovers": 5,
         "rm_pacts": 5,
-        "rm_pact_signatures": 15,
+        "rm_pact_signatures": 10,
         "rm_pact_targets": 15,
         "rm_pact_results": 20,
         "rm_pact_awards": 5,
         "rm_pact_scores": 15,
         "rm_api_keys": 3,
+        "rm_unit_names": 14,
+        "rm_cluster_repartitions": 1,
+        "rm_search": 20,
         "rm_score_sheets": 3,
         "rm_pact_score_sheets": 3,
         "rm_assessments": 5,
     }
     short = {name: len(rows[name]) for name, n in at_least.items() if len(rows[name]) < n}
     assert short == {}
-    assert {p["status"] for p in rows["rm_pacts"]} >= {"proposed", "closed"}
+    statuses = {p["status"] for p in rows["rm_pacts"]}
+    assert "closed" in statuses and len(statuses) >= 2, statuses
     assert any(u["merged_into"] for u in rows["rm_units"])
     assert any(m["left_on"] for m in rows["rm_cluster_members"])
     assert {r["kind"] for r in rows["rm_pact_targets"]} == {"quantitative", "qualitative"}
     assert any(r["applies_to"] for r in rows["rm_pact_targets"])
     assert any(s["score"] > 0 for s in rows["rm_pact_scores"])
     assert any(k["revoked_on"] for k in rows["rm_api_keys"])
+    assert any(r["decided_on"] for r in rows["rm_cluster_repartitions"])
+    assert {r["kind"] for r in rows["rm_search"]} == {"unit", "cluster", "pact", "award"}
     assert {stage for a in rows["rm_assessments"] for stage in a["stages"]} >= {"self", "final"}
 
 
@@ -195,7 +201,14 @@ def test_a_batch_of_commands_projects_like_its_replay(ledger):
     seats = [
         (m["unit_id"], m["left_on"]) for m in incremental["rm_cluster_members"] if m["cluster_id"] == "kb"
     ]
-    assert sorted(seats) == [("bx", merged), ("by", None), ("bz", None)]
+    # The successor is not seated silently: the cluster waits for a decision.
+    assert sorted(seats) == [("bx", merged), ("by", None)]
+    pending = [
+        (r["unit_id"], r["successor"], r["decided_on"])
+        for r in incremental["rm_cluster_repartitions"]
+        if r["cluster_id"] == "kb"
+    ]
+    assert pending == [("bx", "bz", None)]
     scores = {(s["pact_id"], s["unit_id"]): s["score"] for s in incremental["rm_pact_scores"]}
     assert (scores["pb", "bx"], scores["pb", "by"]) == (100.0, 0.0)
 

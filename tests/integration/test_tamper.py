@@ -27,7 +27,7 @@ from tests.integration.test_rebuild import snapshot
 @dataclass
 class Log:
     ledger: object
-    held: Checkpoint  # the checkpoint the auditor fetched and kept, at the head (123)
+    held: Checkpoint  # the checkpoint the auditor fetched and kept, at the head (132)
 
     @property
     def engine(self) -> sa.Engine:
@@ -36,8 +36,8 @@ class Log:
 
 @pytest.fixture
 def log(store_url, tmp_path):
-    """The demo (93 events, one transaction) and 30 renames: 123 events, checkpoints signed
-    every 20 events (93, 113) and one on demand at the head, which the auditor keeps."""
+    """The demo (102 events, one transaction) and 30 renames: 132 events, checkpoints signed
+    every 20 events (102, 122) and one on demand at the head, which the auditor keeps."""
     generate(tmp_path / "key.pem")
     ledger = make_ledger(store_url, signing_key_path=str(tmp_path / "key.pem"), checkpoint_every_events=20)
     load_demo(ledger)
@@ -51,7 +51,7 @@ def log(store_url, tmp_path):
             )
         )
     held = ledger.checkpointer.checkpoint(force=True)
-    assert held is not None and held.position == 123
+    assert held is not None and held.position == 132
     yield Log(ledger, held)
     ledger.close()
 
@@ -110,13 +110,13 @@ def change_the_actor(conn) -> tuple[int, str]:
 def change_recorded_at(conn) -> tuple[int, str]:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
-            "UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE position = 100"
+            "UPDATE events SET recorded_at = recorded_at - interval '1 day' WHERE position = 109"
         )
     else:
         conn.exec_driver_sql(
-            "UPDATE events SET recorded_at = '2020-01-01 00:00:00.000000' WHERE position = 100"
+            "UPDATE events SET recorded_at = '2020-01-01 00:00:00.000000' WHERE position = 109"
         )
-    return 100, "hash mismatch"
+    return 109, "hash mismatch"
 
 
 def delete_a_row(conn) -> tuple[int, str]:
@@ -181,16 +181,16 @@ def _forge(conn, position: int, careful: bool) -> None:
 
 
 def insert_a_forged_row(conn) -> tuple[int, str]:
-    _shift_from(conn, 101)
-    _forge(conn, 101, careful=False)
-    return 101, "hash mismatch"
+    _shift_from(conn, 110)
+    _forge(conn, 110, careful=False)
+    return 110, "hash mismatch"
 
 
 def insert_a_carefully_forged_row(conn) -> tuple[int, str]:
     """Its own hash is right: the chain breaks at the event after it, which no longer follows."""
-    _shift_from(conn, 101)
-    _forge(conn, 101, careful=True)
-    return 102, "prev_hash is not the hash of the event before it"
+    _shift_from(conn, 110)
+    _forge(conn, 110, careful=True)
+    return 111, "prev_hash is not the hash of the event before it"
 
 
 BREAKS_THE_CHAIN = [
@@ -238,7 +238,7 @@ def test_an_intact_log_verifies_alike_whole_and_in_halves(log, monkeypatch):
 
     assert whole.intact and halves.intact, halves.summary()
     assert halves.summary().replace(f"{halves.seconds}", "") == whole.summary()
-    assert (halves.events, halves.streams, halves.checkpoints, halves.signatures) == (123, 29, 4, 4)
+    assert (halves.events, halves.streams, halves.checkpoints, halves.signatures) == (132, 41, 4, 4)
 
 
 def test_a_stream_whose_versions_jump_at_the_seam_is_named(log, monkeypatch):
@@ -267,7 +267,7 @@ def test_a_consistent_rewrite_is_caught_only_by_a_checkpoint(log):
 
     assert verify_live(log, held=False).intact and verify_exported(log, held=False).intact
     for report in (verify_live(log), verify_exported(log)):
-        assert not report.intact and report.problem.position == 123, report.summary()
+        assert not report.intact and report.problem.position == 132, report.summary()
         assert "hash differs from the checkpoint signed at" in report.problem.reason
         assert "rewritten" in report.problem.reason
 
@@ -279,30 +279,30 @@ def test_a_consistent_rewrite_is_caught_by_the_checkpoints_in_the_database_if_le
 
     report = verify_live(log, held=False)
 
-    assert not report.intact and report.problem.position == 93  # the first checkpoint after the change
+    assert not report.intact and report.problem.position == 102  # the first checkpoint after the change
 
 
 def test_a_cut_tail_is_caught_against_a_checkpoint(log):
     with unguarded(log.engine) as conn:
-        conn.exec_driver_sql("DELETE FROM events WHERE position > 110")
-        conn.exec_driver_sql("UPDATE event_log_head SET last_position = 110")
-        conn.exec_driver_sql("DELETE FROM checkpoints WHERE position > 110")
+        conn.exec_driver_sql("DELETE FROM events WHERE position > 119")
+        conn.exec_driver_sql("UPDATE event_log_head SET last_position = 119")
+        conn.exec_driver_sql("DELETE FROM checkpoints WHERE position > 119")
 
     assert verify_live(log, held=False).intact and verify_exported(log, held=False).intact
     for report in (verify_live(log), verify_exported(log)):
-        assert not report.intact and report.problem.position == 111, report.summary()
-        assert "the log ends at 110 but the checkpoint signed at" in report.problem.reason
-        assert "covers up to 123" in report.problem.reason
+        assert not report.intact and report.problem.position == 120, report.summary()
+        assert "the log ends at 119 but the checkpoint signed at" in report.problem.reason
+        assert "covers up to 132" in report.problem.reason
 
 
 def test_a_cut_tail_that_left_the_log_head_is_caught_by_it(log):
     with unguarded(log.engine) as conn:
-        conn.exec_driver_sql("DELETE FROM events WHERE position > 120")
+        conn.exec_driver_sql("DELETE FROM events WHERE position > 129")
 
     report = verify_live(log, held=False)
 
-    assert not report.intact and report.problem.position == 121
-    assert "the log's head is at 123 but its events end at 120" in report.problem.reason
+    assert not report.intact and report.problem.position == 130
+    assert "the log's head is at 132 but its events end at 129" in report.problem.reason
 
 
 def test_a_forged_checkpoint_signature_is_refused(log):
@@ -312,7 +312,7 @@ def test_a_forged_checkpoint_signature_is_refused(log):
     report = verify_live(log)
 
     assert (
-        not report.intact and report.problem.position == 123 and "invalid signature" in report.problem.reason
+        not report.intact and report.problem.position == 132 and "invalid signature" in report.problem.reason
     )
 
 
@@ -353,7 +353,7 @@ def test_exports_of_the_same_commands_from_both_stores_verify_alike(sqlite_url, 
     assert sqlite_report.intact and pg_report.intact
     assert _normalized(sqlite_lines) == _normalized(pg_lines)
     for report in (sqlite_report, pg_report):
-        assert (report.first, report.last, report.events, report.streams) == (1, 94, 94, 29)
+        assert (report.first, report.last, report.events, report.streams) == (1, 103, 103, 41)
     assert sqlite_report.summary().replace(sqlite_report.last_hash, "H") == pg_report.summary().replace(
         pg_report.last_hash, "H"
     )

@@ -123,23 +123,23 @@ def test_verify_export_and_rebuild_from_the_command_line(tmp_path):
     checkpoint = pacts("checkpoint", url=url, key=key)
     (tmp_path / "checkpoint.json").write_text(checkpoint.stdout)
 
-    # The demo: its 93 events, and its admin key.
-    assert intact.returncode == 0 and intact.stdout.startswith("intact: positions 1..94 (94 events")
+    # The demo: its 102 events, and its admin key.
+    assert intact.returncode == 0 and intact.stdout.startswith("intact: positions 1..103 (103 events")
     assert "1 checkpoint match, signatures verified with key" in intact.stdout
-    assert exporting.returncode == 0 and "exported 94 events" in exporting.stderr
-    assert len((tmp_path / "log.ndjson").read_text().splitlines()) == 94
+    assert exporting.returncode == 0 and "exported 103 events" in exporting.stderr
+    assert len((tmp_path / "log.ndjson").read_text().splitlines()) == 103
     assert (
         from_file.returncode == 0
         and from_file.stdout.splitlines()[0].split("; ")[0] == intact.stdout.split("; ")[0]
     )
-    assert json.loads(checkpoint.stdout)["position"] == 94
+    assert json.loads(checkpoint.stdout)["position"] == 103
 
     with_checkpoint = pacts(
         "verify", "--export", "-", "--checkpoint", str(tmp_path / "checkpoint.json"), "--public-key", key,
         url=url, stdin=(tmp_path / "log.ndjson").read_text()[:-1].rsplit("\n", 1)[0] + "\n",
     )  # fmt: skip
     assert with_checkpoint.returncode == 1
-    assert with_checkpoint.stdout.startswith("NOT INTACT at position 94: missing: the log ends at 93")
+    assert with_checkpoint.stdout.startswith("NOT INTACT at position 103: missing: the log ends at 102")
 
     engine = sa.create_engine(url)
     with unguarded(engine) as conn:
@@ -201,7 +201,7 @@ def test_a_ledger_with_a_key_signs_checkpoints_every_n_events(store_url, tmp_pat
     generate(tmp_path / "key.pem")
     ledger = make_ledger(store_url, signing_key_path=str(tmp_path / "key.pem"), checkpoint_every_events=30)
     try:
-        load_demo(ledger)  # one transaction: its 93 events get one checkpoint
+        load_demo(ledger)  # one transaction: its 102 events get one checkpoint
         for year in range(2016, 2016 + 35):
             ledger.bus.handle(
                 c.RenameUnit(
@@ -219,5 +219,5 @@ def test_a_ledger_with_a_key_signs_checkpoints_every_n_events(store_url, tmp_pat
     finally:
         ledger.close()
 
-    assert positions == [93, 123]
+    assert positions == [102, 132]
     assert report.intact and report.checkpoints == report.signatures == 2

@@ -103,6 +103,9 @@ COMMANDS = {
     "form": c.FormCluster(id="k", name="Cụm", region="X", members=(HA_TINH,), formed_on=DAY),
     "add": c.AddMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, joined_on=DAY),
     "remove": c.RemoveMember(cluster_id=CLUSTER_ID, unit_id=HA_TINH, effective_on=DAY),
+    "repartition": c.DecideRepartition(
+        cluster_id=CLUSTER_ID, unit_id=HA_TINH, admit_successor=True, decision_ref="QĐ", decided_on=DAY
+    ),
     "lead": c.AssignLeadership(
         cluster_id=CLUSTER_ID, year=2022, chair=HA_TINH, deputy=NGHE_AN, decision_ref="QĐ"
     ),

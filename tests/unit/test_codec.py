@@ -37,6 +37,8 @@ def _strategy(hint: object) -> st.SearchStrategy:
             options += [st.floats(allow_nan=True, allow_infinity=True), st.integers()]
         elif member is int:
             options.append(st.integers())
+        elif member is bool:
+            options.append(st.booleans())
         elif member is date:
             options += [st.dates(), st.datetimes()]
         elif member is tuple:

@@ -37,7 +37,8 @@ def test_registering_a_new_unit_records_it():
 def test_registered_event_folds_into_an_active_unit():
     state = fold(unit.apply, [unit_registered(HA_TINH)])
 
-    assert state == unit.Unit(HA_TINH, "Sở Công Thương Hà Tĩnh", "Hà Tĩnh")
+    first = unit.NameSpan("Sở Công Thương Hà Tĩnh", "Hà Tĩnh", date(2012, 1, 1))
+    assert state == unit.Unit(HA_TINH, "Sở Công Thương Hà Tĩnh", "Hà Tĩnh", names=(first,))
     assert state.active_on(date(2030, 1, 1))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from app.api.auth import LOG_HEAD
 from app.api.deps import IfMatch, expected_version
 from app.api.reading import AS_OF_DESCRIPTION, BY_NAME, ListingDep, NameSort, ReadsDep, parse_as_of
-from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, Year
+from app.api.requests import ClusterIn, HandoverIn, LeadershipIn, MemberIn, RepartitionIn, Year
 from app.api.responses import ClusterAt, ClusterOut, Paged, RotationsOut, StandingsOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, tagged
 from app.api.strict_query import StrictQueryRoute
@@ -131,6 +131,7 @@ def form_cluster(body: ClusterIn, write: WriteDep) -> Response:
         name=body.name,
         region=body.region,
         members=tuple(body.members),
+        kind=body.kind,
         formed_on=body.formed_on,
         expected_version=body.expected_version,
     )
@@ -143,6 +144,21 @@ def add_member(cluster_id: str, body: MemberIn, write: WriteDep, match: IfMatch)
         cluster_id=cluster_id,
         unit_id=body.unit_id,
         joined_on=body.joined_on,
+        expected_version=expected_version(match, body.expected_version),
+    )
+    return write.one(cmd)
+
+
+@router.post("/{cluster_id}/repartition", responses=WRITE_ERRORS, response_model=WriteAck)
+def decide_repartition(cluster_id: str, body: RepartitionIn, write: WriteDep, match: IfMatch) -> Response:
+    """An admin decides a seat a merger emptied (the cluster is ``pending_repartition``
+    until then): admit the absorbed unit's successor from ``decided_on``, or not."""
+    cmd = c.DecideRepartition(
+        cluster_id=cluster_id,
+        unit_id=body.unit_id,
+        admit_successor=body.admit_successor,
+        decision_ref=body.decision_ref,
+        decided_on=body.decided_on,
         expected_version=expected_version(match, body.expected_version),
     )
     return write.one(cmd)

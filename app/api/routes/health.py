@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,6 +13,7 @@ from app.api.strict_query import StrictQueryRoute
 from app.migrations import current_revision
 
 router = APIRouter(route_class=StrictQueryRoute, tags=["health"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
@@ -26,8 +29,10 @@ def readyz(ledger: LedgerDep) -> JSONResponse:
     try:
         current = current_revision(ledger.engine)
     except sa.exc.SQLAlchemyError as error:
-        body = {"status": "unavailable", "database": "unreachable", "detail": str(error).splitlines()[0]}
-        return JSONResponse(body, status_code=503)
+        # The driver's message names the database's host, port and name: for the log only.
+        log.warning("readiness: database unreachable: %s", str(error).splitlines()[0])
+        body = {"status": "unavailable", "database": "unreachable"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
     if current != head:
         stale = {"status": "unavailable", "database": "reachable", "migration": current, "head": head}
         return JSONResponse(stale, status_code=503)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.deps import IfMatch, expected_version
+from app.api.deps import IfMatch, ReadConn, expected_version
 from app.api.reading import BY_NAME, ListingDep, NameSort, ReadsDep
 from app.api.requests import MergeIn, RenameIn, UnitIn
-from app.api.responses import Paged, UnitAt, UnitOut, WriteAck
+from app.api.responses import LineageOut, Paged, UnitAt, UnitOut, WriteAck
 from app.api.routes._write import WRITE_ERRORS, tagged
 from app.api.strict_query import StrictQueryRoute
 from app.api.writes import WriteDep
 from app.domain import commands as c
+from app.projections import lineage
 
 router = APIRouter(route_class=StrictQueryRoute, prefix="/units", tags=["units"])
 
@@ -42,7 +43,9 @@ def rename_unit(unit_id: str, body: RenameIn, write: WriteDep, match: IfMatch) -
 
 @router.post("/{unit_id}/merge", responses=WRITE_ERRORS, response_model=WriteAck)
 def merge_unit(unit_id: str, body: MergeIn, write: WriteDep, match: IfMatch) -> Response:
-    """Record a merger (sáp nhập): the unit's cluster seats pass to its successor."""
+    """Record a merger (sáp nhập): the unit leaves its clusters on ``effective_on``, and
+    each cluster its successor does not sit in is ``pending_repartition`` until an admin
+    decides (``POST /clusters/{id}/repartition``)."""
     cmd = c.MergeUnit(
         unit_id=unit_id,
         into=body.into,
@@ -64,3 +67,10 @@ def list_units(
 @router.get("/{unit_id}", responses={404: {"description": "Unknown unit (at that position)"}})
 def get_unit(unit_id: str, at: ReadsDep, response: Response) -> UnitAt:
     return tagged(response, UnitAt(**at.unit(unit_id), as_of_position=at.position))
+
+
+@router.get("/{unit_id}/lineage", responses={404: {"description": "Unknown unit"}})
+def get_lineage(unit_id: str, conn: ReadConn) -> LineageOut:
+    """The unit's names over time, the units merged into it and the one it merged into,
+    with dates and legal basis."""
+    return LineageOut(**lineage.lineage(conn, unit_id))

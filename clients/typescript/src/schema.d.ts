@@ -74,6 +74,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters/{cluster_id}/repartition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a seat a merger emptied
+         * @description An admin decides a seat a merger emptied (the cluster is ``pending_repartition``
+         *     until then): admit the absorbed unit's successor from ``decided_on``, or not.
+         */
+        post: operations["decideRepartition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters/{cluster_id}/members/{unit_id}": {
         parameters: {
             query?: never;
@@ -436,7 +457,9 @@ export interface paths {
         put?: never;
         /**
          * Merge a unit into another
-         * @description Record a merger (sáp nhập): the unit's cluster seats pass to its successor.
+         * @description Record a merger (sáp nhập): the unit leaves its clusters on ``effective_on``, and
+         *     each cluster its successor does not sit in is ``pending_repartition`` until an admin
+         *     decides (``POST /clusters/{id}/repartition``).
          */
         post: operations["mergeUnit"];
         delete?: never;
@@ -457,6 +480,27 @@ export interface paths {
          * @description A unit; its ETag is its stream's version, for If-Match.
          */
         get: operations["getUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's names, predecessors and successors
+         * @description The unit's names over time, the units merged into it and the one it merged into,
+         *     with dates and legal basis.
+         */
+        get: operations["getLineage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -959,6 +1003,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search names without diacritics
+         * @description "dak lak" finds Đắk Lắk, "hue" Thừa Thiên Huế by both its names; Đ/đ fold to d,
+         *     NFD and NFC are one; names holding the query's diacritics as typed come first.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1209,6 +1274,12 @@ export interface components {
              * Format: date
              */
             formed_on: string;
+            /**
+             * Kind
+             * @description emulation (the Ministry's cụm thi đua), cooperation or internal
+             * @default emulation
+             */
+            kind: string;
             /** Members */
             members: string[];
             /** Memberships */
@@ -1219,6 +1290,16 @@ export interface components {
             last_conference_number: number | null;
             /** Version */
             version: number;
+            /**
+             * Pending Repartition
+             * @default false
+             */
+            pending_repartition: boolean;
+            /**
+             * Repartitions
+             * @default []
+             */
+            repartitions: components["schemas"]["RepartitionOut"][];
             /** As Of Position */
             as_of_position: number;
         };
@@ -1254,6 +1335,12 @@ export interface components {
             region: string;
             /** Members */
             members: string[];
+            /**
+             * Kind
+             * @default emulation
+             * @enum {string}
+             */
+            kind: "emulation" | "cooperation" | "internal";
             /**
              * Formed On
              * Format: date
@@ -1304,6 +1391,12 @@ export interface components {
              * Format: date
              */
             formed_on: string;
+            /**
+             * Kind
+             * @description emulation (the Ministry's cụm thi đua), cooperation or internal
+             * @default emulation
+             */
+            kind: string;
             /** Members */
             members: string[];
             /** Memberships */
@@ -1314,6 +1407,16 @@ export interface components {
             last_conference_number: number | null;
             /** Version */
             version: number;
+            /**
+             * Pending Repartition
+             * @default false
+             */
+            pending_repartition: boolean;
+            /**
+             * Repartitions
+             * @default []
+             */
+            repartitions: components["schemas"]["RepartitionOut"][];
         };
         /** ClusterYearOut */
         ClusterYearOut: {
@@ -1777,7 +1880,7 @@ export interface components {
             /** Chair */
             chair: string;
             /** Deputy */
-            deputy: string;
+            deputy: string | null;
             /** Decision Ref */
             decision_ref: string;
         };
@@ -1786,7 +1889,7 @@ export interface components {
             /** Chair */
             chair: string;
             /** Deputy */
-            deputy: string;
+            deputy: string | null;
             /** Decision Ref */
             decision_ref: string;
             /** Chair Name */
@@ -1815,7 +1918,7 @@ export interface components {
             /** Chair */
             chair: string;
             /** Deputy */
-            deputy: string;
+            deputy?: string | null;
             /** Decision Ref */
             decision_ref: string;
             /** Decided On */
@@ -1837,9 +1940,33 @@ export interface components {
             /** Chair */
             chair: string;
             /** Deputy */
-            deputy: string;
+            deputy: string | null;
             /** Decision Ref */
             decision_ref: string;
+        };
+        /** LineageLink */
+        LineageLink: {
+            /** Unit Id */
+            unit_id: string;
+            /** Name */
+            name: string | null;
+            /** Effective On */
+            effective_on: string | null;
+            /** Legal Basis */
+            legal_basis: string | null;
+        };
+        /** LineageOut */
+        LineageOut: {
+            /** Unit Id */
+            unit_id: string;
+            /** Name */
+            name: string;
+            /** Names */
+            names: components["schemas"]["NameOut"][];
+            /** Predecessors */
+            predecessors: components["schemas"]["LineageLink"][];
+            /** Successors */
+            successors: components["schemas"]["LineageLink"][];
         };
         /** MemberFigureOut */
         MemberFigureOut: {
@@ -1916,6 +2043,17 @@ export interface components {
             effective_on: string;
             /** Legal Basis */
             legal_basis: string;
+        };
+        /** NameOut */
+        NameOut: {
+            /** Name */
+            name: string;
+            /** Province */
+            province: string;
+            /** Valid From */
+            valid_from: string | null;
+            /** Valid To */
+            valid_to: string | null;
         };
         /**
          * PactIn
@@ -2278,6 +2416,46 @@ export interface components {
              */
             effective_on: string;
         };
+        /** RepartitionIn */
+        RepartitionIn: {
+            /**
+             * Expected Version
+             * @description Optimistic concurrency: 409 if the stream moved on
+             */
+            expected_version?: number | null;
+            /** Unit Id */
+            unit_id: string;
+            /** Admit Successor */
+            admit_successor: boolean;
+            /** Decision Ref */
+            decision_ref: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+        };
+        /**
+         * RepartitionOut
+         * @description A seat a merger emptied: pending until ``decided_on``.
+         */
+        RepartitionOut: {
+            /** Unit Id */
+            unit_id: string;
+            /** Successor */
+            successor: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Decision Ref */
+            decision_ref: string | null;
+            /** Decided On */
+            decided_on: string | null;
+            /** Admitted */
+            admitted: boolean | null;
+        };
         /**
          * ResultIn
          * @description A unit's result (kết quả) on a target; a later one supersedes it.
@@ -2492,6 +2670,27 @@ export interface components {
             /** Standings */
             standings: components["schemas"]["StandingOut"][];
         };
+        /** SearchHit */
+        SearchHit: {
+            /** Kind */
+            kind: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Exact
+             * @description The name holds the query with its diacritics as typed
+             */
+            exact: boolean;
+        };
+        /** SearchOut */
+        SearchOut: {
+            /** Q */
+            q: string;
+            /** Items */
+            items: components["schemas"]["SearchHit"][];
+        };
         /** SelfAssessmentIn */
         SelfAssessmentIn: {
             /**
@@ -2656,6 +2855,11 @@ export interface components {
             unit_id: string;
             /** Unit Name */
             unit_name: string | null;
+            /**
+             * Current Name
+             * @description The unit's name today, when it differs
+             */
+            current_name?: string | null;
             /** Score */
             score: number;
             /** Points */
@@ -3472,6 +3676,150 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["MemberIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "btb-2022",
+                     *       "version": 8,
+                     *       "position": 177
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WriteAck"];
+                };
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No usable API key: none sent, unknown, revoked or expired (problem+json) */
+            401: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the right this write needs, or acts outside its scope */
+            403: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource (problem+json) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rule of the process would be broken, expected_version is stale, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version */
+            412: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server's limit (problem+json) */
+            413: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, each named with its reason, or an Idempotency-Key reused for another request (problem+json) */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideRepartition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write exactly-once: a retry with the same key gets the first answer */
+                "idempotency-key"?: string;
+                /** @description Whom the key's holder acts for (stored as on_behalf_of) */
+                "x-actor"?: string;
+                /** @description Why the change is made */
+                "x-reason"?: string;
+                /** @description Stored with the events and echoed back; generated when absent */
+                "x-correlation-id"?: string;
+                /** @description Expected stream version, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description A cluster's id
+                 * @example bac-trung-bo
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepartitionIn"];
             };
         };
         responses: {
@@ -6423,6 +6771,89 @@ export interface operations {
                 };
             };
             /** @description Unknown unit (at that position) */
+            404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLineage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A unit's id
+                 * @example ha-tinh
+                 */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown unit */
             404: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -9437,6 +9868,77 @@ export interface operations {
             };
             /** @description No pact of the cluster covers the year */
             404: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The database is unavailable: retry after Retry-After seconds (problem+json) */
+            503: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description Words, with or without diacritics */
+                q: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description ETags the client holds: 304 without a body when one is current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+            /** @description Not Modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body or header (problem+json) */
+            400: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
                     [name: string]: unknown;
