@@ -9,9 +9,11 @@ from app.domain import commands as c
 from app.domain import events as e
 from app.domain.aggregate import Aggregate, stream_type_of
 from app.domain.apikey import APIKEY, ApiKey
+from app.domain.assessment import ASSESSMENT
 from app.domain.cluster import CLUSTER, Cluster
 from app.domain.events import EVENT_TYPES
 from app.domain.pact import PACT, Pact
+from app.domain.sheet import SHEET
 from app.domain.unit import UNIT, Unit
 
 
@@ -48,3 +50,11 @@ def test_events_and_commands_are_built_by_keyword_only():
         assert all(f.kw_only for f in dataclasses.fields(cls)), cls.__name__
     with pytest.raises(TypeError):
         e.PactClosed(date(2022, 12, 31))  # type: ignore[misc]
+
+
+def test_every_event_type_is_folded_by_exactly_one_kind_of_aggregate():
+    kinds = (UNIT, CLUSTER, PACT, APIKEY, SHEET, ASSESSMENT)
+    folded = [t for kind in kinds for t in kind.apply.event_types]
+
+    assert sorted(t.__name__ for t in folded) == sorted(EVENT_TYPES)
+    assert all(EVENT_TYPES[t.__name__] is t for t in folded)
