@@ -168,7 +168,17 @@ def _cluster_view(cluster: Cluster, version: int) -> Row:
         key=lambda m: (m["joined_on"], m["unit_id"]),
     )
     members = [m["unit_id"] for m in memberships if m["left_on"] is None]
-    return {**rows.cluster_row(cluster, version), "memberships": memberships, "members": members}
+    seats = sorted(
+        (_without(r, "cluster_id") for r in rows.repartition_rows(cluster)),
+        key=lambda r: (r["effective_on"], r["unit_id"]),
+    )
+    return {
+        **rows.cluster_row(cluster, version),
+        "memberships": memberships,
+        "members": members,
+        "repartitions": seats,
+        "pending_repartition": cluster.pending_repartition,
+    }
 
 
 def _pact_view(pact: Pact, version: int) -> Row:
