@@ -121,7 +121,19 @@ Weight = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False, g
 NonNegative = Annotated[
     float, BeforeValidator(_number), Field(allow_inf_nan=False, ge=0, le=1_000_000), _NOT_NEGATIVE
 ]
-Day = Annotated[date, AfterValidator(_day)]
+# Documented as checked: a date (RFC 3339 full-date) whose year is 1945 to 2199.
+Day = Annotated[
+    date,
+    AfterValidator(_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": "^(19(4[5-9]|[5-9][0-9])|2[01][0-9]{2})-",
+            "description": "A day from 1945-01-01 to 2199-12-31",
+        }
+    ),
+]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 NumberFormat = Annotated[
     Literal["vi", "en"] | None,
@@ -224,9 +236,12 @@ class TargetIn(Body):
     code: Code
     title: Text
     kind: Literal["quantitative", "qualitative"]
-    measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_nfc)] = (
-        ""
-    )
+    measure: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=50),
+        AfterValidator(_nfc),
+        WithJsonSchema({"type": "string", "maxLength": 50, **_NO_NUL}),
+    ] = ""
     direction: Literal["at_least", "at_most"] = "at_least"
     value: Number | None = None
     weight: Weight
