@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from app.domain import apikey, cluster, pact, repartition, results, unit
 from app.domain import commands as c
-from app.domain.aggregate import Aggregate
 from app.domain.apikey import APIKEY
 from app.domain.cluster import CLUSTER
 from app.domain.pact import PACT
@@ -22,10 +21,9 @@ from app.projections import tables as t
 from app.services.clock import today
 from app.services.scoring_handlers import SCORING_HANDLERS, adopt_with_proposal
 from app.services.tables import api_key_hashes
-from app.services.unit_of_work import UnitOfWork
+from app.services.unit_of_work import UnitOfWork, Written
 
 # What a handler changed: the kind and id of the aggregate its command names.
-Written = tuple[Aggregate[Any], str]
 
 
 def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> Written:

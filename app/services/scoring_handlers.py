@@ -12,7 +12,6 @@ from typing import Any
 
 from app.domain import adoption, sheet
 from app.domain import commands as c
-from app.domain.aggregate import Aggregate
 from app.domain.assessment import (
     ASSESSMENT,
     Assessments,
@@ -26,9 +25,7 @@ from app.domain.events import Event
 from app.domain.pact import PACT, Pact
 from app.domain.sheet import SHEET, ScoreSheet
 from app.services.clock import today
-from app.services.unit_of_work import UnitOfWork
-
-Written = tuple[Aggregate[Any], str]
+from app.services.unit_of_work import UnitOfWork, Written
 
 
 def create_score_sheet(cmd: c.CreateScoreSheet, uow: UnitOfWork) -> Written:

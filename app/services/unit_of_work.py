@@ -51,6 +51,10 @@ class Mark(NamedTuple):
     states: dict[str, tuple[object, int, int, int]]  # state, version, new events, snapshots
 
 
+# What a command handler answers: the aggregate kind and id of the stream it wrote.
+Written = tuple[Aggregate[Any], str]
+
+
 class UnitOfWork:
     def __init__(self, engine: Engine, store: EventStore, projector: Projector, cache: StateCache) -> None:
         self._engine, self._store, self._projector, self._cache = engine, store, projector, cache
